@@ -1,0 +1,136 @@
+#include "core/autograd.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "core/ops/elementwise.h"
+
+namespace splitleak::autograd {
+namespace {
+
+thread_local bool t_grad_enabled = true;
+
+// Reverse topological order of the nodes reachable from root (root's node first).
+std::vector<Node*> reverse_topological(Node* root) {
+  std::vector<Node*> post_order;
+  std::unordered_set<Node*> visited;
+  std::vector<std::pair<Node*, size_t>> stack{{root, 0}};
+  visited.insert(root);
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      const Tensor& in = node->inputs[next++];
+      Node* child = in.defined() ? in.impl()->grad_fn.get() : nullptr;
+      if (child && visited.insert(child).second) stack.push_back({child, 0});
+    } else {
+      post_order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return {post_order.rbegin(), post_order.rend()};
+}
+
+// Gradient buffers: non-leaf tensors are keyed by their producing node, leaves by their impl.
+struct GradBuffers {
+  std::unordered_map<Node*, Tensor> by_node;
+  std::unordered_map<TensorImpl*, Tensor> by_leaf;
+
+  Tensor& slot(const Tensor& t) {
+    if (Node* n = t.impl()->grad_fn.get()) {
+      auto [it, fresh] = by_node.try_emplace(n);
+      if (fresh) it->second = Tensor::zeros(t.shape());
+      return it->second;
+    }
+    auto [it, fresh] = by_leaf.try_emplace(t.impl());
+    if (fresh) it->second = Tensor::zeros(t.shape());
+    return it->second;
+  }
+};
+
+GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl*>& also_keep) {
+  check(root.defined() && root.numel() == 1,
+        "backward needs a one-element tensor, got shape " + (root.defined() ? shape_str(root.shape()) : "undefined"));
+  GradBuffers buffers;
+  Node* root_node = root.impl()->grad_fn.get();
+  if (!root_node) {
+    if (root.requires_grad()) buffers.slot(root).fill(1.0f);
+    return buffers;
+  }
+  buffers.slot(root).fill(1.0f);
+  NoGradGuard no_grad;  // backward functions compute with plain ops
+  for (Node* node : reverse_topological(root_node)) {
+    auto found = buffers.by_node.find(node);
+    if (found == buffers.by_node.end()) continue;  // no gradient flowed here
+    Tensor grad_output = found->second;
+    std::vector<Tensor> grad_inputs(node->inputs.size());
+    for (size_t i = 0; i < node->inputs.size(); ++i) {
+      const Tensor& in = node->inputs[i];
+      if (in.defined() && in.requires_grad()) grad_inputs[i] = buffers.slot(in);
+    }
+    node->backward(grad_output, grad_inputs);
+    // A non-leaf's gradient is dropped once consumed unless the caller asked for it.
+    bool keep = false;
+    for (TensorImpl* k : also_keep) keep = keep || k->grad_fn.get() == node;
+    if (!keep) buffers.by_node.erase(node);
+  }
+  return buffers;
+}
+
+}  // namespace
+
+bool grad_enabled() { return t_grad_enabled; }
+
+NoGradGuard::NoGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
+
+Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, BackwardFn backward) {
+  if (!t_grad_enabled) return output;
+  bool any = false;
+  for (const Tensor& in : inputs) any = any || (in.defined() && in.requires_grad());
+  if (!any) return output;
+  auto node = std::make_shared<Node>();
+  node->name = name;
+  node->inputs = std::move(inputs);
+  node->backward = std::move(backward);
+  output.impl()->grad_fn = std::move(node);
+  output.impl()->requires_grad = true;
+  return output;
+}
+
+void backward(const Tensor& root) {
+  GradBuffers buffers = run_backward(root, {});
+  for (auto& [leaf, g] : buffers.by_leaf) {
+    if (leaf->grad) {
+      Tensor acc(leaf->grad);
+      ops::add_into(acc, g);
+    } else {
+      leaf->grad = g.impl_ptr();
+    }
+  }
+}
+
+std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt) {
+  std::unordered_set<TensorImpl*> keep;
+  for (const Tensor& t : wrt) {
+    check(t.defined() && t.requires_grad(), "autograd::grad: every tensor asked for must require a gradient");
+    keep.insert(t.impl());
+  }
+  GradBuffers buffers = run_backward(root, keep);
+  std::vector<Tensor> out;
+  for (const Tensor& t : wrt) {
+    Node* n = t.impl()->grad_fn.get();
+    Tensor g;
+    if (n) {
+      auto it = buffers.by_node.find(n);
+      if (it != buffers.by_node.end()) g = it->second;
+    } else {
+      auto it = buffers.by_leaf.find(t.impl());
+      if (it != buffers.by_leaf.end()) g = it->second;
+    }
+    out.push_back(g.defined() ? g : Tensor::zeros(t.shape()));
+  }
+  return out;
+}
+
+}  // namespace splitleak::autograd

@@ -1,0 +1,14 @@
+#pragma once
+// The engine's one matrix product, on row-major buffers with leading dimensions:
+//   C[M x N] = alpha * op(A) * op(B) + beta * C,  op(X) = X or X^T.
+// A is M x K (K x M when trans_a), B is K x N (N x K when trans_b). beta == 0 assigns C
+// (its old contents are ignored). Runs on Eigen; multi-threaded unless called from inside a
+// parallel region.
+#include <cstdint>
+
+namespace splitleak {
+
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+}  // namespace splitleak

@@ -1,0 +1,141 @@
+#include "core/hdf5_io.h"
+
+#include <H5Cpp.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <unistd.h>
+
+#include "core/error.h"
+
+namespace splitleak::h5 {
+namespace {
+
+// Silences the HDF5 library's own error printing once; errors surface as exceptions.
+void quiet() {
+  static const bool done = [] {
+    H5::Exception::dontPrint();
+    return true;
+  }();
+  (void)done;
+}
+
+H5::H5File open_for_read(const std::string& path) {
+  quiet();
+  check(std::filesystem::exists(path), "file not found: " + path);
+  try {
+    check(H5::H5File::isHdf5(path), path + ": not an HDF5 file");
+    return H5::H5File(path, H5F_ACC_RDONLY);
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot open as HDF5 (truncated or corrupt?): " + e.getDetailMsg());
+  }
+}
+
+Tensor read_dataset(const H5::DataSet& ds, const std::string& path, const std::string& name) {
+  try {
+    H5::DataSpace space = ds.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    std::vector<hsize_t> dims(static_cast<size_t>(rank));
+    if (rank > 0) space.getSimpleExtentDims(dims.data());
+    Shape shape(dims.begin(), dims.end());
+    Tensor t = Tensor::empty(shape);
+    if (t.numel() > 0) ds.read(t.data(), H5::PredType::NATIVE_FLOAT);
+    return t;
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot read dataset '" + name + "': " + e.getDetailMsg());
+  }
+}
+
+void visit(const H5::Group& g, const std::string& prefix, const std::string& path, nn::NamedTensors& out) {
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < g.getNumObjs(); ++i) names.push_back(g.getObjnameByIdx(i));
+  for (const std::string& n : names) {
+    const H5O_type_t type = g.childObjType(n);
+    if (type == H5O_TYPE_GROUP) visit(g.openGroup(n), prefix + n + "/", path, out);
+    else if (type == H5O_TYPE_DATASET) {
+      H5::DataSet ds = g.openDataSet(n);
+      if (ds.getTypeClass() == H5T_FLOAT) out.emplace_back(prefix + n, read_dataset(ds, path, prefix + n));
+    }
+  }
+}
+
+}  // namespace
+
+void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
+                   const std::map<std::string, std::string>& attributes) {
+  quiet();
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  try {
+    {
+      H5::H5File file(tmp, H5F_ACC_TRUNC);
+      H5::LinkCreatPropList lcpl;
+      lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
+      for (const auto& [name, t] : tensors) {
+        check(t.defined(), path + ": tensor '" + name + "' is undefined");
+        std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
+        H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
+                                           : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+        H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, H5::DSetCreatPropList::DEFAULT,
+                                            H5::DSetAccPropList::DEFAULT, lcpl);
+        if (t.numel() > 0) ds.write(t.data(), H5::PredType::NATIVE_FLOAT);
+      }
+      H5::Group root = file.openGroup("/");
+      for (const auto& [key, value] : attributes) {
+        H5::StrType type(H5::PredType::C_S1, value.empty() ? 1 : value.size());
+        H5::Attribute a = root.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
+        a.write(type, value.empty() ? std::string(" ") : value);
+      }
+      file.close();
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (const H5::Exception& e) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot write HDF5: " + e.getDetailMsg(), Error::Kind::Failure);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot write: " + e.what(), Error::Kind::Failure);
+  }
+}
+
+nn::NamedTensors read_tensors(const std::string& path) {
+  H5::H5File file = open_for_read(path);
+  nn::NamedTensors out;
+  try {
+    visit(file.openGroup("/"), "", path, out);
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot read (truncated or corrupt?): " + e.getDetailMsg());
+  }
+  return out;
+}
+
+Tensor read_tensor(const std::string& path, const std::string& name) {
+  H5::H5File file = open_for_read(path);
+  H5::DataSet ds;
+  try {
+    check(file.nameExists(name), path + ": no dataset '" + name + "'");
+    ds = file.openDataSet(name);
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": no readable dataset '" + name + "': " + e.getDetailMsg());
+  }
+  return read_dataset(ds, path, name);
+}
+
+std::map<std::string, std::string> read_attributes(const std::string& path) {
+  H5::H5File file = open_for_read(path);
+  std::map<std::string, std::string> out;
+  try {
+    H5::Group root = file.openGroup("/");
+    for (int i = 0; i < root.getNumAttrs(); ++i) {
+      H5::Attribute a = root.openAttribute(static_cast<unsigned>(i));
+      std::string value;
+      a.read(a.getStrType(), value);
+      out[a.getName()] = value;
+    }
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot read attributes: " + e.getDetailMsg());
+  }
+  return out;
+}
+
+}  // namespace splitleak::h5

@@ -1,0 +1,82 @@
+#include "core/ops/activation.h"
+
+#include <cmath>
+
+#include "core/autograd.h"
+#include "core/parallel.h"
+
+namespace splitleak::ops {
+namespace {
+
+// out = f(x); the backward adds go * df(x, out).
+template <typename F, typename DF>
+Tensor pointwise(const Tensor& x, const char* name, F f, DF df) {
+  Tensor out = Tensor::empty(x.shape());
+  const float* px = x.data();
+  float* po = out.data();
+  parallel_for(x.numel(), [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) po[i] = f(px[i]);
+  });
+  return autograd::record(out, {x}, name, [x, out_saved = out.detach(), df](const Tensor& go, std::span<Tensor> gi) {
+    const float* px = x.data();
+    const float* py = out_saved.data();
+    const float* pgo = go.data();
+    float* pg = gi[0].data();
+    parallel_for(go.numel(), [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) pg[i] += pgo[i] * df(px[i], py[i]);
+    });
+  });
+}
+
+}  // namespace
+
+Tensor relu(const Tensor& x) {
+  return pointwise(
+      x, "relu", [](float v) { return v > 0.0f ? v : 0.0f; }, [](float v, float) { return v > 0.0f ? 1.0f : 0.0f; });
+}
+
+Tensor clamp(const Tensor& x, float lo, float hi) {
+  return pointwise(
+      x, "clamp", [lo, hi](float v) { return v < lo ? lo : (v > hi ? hi : v); },
+      [lo, hi](float v, float) { return (v >= lo && v <= hi) ? 1.0f : 0.0f; });
+}
+
+Tensor leaky_relu(const Tensor& x, float slope) {
+  return pointwise(
+      x, "leaky_relu", [slope](float v) { return v > 0.0f ? v : v * slope; },
+      [slope](float v, float) { return v > 0.0f ? 1.0f : slope; });
+}
+
+Tensor sigmoid(const Tensor& x) {
+  return pointwise(
+      x, "sigmoid", [](float v) { return 1.0f / (1.0f + std::exp(-v)); }, [](float, float y) { return y * (1.0f - y); });
+}
+
+Tensor tanh(const Tensor& x) {
+  return pointwise(
+      x, "tanh", [](float v) { return std::tanh(v); }, [](float, float y) { return 1.0f - y * y; });
+}
+
+Tensor silu(const Tensor& x) {
+  return pointwise(
+      x, "silu", [](float v) { return v / (1.0f + std::exp(-v)); },
+      [](float v, float) {
+        const float s = 1.0f / (1.0f + std::exp(-v));
+        return s * (1.0f + v * (1.0f - s));
+      });
+}
+
+Tensor hardswish(const Tensor& x) {
+  return pointwise(
+      x, "hardswish",
+      [](float v) { return v <= -3.0f ? 0.0f : (v >= 3.0f ? v : v * (v + 3.0f) / 6.0f); },
+      [](float v, float) { return v < -3.0f ? 0.0f : (v <= 3.0f ? v / 3.0f + 0.5f : 1.0f); });
+}
+
+Tensor hardsigmoid(const Tensor& x) {
+  return pointwise(
+      x, "hardsigmoid", [](float v) { return v <= -3.0f ? 0.0f : (v >= 3.0f ? 1.0f : v / 6.0f + 0.5f); },
+      [](float v, float) { return (v > -3.0f && v < 3.0f) ? 1.0f / 6.0f : 0.0f; });
+}
+
+}  // namespace splitleak::ops

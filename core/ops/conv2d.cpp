@@ -1,0 +1,123 @@
+#include <string>
+#include <vector>
+
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/gemm.h"
+#include "core/ops/conv.h"
+#include "core/ops/conv_common.h"
+#include "core/ops/im2col.h"
+
+namespace splitleak::ops {
+
+int64_t conv_out_size(int64_t in, int64_t kernel, int64_t stride, int64_t padding, int64_t dilation) {
+  return (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+namespace {
+
+struct Conv2dPlan {
+  int64_t n, cin, h, w, cout, groups, cin_g, cout_g;
+  ConvGeometry geom;  // per group: reads cin_g channels of the input
+  bool pointwise;     // 1x1, stride 1, no padding: the input itself is the column matrix
+  int64_t k() const { return geom.rows(); }
+  int64_t p() const { return geom.cols(); }
+};
+
+Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& o) {
+  check_dim(x, 4, "conv2d input");
+  check_dim(weight, 4, "conv2d weight");
+  Conv2dPlan p{};
+  p.n = x.size(0), p.cin = x.size(1), p.h = x.size(2), p.w = x.size(3);
+  p.cout = weight.size(0), p.groups = o.groups;
+  check(o.groups >= 1 && p.cin % o.groups == 0 && p.cout % o.groups == 0,
+        "conv2d: groups " + std::to_string(o.groups) + " must divide input channels " + std::to_string(p.cin) +
+            " and output channels " + std::to_string(p.cout));
+  p.cin_g = p.cin / o.groups, p.cout_g = p.cout / o.groups;
+  check(weight.size(1) == p.cin_g, "conv2d: weight " + shape_str(weight.shape()) + " does not fit input " +
+                                       shape_str(x.shape()) + " with groups " + std::to_string(o.groups));
+  check(!bias.defined() || (bias.dim() == 1 && bias.size(0) == p.cout),
+        "conv2d: bias must have shape [" + std::to_string(p.cout) + "]");
+  check(o.stride[0] >= 1 && o.stride[1] >= 1 && o.dilation[0] >= 1 && o.dilation[1] >= 1 && o.padding[0] >= 0 &&
+            o.padding[1] >= 0,
+        "conv2d: stride and dilation must be >= 1 and padding >= 0");
+  const int64_t kh = weight.size(2), kw = weight.size(3);
+  const int64_t oh = conv_out_size(p.h, kh, o.stride[0], o.padding[0], o.dilation[0]);
+  const int64_t ow = conv_out_size(p.w, kw, o.stride[1], o.padding[1], o.dilation[1]);
+  check(oh >= 1 && ow >= 1, "conv2d: kernel " + shape_str({kh, kw}) + " does not fit input " + shape_str(x.shape()));
+  p.geom = {p.cin_g, p.h, p.w, kh, kw, o.stride[0], o.stride[1], o.padding[0], o.padding[1],
+            o.dilation[0], o.dilation[1], oh, ow};
+  p.pointwise = kh == 1 && kw == 1 && o.stride[0] == 1 && o.stride[1] == 1 && o.padding[0] == 0 && o.padding[1] == 0;
+  return p;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
+  const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  const int64_t K = pl.k(), P = pl.p(), plane = pl.h * pl.w;
+  Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
+  const float* px = x.data();
+  const float* pw = weight.data();
+  float* py = y.data();
+  detail::for_each_image(pl.n, pl.pointwise ? 0 : K * P, [&](int, int64_t n, float* col) {
+    for (int64_t g = 0; g < pl.groups; ++g) {
+      const float* xg = px + (n * pl.cin + g * pl.cin_g) * plane;
+      const float* cols = xg;
+      if (!pl.pointwise) {
+        im2col(xg, pl.geom, col);
+        cols = col;
+      }
+      // y[n][g] (cout_g x P) = W[g] (cout_g x K) * cols (K x P)
+      gemm(false, false, pl.cout_g, P, K, 1.0f, pw + g * pl.cout_g * K, K, cols, P, 0.0f,
+           py + (n * pl.cout + g * pl.cout_g) * P, P);
+    }
+  });
+  if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, P);
+
+  return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
+    const int64_t K = pl.k(), P = pl.p(), plane = pl.h * pl.w;
+    const float* px = x.data();
+    const float* pw = weight.data();
+    const float* pgy = gy.data();
+    Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
+    if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, P);
+    if (!gx.defined() && !gw.defined()) return;
+    // Per-chunk weight-gradient partials, reduced in chunk order for determinism.
+    const int chunks = detail::max_chunks(pl.n);
+    std::vector<std::vector<float>> gw_parts;
+    if (gw.defined() && chunks > 1) gw_parts.assign(static_cast<size_t>(chunks), std::vector<float>(weight.numel(), 0.0f));
+    float* pgx = gx.defined() ? gx.data() : nullptr;
+    const int64_t scratch = (pl.pointwise && !gx.defined()) ? 0 : K * P;
+    detail::for_each_image(pl.n, scratch, [&](int chunk, int64_t n, float* col) {
+      float* gw_dst = !gw.defined() ? nullptr : (chunks > 1 ? gw_parts[static_cast<size_t>(chunk)].data() : gw.data());
+      for (int64_t g = 0; g < pl.groups; ++g) {
+        const float* gyg = pgy + (n * pl.cout + g * pl.cout_g) * P;
+        const float* wg = pw + g * pl.cout_g * K;
+        if (gw_dst) {
+          const float* xg = px + (n * pl.cin + g * pl.cin_g) * plane;
+          const float* cols = xg;
+          if (!pl.pointwise) {
+            im2col(xg, pl.geom, col);
+            cols = col;
+          }
+          // gW[g] (cout_g x K) += gy[n][g] (cout_g x P) * cols^T (P x K)
+          gemm(false, true, pl.cout_g, K, P, 1.0f, gyg, P, cols, P, 1.0f, gw_dst + g * pl.cout_g * K, K);
+        }
+        if (pgx) {
+          float* gxg = pgx + (n * pl.cin + g * pl.cin_g) * plane;
+          if (pl.pointwise) {
+            // gx[n][g] (K x P) += W[g]^T (K x cout_g) * gy[n][g] (cout_g x P)
+            gemm(true, false, K, P, pl.cout_g, 1.0f, wg, K, gyg, P, 1.0f, gxg, P);
+          } else {
+            gemm(true, false, K, P, pl.cout_g, 1.0f, wg, K, gyg, P, 0.0f, col, P);
+            col2im_add(col, pl.geom, gxg);
+          }
+        }
+      }
+    });
+    if (gw.defined() && chunks > 1) detail::reduce_partials(gw_parts, chunks, gw.data(), weight.numel());
+  });
+}
+
+}  // namespace splitleak::ops

@@ -1,0 +1,56 @@
+#include "core/ops/conv_common.h"
+
+#include <algorithm>
+
+#include "core/parallel.h"
+
+namespace splitleak::ops::detail {
+
+int max_chunks(int64_t images) { return images >= num_threads() ? num_threads() : 1; }
+
+int for_each_image(int64_t images, int64_t scratch_floats,
+                   const std::function<void(int, int64_t, float*)>& per_image) {
+  if (max_chunks(images) > 1) {
+    return parallel_chunks(images, [&](int chunk, int64_t begin, int64_t end) {
+      std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
+      for (int64_t n = begin; n < end; ++n) per_image(chunk, n, scratch.data());
+    });
+  }
+  std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
+  for (int64_t n = 0; n < images; ++n) per_image(0, n, scratch.data());
+  return 1;
+}
+
+void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
+  parallel_for(n * c, [&](int64_t s, int64_t e) {
+    for (int64_t nc = s; nc < e; ++nc) {
+      const float b = bias[nc % c];
+      float* row = y + nc * p;
+      for (int64_t i = 0; i < p; ++i) row[i] += b;
+    }
+  });
+}
+
+void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p) {
+  parallel_for(c, [&](int64_t s, int64_t e) {
+    for (int64_t ch = s; ch < e; ++ch) {
+      double acc = 0.0;
+      for (int64_t i = 0; i < n; ++i) {
+        const float* row = grad_y + (i * c + ch) * p;
+        float part = 0.0f;
+        for (int64_t j = 0; j < p; ++j) part += row[j];
+        acc += part;
+      }
+      grad_bias[ch] += static_cast<float>(acc);
+    }
+  });
+}
+
+void reduce_partials(const std::vector<std::vector<float>>& partials, int chunks, float* dst, int64_t count) {
+  parallel_for(count, [&](int64_t s, int64_t e) {
+    for (int c = 0; c < chunks; ++c)
+      for (int64_t i = s; i < e; ++i) dst[i] += partials[static_cast<size_t>(c)][static_cast<size_t>(i)];
+  });
+}
+
+}  // namespace splitleak::ops::detail

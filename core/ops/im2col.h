@@ -1,0 +1,25 @@
+#pragma once
+// Patch unrolling shared by conv2d (forward, weight gradient) and conv_transpose2d (its
+// forward is conv2d's input gradient). Geometry is that of a convolution reading an image of
+// `channels x height x width` and producing `out_h x out_w`.
+#include <cstdint>
+
+namespace splitleak::ops {
+
+struct ConvGeometry {
+  int64_t channels, height, width;
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
+  int64_t out_h, out_w;
+  int64_t rows() const { return channels * kh * kw; }  // K of the GEMM
+  int64_t cols() const { return out_h * out_w; }       // P of the GEMM
+};
+
+// col[(c*kh + i)*kw + j][oy*out_w + ox] = image[c][oy*sh - ph + i*dh][ox*sw - pw + j*dw], or 0 in
+// the padding. Assigns every element of col (rows() x cols()).
+void im2col(const float* image, const ConvGeometry& g, float* col);
+
+// The adjoint: image[c][iy][ix] += col[...] for every col entry that im2col would read from
+// (c, iy, ix). Accumulates into image.
+void col2im_add(const float* col, const ConvGeometry& g, float* image);
+
+}  // namespace splitleak::ops

@@ -1,0 +1,94 @@
+#include "core/ops/loss.h"
+
+#include <cmath>
+
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/ops/reduce.h"
+
+namespace splitleak::ops {
+namespace {
+
+void check_same(const Tensor& a, const Tensor& b, const char* what) {
+  check(a.defined() && b.defined() && a.shape() == b.shape(),
+        std::string(what) + ": prediction " + (a.defined() ? shape_str(a.shape()) : "undefined") + " and target " +
+            (b.defined() ? shape_str(b.shape()) : "undefined") + " differ in shape");
+}
+
+// Mean over elements of f(p, t); the backward adds go/numel * df(p, t) into p's slot and
+// -go/numel * df(p, t) into t's slot when `target_differentiable`.
+template <typename F, typename DF>
+Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, F f, DF df) {
+  const float* pp = p.data();
+  const float* pt = t.data();
+  double acc = 0.0;
+  for (int64_t i = 0; i < p.numel(); ++i) acc += f(pp[i], pt[i]);
+  const double n = static_cast<double>(p.numel());
+  Tensor y = Tensor::scalar(static_cast<float>(acc / n));
+  std::vector<Tensor> inputs{p, target_differentiable ? t : Tensor()};
+  return autograd::record(y, inputs, name, [p, t, n, df](const Tensor& gy, std::span<Tensor> gi) {
+    const float g = static_cast<float>(gy.item() / n);
+    const float* pp = p.data();
+    const float* pt = t.data();
+    for (int64_t i = 0; i < p.numel(); ++i) {
+      const float d = g * df(pp[i], pt[i]);
+      if (gi[0].defined()) gi[0].data()[i] += d;
+      if (gi[1].defined()) gi[1].data()[i] -= d;
+    }
+  });
+}
+
+}  // namespace
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
+  check_dim(logits, 2, "cross_entropy logits");
+  check_dim(labels, 1, "cross_entropy labels");
+  const int64_t n = logits.size(0), c = logits.size(1);
+  check(labels.size(0) == n, "cross_entropy: " + std::to_string(labels.size(0)) + " labels for " + std::to_string(n) +
+                                 " rows of logits");
+  Tensor logp = log_softmax(logits);
+  // Picking the label entries is a linear map: pick = mean_n logp[n, label_n].
+  std::vector<int64_t> idx(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const float l = labels.data()[i];
+    check(l >= 0.0f && l < static_cast<float>(c) && l == std::floor(l),
+          "cross_entropy: label " + std::to_string(l) + " at row " + std::to_string(i) + " is not a class in [0, " +
+              std::to_string(c) + ")");
+    idx[static_cast<size_t>(i)] = static_cast<int64_t>(l);
+  }
+  double acc = 0.0;
+  for (int64_t i = 0; i < n; ++i) acc -= logp.data()[i * c + idx[static_cast<size_t>(i)]];
+  Tensor y = Tensor::scalar(static_cast<float>(acc / static_cast<double>(n)));
+  return autograd::record(y, {logp}, "cross_entropy", [idx, n, c](const Tensor& gy, std::span<Tensor> gi) {
+    const float g = gy.item() / static_cast<float>(n);
+    for (int64_t i = 0; i < n; ++i) gi[0].data()[i * c + idx[static_cast<size_t>(i)]] -= g;
+  });
+}
+
+Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
+  check_same(logits, targets, "bce_with_logits");
+  return mean_pointwise_loss(
+      logits, targets, "bce_with_logits", false,
+      [](float x, float t) {
+        return static_cast<double>(std::max(x, 0.0f) - x * t + std::log1p(std::exp(-std::abs(x))));
+      },
+      [](float x, float t) { return 1.0f / (1.0f + std::exp(-x)) - t; });
+}
+
+Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
+  check_same(prediction, target, "l1_loss");
+  return mean_pointwise_loss(
+      prediction, target, "l1_loss", target.requires_grad(),
+      [](float p, float t) { return static_cast<double>(std::abs(p - t)); },
+      [](float p, float t) { return p > t ? 1.0f : (p < t ? -1.0f : 0.0f); });
+}
+
+Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
+  check_same(prediction, target, "mse_loss");
+  return mean_pointwise_loss(
+      prediction, target, "mse_loss", target.requires_grad(),
+      [](float p, float t) { return static_cast<double>(p - t) * static_cast<double>(p - t); },
+      [](float p, float t) { return 2.0f * (p - t); });
+}
+
+}  // namespace splitleak::ops

@@ -1,0 +1,15 @@
+#pragma once
+// Losses with mean reduction, 0-d results. Gradients accumulate (+=) into the slots of the
+// differentiable arguments (logits/prediction, and `target` for l1/mse when it requires grad).
+#include "core/tensor.h"
+
+namespace splitleak::ops {
+
+// logits (N, C); labels (N) holding class indices as floats. Mean over N of -log_softmax[label].
+Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
+// Mean of max(x, 0) - x*t + log(1 + exp(-|x|)); targets are constants.
+Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
+Tensor l1_loss(const Tensor& prediction, const Tensor& target);   // mean |p - t|; sign(0) = 0
+Tensor mse_loss(const Tensor& prediction, const Tensor& target);  // mean (p - t)^2
+
+}  // namespace splitleak::ops

@@ -1,0 +1,127 @@
+#include "core/optim/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace splitleak::optim {
+
+void Optimizer::zero_grad() {
+  for (auto& [name, p] : params_) p.zero_grad();
+}
+
+namespace {
+
+Tensor find_state(const nn::NamedTensors& state, const std::string& name, const Shape& shape) {
+  for (const auto& [n, t] : state)
+    if (n == name) {
+      check(t.shape() == shape, "optimizer state '" + name + "' has shape " + shape_str(t.shape()) + ", expected " +
+                                    shape_str(shape));
+      return t;
+    }
+  throw Error("optimizer state '" + name + "' is missing");
+}
+
+}  // namespace
+
+Adam::Adam(nn::NamedTensors params, const AdamOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
+  for (auto& [name, p] : params_) {
+    exp_avg_.push_back(Tensor::zeros(p.shape()));
+    exp_avg_sq_.push_back(Tensor::zeros(p.shape()));
+  }
+}
+
+void Adam::step() {
+  ++steps_;
+  const float b1 = options.beta1, b2 = options.beta2, lr = lr_, wd = options.weight_decay;
+  // Bias corrections in double, as torch computes them on Python floats.
+  const double t = static_cast<double>(steps_);
+  const float bias2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(static_cast<double>(b2), t)));
+  const float step_size = static_cast<float>(lr / (1.0 - std::pow(static_cast<double>(b1), t)));
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor& p = params_[i].second;
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    float* pp = p.data();
+    const float* pg = g.data();
+    float* m = exp_avg_[i].data();
+    float* v = exp_avg_sq_[i].data();
+    for (int64_t j = 0; j < p.numel(); ++j) {
+      float grad = pg[j];
+      if (wd != 0.0f) {
+        if (options.decoupled_weight_decay) pp[j] *= 1.0f - lr * wd;
+        else grad += wd * pp[j];
+      }
+      m[j] = m[j] * b1 + (1.0f - b1) * grad;
+      v[j] = v[j] * b2 + (1.0f - b2) * grad * grad;
+      const float denom = std::sqrt(v[j]) / bias2_sqrt + options.eps;
+      pp[j] -= step_size * (m[j] / denom);
+    }
+  }
+}
+
+nn::NamedTensors Adam::state() const {
+  nn::NamedTensors s{{"step", Tensor::scalar(static_cast<float>(steps_))}};
+  for (size_t i = 0; i < params_.size(); ++i) {
+    s.emplace_back("exp_avg/" + params_[i].first, exp_avg_[i]);
+    s.emplace_back("exp_avg_sq/" + params_[i].first, exp_avg_sq_[i]);
+  }
+  return s;
+}
+
+void Adam::load_state(const nn::NamedTensors& state) {
+  steps_ = static_cast<int64_t>(find_state(state, "step", {}).item());
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Shape& shape = params_[i].second.shape();
+    exp_avg_[i].copy_from(find_state(state, "exp_avg/" + params_[i].first, shape));
+    exp_avg_sq_[i].copy_from(find_state(state, "exp_avg_sq/" + params_[i].first, shape));
+  }
+}
+
+Sgd::Sgd(nn::NamedTensors params, const SgdOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
+  check(!o.nesterov || (o.momentum > 0.0f && o.dampening == 0.0f), "SGD: Nesterov needs momentum > 0 and no dampening");
+  for (auto& [name, p] : params_) momentum_buffer_.push_back(Tensor::zeros(p.shape()));
+}
+
+void Sgd::step() {
+  const bool first = steps_ == 0;
+  ++steps_;
+  const float mu = options.momentum, wd = options.weight_decay, damp = options.dampening;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor& p = params_[i].second;
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    float* pp = p.data();
+    const float* pg = g.data();
+    float* buf = momentum_buffer_[i].data();
+    for (int64_t j = 0; j < p.numel(); ++j) {
+      float d = pg[j] + (wd != 0.0f ? wd * pp[j] : 0.0f);
+      if (mu != 0.0f) {
+        buf[j] = first ? d : buf[j] * mu + (1.0f - damp) * d;
+        d = options.nesterov ? d + mu * buf[j] : buf[j];
+      }
+      pp[j] -= lr_ * d;
+    }
+  }
+}
+
+nn::NamedTensors Sgd::state() const {
+  nn::NamedTensors s{{"step", Tensor::scalar(static_cast<float>(steps_))}};
+  for (size_t i = 0; i < params_.size(); ++i) s.emplace_back("momentum_buffer/" + params_[i].first, momentum_buffer_[i]);
+  return s;
+}
+
+void Sgd::load_state(const nn::NamedTensors& state) {
+  steps_ = static_cast<int64_t>(find_state(state, "step", {}).item());
+  for (size_t i = 0; i < params_.size(); ++i)
+    momentum_buffer_[i].copy_from(find_state(state, "momentum_buffer/" + params_[i].first, params_[i].second.shape()));
+}
+
+float LrSchedule::lr_at(int64_t step) const {
+  if (kind == Kind::Constant) return base_lr;
+  const double over = static_cast<double>(std::max<int64_t>(0, step + 1 - constant_steps));
+  return static_cast<float>(base_lr * std::max(0.0, 1.0 - over / static_cast<double>(decay_steps + 1)));
+}
+
+}  // namespace splitleak::optim

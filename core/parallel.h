@@ -1,0 +1,24 @@
+#pragma once
+// Thread count for the whole engine (OpenMP regions and Eigen's GEMM). Results are
+// bit-identical for the same thread count: every parallel loop uses a static schedule and
+// every cross-thread reduction sums per-thread partials in thread order.
+#include <cstdint>
+#include <functional>
+
+namespace splitleak {
+
+// n <= 0 means all cores.
+void set_num_threads(int n);
+int num_threads();
+
+// Calls body(begin, end) on disjoint static chunks of [0, count), in parallel.
+void parallel_for(int64_t count, const std::function<void(int64_t, int64_t)>& body);
+
+}  // namespace splitleak
+
+namespace splitleak {
+// Splits [0, count) into at most num_threads() static chunks and calls body(chunk, begin, end)
+// for each, in parallel. Returns the number of chunks; chunk c covers the same range for the same
+// thread count, so per-chunk partial results can be reduced in chunk order deterministically.
+int parallel_chunks(int64_t count, const std::function<void(int, int64_t, int64_t)>& body);
+}  // namespace splitleak

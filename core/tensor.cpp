@@ -1,0 +1,132 @@
+#include "core/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <sstream>
+
+#include "core/autograd.h"
+#include "core/error.h"
+
+namespace splitleak {
+
+std::string shape_str(const Shape& shape) {
+  std::ostringstream s;
+  s << "[";
+  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+  s << "]";
+  return s.str();
+}
+
+int64_t shape_numel(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+Storage::Storage(size_t count) : size_(count) {
+  const size_t bytes = ((count * sizeof(float) + 63) / 64) * 64;
+  data_ = static_cast<float*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
+  if (!data_) throw std::bad_alloc();
+}
+
+Storage::~Storage() { std::free(data_); }
+
+Tensor Tensor::empty(const Shape& shape) {
+  for (int64_t d : shape) check(d >= 0, "tensor shape " + shape_str(shape) + " has a negative size");
+  auto impl = std::make_shared<TensorImpl>();
+  impl->shape = shape;
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape_numel(shape)));
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
+Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
+
+Tensor Tensor::full(const Shape& shape, float value) {
+  Tensor t = empty(shape);
+  t.fill(value);
+  return t;
+}
+
+Tensor Tensor::from_vector(const Shape& shape, const std::vector<float>& values) {
+  check(static_cast<int64_t>(values.size()) == shape_numel(shape),
+        "from_vector: " + std::to_string(values.size()) + " values for shape " + shape_str(shape));
+  Tensor t = empty(shape);
+  if (!values.empty()) std::memcpy(t.data(), values.data(), values.size() * sizeof(float));
+  return t;
+}
+
+int64_t Tensor::size(int64_t d) const {
+  const int64_t n = dim();
+  if (d < 0) d += n;
+  check(d >= 0 && d < n, "dimension " + std::to_string(d) + " out of range for shape " + shape_str(shape()));
+  return impl_->shape[static_cast<size_t>(d)];
+}
+
+float Tensor::item() const {
+  check(numel() == 1, "item() needs a one-element tensor, got shape " + shape_str(shape()));
+  return data()[0];
+}
+
+std::vector<float> Tensor::to_vector() const { return std::vector<float>(data(), data() + numel()); }
+
+Tensor Tensor::slice(int64_t begin, int64_t end) const {
+  check(dim() >= 1 && begin >= 0 && begin <= end && end <= size(0),
+        "slice [" + std::to_string(begin) + ", " + std::to_string(end) + ") out of range for shape " +
+            shape_str(shape()));
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = impl_->storage;
+  impl->shape = impl_->shape;
+  impl->shape[0] = end - begin;
+  impl->offset = impl_->offset + static_cast<size_t>(begin * (numel() / std::max<int64_t>(size(0), 1)));
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::clone() const {
+  Tensor t = empty(shape());
+  if (numel()) std::memcpy(t.data(), data(), static_cast<size_t>(numel()) * sizeof(float));
+  return t;
+}
+
+Tensor Tensor::detach() const { return view(shape()); }
+
+Tensor Tensor::view(const Shape& shape) const {
+  check(shape_numel(shape) == numel(), "cannot view shape " + shape_str(this->shape()) + " as " + shape_str(shape));
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = impl_->storage;
+  impl->offset = impl_->offset;
+  impl->shape = shape;
+  return Tensor(std::move(impl));
+}
+
+Tensor& Tensor::set_requires_grad(bool value) {
+  check(is_leaf(), "requires_grad can only be set on a leaf tensor");
+  impl_->requires_grad = value;
+  return *this;
+}
+
+Tensor Tensor::grad() const { return impl_->grad ? Tensor(impl_->grad) : Tensor(); }
+
+void Tensor::zero_grad() { impl_->grad.reset(); }
+
+void Tensor::backward() const { autograd::backward(*this); }
+
+void Tensor::fill(float value) {
+  float* p = data();
+  const int64_t n = numel();
+  for (int64_t i = 0; i < n; ++i) p[i] = value;
+}
+
+void Tensor::copy_from(const Tensor& other) {
+  check(other.numel() == numel(), "copy_from: shape " + shape_str(other.shape()) + " into " + shape_str(shape()));
+  if (numel()) std::memmove(data(), other.data(), static_cast<size_t>(numel()) * sizeof(float));
+}
+
+void check_dim(const Tensor& t, int64_t expected, const char* what) {
+  check(t.defined(), std::string(what) + ": tensor is undefined");
+  check(t.dim() == expected, std::string(what) + ": expected " + std::to_string(expected) + "-D tensor, got shape " +
+                                 shape_str(t.shape()));
+}
+
+}  // namespace splitleak
