@@ -95,6 +95,9 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
   } catch (const std::filesystem::filesystem_error& e) {
     std::remove(tmp.c_str());
     throw Error(path + ": cannot write: " + e.what(), Error::Kind::Failure);
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
   }
 }
 
