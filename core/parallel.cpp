@@ -35,9 +35,14 @@ void parallel_for(int64_t count, const std::function<void(int64_t, int64_t)>& bo
 }  // namespace splitleak
 
 namespace splitleak {
+int chunk_count(int64_t count) {
+  if (count <= 0) return 0;
+  return omp_in_parallel() ? 1 : static_cast<int>(std::min<int64_t>(num_threads(), count));
+}
+
 int parallel_chunks(int64_t count, const std::function<void(int, int64_t, int64_t)>& body) {
   if (count <= 0) return 0;
-  const int chunks = omp_in_parallel() ? 1 : static_cast<int>(std::min<int64_t>(num_threads(), count));
+  const int chunks = chunk_count(count);
   if (chunks <= 1) {
     body(0, 0, count);
     return 1;

@@ -21,4 +21,6 @@ namespace splitleak {
 // for each, in parallel. Returns the number of chunks; chunk c covers the same range for the same
 // thread count, so per-chunk partial results can be reduced in chunk order deterministically.
 int parallel_chunks(int64_t count, const std::function<void(int, int64_t, int64_t)>& body);
+// The number of chunks parallel_chunks(count, ...) uses here.
+int chunk_count(int64_t count);
 }  // namespace splitleak

@@ -51,72 +51,83 @@ Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias
   return p;
 }
 
+// The column matrix of image n, group g, row tile t: the input itself for pointwise convs
+// (leading dimension P), else im2col into `scratch` (leading dimension T). Returns {cols, ld}.
+std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::RowTiles& tiles, const float* x, int64_t n,
+                                         int64_t g, int64_t t, float* scratch) {
+  const float* xg = x + (n * pl.cin + g * pl.cin_g) * pl.h * pl.w;
+  if (pl.pointwise) return {xg + tiles.begin(t) * pl.geom.out_w, pl.p()};
+  im2col(xg, pl.geom, scratch, tiles.begin(t), tiles.end(t));
+  return {scratch, tiles.columns(t)};
+}
+
 }  // namespace
 
+// Work is cut into (image, row tile) items; each item's columns stay cache-resident between
+// im2col and its GEMM.
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
-  const int64_t K = pl.k(), P = pl.p(), plane = pl.h * pl.w;
+  const detail::RowTiles tiles(pl.geom);
+  const int64_t K = pl.k(), P = pl.p();
   Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
   const float* px = x.data();
   const float* pw = weight.data();
   float* py = y.data();
-  detail::for_each_image(pl.n, pl.pointwise ? 0 : K * P, [&](int, int64_t n, float* col) {
+  detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
+    const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
     for (int64_t g = 0; g < pl.groups; ++g) {
-      const float* xg = px + (n * pl.cin + g * pl.cin_g) * plane;
-      const float* cols = xg;
-      if (!pl.pointwise) {
-        im2col(xg, pl.geom, col);
-        cols = col;
-      }
-      // y[n][g] (cout_g x P) = W[g] (cout_g x K) * cols (K x P)
-      gemm(false, false, pl.cout_g, P, K, 1.0f, pw + g * pl.cout_g * K, K, cols, P, 0.0f,
-           py + (n * pl.cout + g * pl.cout_g) * P, P);
+      auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
+      // y[n][g][:, tile] (cout_g x T) = W[g] (cout_g x K) * cols (K x T)
+      gemm(false, false, pl.cout_g, tiles.columns(t), K, 1.0f, pw + g * pl.cout_g * K, K, cols, ld, 0.0f,
+           py + (n * pl.cout + g * pl.cout_g) * P + p0, P);
     }
   });
   if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, P);
 
   return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
-    const int64_t K = pl.k(), P = pl.p(), plane = pl.h * pl.w;
+    const detail::RowTiles tiles(pl.geom);
+    const int64_t K = pl.k(), P = pl.p(), scratch = pl.pointwise ? 0 : K * tiles.max_columns();
     const float* px = x.data();
     const float* pw = weight.data();
     const float* pgy = gy.data();
     Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
     if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, P);
-    if (!gx.defined() && !gw.defined()) return;
-    // Per-chunk weight-gradient partials, reduced in chunk order for determinism.
-    const int chunks = detail::max_chunks(pl.n);
-    std::vector<std::vector<float>> gw_parts;
-    if (gw.defined() && chunks > 1) gw_parts.assign(static_cast<size_t>(chunks), std::vector<float>(weight.numel(), 0.0f));
-    float* pgx = gx.defined() ? gx.data() : nullptr;
-    const int64_t scratch = (pl.pointwise && !gx.defined()) ? 0 : K * P;
-    detail::for_each_image(pl.n, scratch, [&](int chunk, int64_t n, float* col) {
-      float* gw_dst = !gw.defined() ? nullptr : (chunks > 1 ? gw_parts[static_cast<size_t>(chunk)].data() : gw.data());
-      for (int64_t g = 0; g < pl.groups; ++g) {
-        const float* gyg = pgy + (n * pl.cout + g * pl.cout_g) * P;
-        const float* wg = pw + g * pl.cout_g * K;
-        if (gw_dst) {
-          const float* xg = px + (n * pl.cin + g * pl.cin_g) * plane;
-          const float* cols = xg;
-          if (!pl.pointwise) {
-            im2col(xg, pl.geom, col);
-            cols = col;
-          }
-          // gW[g] (cout_g x K) += gy[n][g] (cout_g x P) * cols^T (P x K)
-          gemm(false, true, pl.cout_g, K, P, 1.0f, gyg, P, cols, P, 1.0f, gw_dst + g * pl.cout_g * K, K);
+    if (gw.defined()) {
+      // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
+      // and then over chunks in order.
+      const int64_t items = pl.n * tiles.count;
+      auto parts = detail::zero_partials(detail::item_chunks(items), weight.numel());
+      detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
+        const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
+        for (int64_t g = 0; g < pl.groups; ++g) {
+          auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
+          gemm(false, true, pl.cout_g, K, tiles.columns(t), 1.0f, pgy + (n * pl.cout + g * pl.cout_g) * P + p0, P, cols,
+               ld, 1.0f, parts[static_cast<size_t>(chunk)].data() + g * pl.cout_g * K, K);
         }
-        if (pgx) {
-          float* gxg = pgx + (n * pl.cin + g * pl.cin_g) * plane;
-          if (pl.pointwise) {
-            // gx[n][g] (K x P) += W[g]^T (K x cout_g) * gy[n][g] (cout_g x P)
-            gemm(true, false, K, P, pl.cout_g, 1.0f, wg, K, gyg, P, 1.0f, gxg, P);
-          } else {
-            gemm(true, false, K, P, pl.cout_g, 1.0f, wg, K, gyg, P, 0.0f, col, P);
-            col2im_add(col, pl.geom, gxg);
+      });
+      detail::reduce_partials(parts, gw.data(), weight.numel());
+    }
+    if (gx.defined()) {
+      // Tiles of one image overlap in the input (col2im halo), so images are the parallel unit.
+      float* pgx = gx.data();
+      detail::for_each_item(pl.n, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t n, float* col) {
+        for (int64_t t = 0; t < tiles.count; ++t) {
+          const int64_t p0 = tiles.begin(t) * pl.geom.out_w, T = tiles.columns(t);
+          for (int64_t g = 0; g < pl.groups; ++g) {
+            const float* gyg = pgy + (n * pl.cout + g * pl.cout_g) * P + p0;
+            const float* wg = pw + g * pl.cout_g * K;
+            float* gxg = pgx + (n * pl.cin + g * pl.cin_g) * pl.h * pl.w;
+            if (pl.pointwise) {
+              // gx[n][g][:, tile] (K x T) += W[g]^T (K x cout_g) * gy tile (cout_g x T)
+              gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 1.0f, gxg + p0, P);
+            } else {
+              gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 0.0f, col, T);
+              col2im_add(col, pl.geom, gxg, tiles.begin(t), tiles.end(t));
+            }
           }
         }
-      }
-    });
-    if (gw.defined() && chunks > 1) detail::reduce_partials(gw_parts, chunks, gw.data(), weight.numel());
+      });
+    }
   });
 }
 

@@ -6,19 +6,13 @@
 
 namespace splitleak::ops::detail {
 
-int max_chunks(int64_t images) { return images >= num_threads() ? num_threads() : 1; }
+int item_chunks(int64_t items) { return chunk_count(items); }
 
-int for_each_image(int64_t images, int64_t scratch_floats,
-                   const std::function<void(int, int64_t, float*)>& per_image) {
-  if (max_chunks(images) > 1) {
-    return parallel_chunks(images, [&](int chunk, int64_t begin, int64_t end) {
-      std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
-      for (int64_t n = begin; n < end; ++n) per_image(chunk, n, scratch.data());
-    });
-  }
-  std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
-  for (int64_t n = 0; n < images; ++n) per_image(0, n, scratch.data());
-  return 1;
+int for_each_item(int64_t items, int64_t scratch_floats, const std::function<void(int, int64_t, float*)>& per_item) {
+  return parallel_chunks(items, [&](int chunk, int64_t begin, int64_t end) {
+    std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
+    for (int64_t i = begin; i < end; ++i) per_item(chunk, i, scratch.data());
+  });
 }
 
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
@@ -46,9 +40,13 @@ void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int6
   });
 }
 
-void reduce_partials(const std::vector<std::vector<float>>& partials, int chunks, float* dst, int64_t count) {
+std::vector<std::vector<float>> zero_partials(int chunks, int64_t count) {
+  return std::vector<std::vector<float>>(static_cast<size_t>(chunks), std::vector<float>(static_cast<size_t>(count), 0.0f));
+}
+
+void reduce_partials(const std::vector<std::vector<float>>& partials, float* dst, int64_t count) {
   parallel_for(count, [&](int64_t s, int64_t e) {
-    for (int c = 0; c < chunks; ++c)
+    for (size_t c = 0; c < partials.size(); ++c)
       for (int64_t i = s; i < e; ++i) dst[i] += partials[static_cast<size_t>(c)][static_cast<size_t>(i)];
   });
 }

@@ -12,12 +12,14 @@ namespace splitleak::ops {
 namespace {
 
 // A transposed convolution is the input-gradient of the convolution whose input is y and whose
-// output is x; `geom` is that convolution's geometry per group (reads cout_g channels of y).
+// output is x; `geom` is that convolution's geometry per group (reads cout_g channels of y, its
+// output rows are the rows of x).
 struct ConvTransposePlan {
   int64_t n, cin, h, w, cout, groups, cin_g, cout_g;
   ConvGeometry geom;
   int64_t k() const { return geom.rows(); }  // cout_g * kh * kw
   int64_t p() const { return h * w; }        // input pixels
+  int64_t out_plane() const { return geom.height * geom.width; }
 };
 
 ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, const Tensor& bias,
@@ -52,48 +54,54 @@ ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, con
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options) {
   const ConvTransposePlan pl = plan_conv_transpose(x, weight, bias, options);
-  const int64_t K = pl.k(), P = pl.p(), out_plane = pl.geom.height * pl.geom.width;
+  const detail::RowTiles tiles(pl.geom);  // tiles of input rows
+  const int64_t K = pl.k(), P = pl.p();
   Tensor y = Tensor::zeros({pl.n, pl.cout, pl.geom.height, pl.geom.width});
   const float* px = x.data();
   const float* pw = weight.data();
   float* py = y.data();
-  detail::for_each_image(pl.n, K * P, [&](int, int64_t n, float* col) {
-    for (int64_t g = 0; g < pl.groups; ++g) {
-      // col (K x P) = W[g]^T (K x cin_g) * x[n][g] (cin_g x P); y[n][g] += col2im(col)
-      gemm(true, false, K, P, pl.cin_g, 1.0f, pw + g * pl.cin_g * K, K, px + (n * pl.cin + g * pl.cin_g) * P, P, 0.0f,
-           col, P);
-      col2im_add(col, pl.geom, py + (n * pl.cout + g * pl.cout_g) * out_plane);
+  // Tiles of one image overlap in the output (col2im halo), so images are the parallel unit.
+  detail::for_each_item(pl.n, K * tiles.max_columns(), [&](int, int64_t n, float* col) {
+    for (int64_t t = 0; t < tiles.count; ++t) {
+      const int64_t p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
+      for (int64_t g = 0; g < pl.groups; ++g) {
+        // col (K x T) = W[g]^T (K x cin_g) * x[n][g][:, tile] (cin_g x T); y[n][g] += col2im(col)
+        gemm(true, false, K, T, pl.cin_g, 1.0f, pw + g * pl.cin_g * K, K, px + (n * pl.cin + g * pl.cin_g) * P + p0, P,
+             0.0f, col, T);
+        col2im_add(col, pl.geom, py + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), tiles.begin(t), tiles.end(t));
+      }
     }
   });
-  if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, out_plane);
+  if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, pl.out_plane());
 
   return autograd::record(
       y, {x, weight, bias}, "conv_transpose2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
-        const int64_t K = pl.k(), P = pl.p(), out_plane = pl.geom.height * pl.geom.width;
+        const detail::RowTiles tiles(pl.geom);
+        const int64_t K = pl.k(), P = pl.p(), items = pl.n * tiles.count;
         const float* px = x.data();
         const float* pw = weight.data();
         const float* pgy = gy.data();
         Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
-        if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, out_plane);
+        if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, pl.out_plane());
         if (!gx.defined() && !gw.defined()) return;
-        const int chunks = detail::max_chunks(pl.n);
-        std::vector<std::vector<float>> gw_parts;
-        if (gw.defined() && chunks > 1)
-          gw_parts.assign(static_cast<size_t>(chunks), std::vector<float>(weight.numel(), 0.0f));
+        // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
+        // per chunk, then over chunks in order.
+        auto parts = detail::zero_partials(gw.defined() ? detail::item_chunks(items) : 0, weight.numel());
         float* pgx = gx.defined() ? gx.data() : nullptr;
-        detail::for_each_image(pl.n, K * P, [&](int chunk, int64_t n, float* col) {
-          float* gw_dst = !gw.defined() ? nullptr : (chunks > 1 ? gw_parts[static_cast<size_t>(chunk)].data() : gw.data());
+        detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
+          const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
           for (int64_t g = 0; g < pl.groups; ++g) {
-            im2col(pgy + (n * pl.cout + g * pl.cout_g) * out_plane, pl.geom, col);  // K x P
-            const float* xg = px + (n * pl.cin + g * pl.cin_g) * P;
+            im2col(pgy + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), pl.geom, col, tiles.begin(t), tiles.end(t));
             const float* wg = pw + g * pl.cin_g * K;
-            // gx[n][g] (cin_g x P) += W[g] (cin_g x K) * col (K x P)
-            if (pgx) gemm(false, false, pl.cin_g, P, K, 1.0f, wg, K, col, P, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P, P);
-            // gW[g] (cin_g x K) += x[n][g] (cin_g x P) * col^T (P x K)
-            if (gw_dst) gemm(false, true, pl.cin_g, K, P, 1.0f, xg, P, col, P, 1.0f, gw_dst + g * pl.cin_g * K, K);
+            // gx[n][g][:, tile] (cin_g x T) += W[g] (cin_g x K) * col (K x T)
+            if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
+            // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
+            if (gw.defined())
+              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T, 1.0f,
+                   parts[static_cast<size_t>(chunk)].data() + g * pl.cin_g * K, K);
           }
         });
-        if (gw.defined() && chunks > 1) detail::reduce_partials(gw_parts, chunks, gw.data(), weight.numel());
+        if (gw.defined()) detail::reduce_partials(parts, gw.data(), weight.numel());
       });
 }
 

@@ -1,23 +1,26 @@
 #include "core/ops/im2col.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace splitleak::ops {
 
-void im2col(const float* image, const ConvGeometry& g, float* col) {
+void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end) {
+  const int64_t tile = (oy_end - oy_begin) * g.out_w;
   const int64_t plane = g.height * g.width;
   for (int64_t c = 0; c < g.channels; ++c) {
     const float* src_c = image + c * plane;
     for (int64_t i = 0; i < g.kh; ++i) {
       for (int64_t j = 0; j < g.kw; ++j) {
-        float* dst = col + ((c * g.kh + i) * g.kw + j) * g.cols();
+        float* dst = col + ((c * g.kh + i) * g.kw + j) * tile;
         const int64_t x_off = j * g.dw - g.pw;
         // Output columns ox whose input column ox*sw + x_off lies inside [0, width).
         int64_t ox_begin = x_off >= 0 ? 0 : (-x_off + g.sw - 1) / g.sw;
         int64_t ox_end = g.width - x_off <= 0 ? 0 : (g.width - x_off + g.sw - 1) / g.sw;
         if (ox_end > g.out_w) ox_end = g.out_w;
         if (ox_begin > ox_end) ox_begin = ox_end;
-        for (int64_t oy = 0; oy < g.out_h; ++oy, dst += g.out_w) {
+        for (int64_t oy = oy_begin; oy < oy_end; ++oy, dst += g.out_w) {
           const int64_t iy = oy * g.sh - g.ph + i * g.dh;
           if (iy < 0 || iy >= g.height) {
             std::memset(dst, 0, static_cast<size_t>(g.out_w) * sizeof(float));
@@ -38,19 +41,20 @@ void im2col(const float* image, const ConvGeometry& g, float* col) {
   }
 }
 
-void col2im_add(const float* col, const ConvGeometry& g, float* image) {
+void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end) {
+  const int64_t tile = (oy_end - oy_begin) * g.out_w;
   const int64_t plane = g.height * g.width;
   for (int64_t c = 0; c < g.channels; ++c) {
     float* dst_c = image + c * plane;
     for (int64_t i = 0; i < g.kh; ++i) {
       for (int64_t j = 0; j < g.kw; ++j) {
-        const float* src = col + ((c * g.kh + i) * g.kw + j) * g.cols();
+        const float* src = col + ((c * g.kh + i) * g.kw + j) * tile;
         const int64_t x_off = j * g.dw - g.pw;
         int64_t ox_begin = x_off >= 0 ? 0 : (-x_off + g.sw - 1) / g.sw;
         int64_t ox_end = g.width - x_off <= 0 ? 0 : (g.width - x_off + g.sw - 1) / g.sw;
         if (ox_end > g.out_w) ox_end = g.out_w;
         if (ox_begin > ox_end) ox_begin = ox_end;
-        for (int64_t oy = 0; oy < g.out_h; ++oy, src += g.out_w) {
+        for (int64_t oy = oy_begin; oy < oy_end; ++oy, src += g.out_w) {
           const int64_t iy = oy * g.sh - g.ph + i * g.dh;
           if (iy < 0 || iy >= g.height) continue;
           float* row = dst_c + iy * g.width;
@@ -59,6 +63,17 @@ void col2im_add(const float* col, const ConvGeometry& g, float* image) {
       }
     }
   }
+}
+
+int64_t tile_rows(const ConvGeometry& g) {
+  // About 128 columns per tile (rounded up to whole rows): measured best for Eigen's GEMM on the
+  // VGG shapes here, 256 to 768 slower (bench/RESULTS.md); whole rows keep the loops simple.
+  // SPLITLEAK_CONV_TILE overrides the target for tuning on other machines.
+  static const int64_t target = [] {
+    const char* env = std::getenv("SPLITLEAK_CONV_TILE");
+    return env ? std::max<int64_t>(1, std::atoll(env)) : 128;
+  }();
+  return std::clamp<int64_t>((target + g.out_w - 1) / g.out_w, 1, g.out_h);
 }
 
 }  // namespace splitleak::ops

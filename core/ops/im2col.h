@@ -14,12 +14,16 @@ struct ConvGeometry {
   int64_t cols() const { return out_h * out_w; }       // P of the GEMM
 };
 
-// col[(c*kh + i)*kw + j][oy*out_w + ox] = image[c][oy*sh - ph + i*dh][ox*sw - pw + j*dw], or 0 in
-// the padding. Assigns every element of col (rows() x cols()).
-void im2col(const float* image, const ConvGeometry& g, float* col);
+// Output rows [oy_begin, oy_end) form a tile of T = (oy_end - oy_begin) * out_w columns:
+// col[(c*kh + i)*kw + j][(oy - oy_begin)*out_w + ox] = image[c][oy*sh - ph + i*dh][ox*sw - pw + j*dw],
+// or 0 in the padding. Assigns every element of col (rows() x T).
+void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end);
 
-// The adjoint: image[c][iy][ix] += col[...] for every col entry that im2col would read from
-// (c, iy, ix). Accumulates into image.
-void col2im_add(const float* col, const ConvGeometry& g, float* image);
+// The adjoint over the same tile: image[c][iy][ix] += col[...] for every col entry that im2col
+// would read from (c, iy, ix). Accumulates into image.
+void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end);
+
+// Output rows per tile so that a column tile stays cache-sized (at least one row).
+int64_t tile_rows(const ConvGeometry& g);
 
 }  // namespace splitleak::ops

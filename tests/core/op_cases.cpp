@@ -41,6 +41,9 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_1x1_nobias", "conv2d", json::object(), {in({2, 5, 4, 4}), in({3, 5, 1, 1})}});
   c.push_back({"conv2d_4x4_s2_rect", "conv2d", {{"stride", json::array({2, 1})}, {"padding", json::array({1, 0})}},
                {in({3, 2, 8, 6}), in({4, 2, 4, 3}), in({4})}});
+  // Images wide enough for several row tiles (core/ops/im2col.h: tile_rows).
+  c.push_back({"conv2d_multi_tile", "conv2d", {{"padding", 1}}, {in({2, 2, 40, 40}), in({3, 2, 3, 3}), in({3})}});
+  c.push_back({"conv2d_multi_tile_batch1_s2", "conv2d", {{"stride", 2}, {"padding", 1}}, {in({1, 2, 64, 60}), in({2, 2, 3, 3}), in({2})}});
   c.push_back({"conv2d_batch3_threads", "conv2d", {{"padding", 1}}, {in({3, 2, 5, 5}), in({2, 2, 3, 3}), in({2})}});
   // Transposed convolutions: weight (Cin, Cout/g, kh, kw).
   c.push_back({"conv_transpose2d_4x4_s2_p1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
@@ -51,6 +54,8 @@ std::vector<OpCase> build_cases() {
                {in({1, 4, 3, 3}), in({4, 2, 2, 2})}});
   c.push_back({"conv_transpose2d_dilation2", "conv_transpose2d", {{"stride", 2}, {"dilation", 2}, {"padding", 1}},
                {in({2, 2, 3, 3}), in({2, 3, 3, 3}), in({3})}});
+  c.push_back({"conv_transpose2d_multi_tile", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
+               {in({2, 3, 36, 36}), in({3, 2, 4, 4}), in({2})}});
   c.push_back({"linear", "linear", json::object(), {in({4, 6}), in({3, 6}), in({3})}});
   c.push_back({"linear_nobias", "linear", json::object(), {in({2, 5}), in({7, 5})}});
   // Normalisation: x, weight, bias[, running_mean, running_var].

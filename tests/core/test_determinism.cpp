@@ -12,7 +12,7 @@ namespace {
 std::vector<std::vector<float>> conv_step(int threads) {
   set_num_threads(threads);
   Generator gen(5);
-  Tensor x = Tensor::empty({6, 8, 12, 12});
+  Tensor x = Tensor::empty({3, 8, 40, 40});  // several row tiles per image, fewer images than chunks x 2
   init::uniform_(x, -1, 1, gen);
   x.set_requires_grad(true);
   nn::Conv2d conv(8, 16, 3, {{1, 1}, {1, 1}, {1, 1}, 1}, true, gen);
