@@ -1,0 +1,47 @@
+# The README's commands. Every target installs missing dependencies first (scripts/install-deps.sh).
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+SPLITLEAK = $(BUILD)/cli/splitleak
+
+.PHONY: all deps build test test-sanitize quickstart bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Every test through ctest; under CI (CI=true) the core suites also run once under ASan+UBSan.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-sanitize; fi
+
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITLEAK_SANITIZE=ON \
+	  -DSPLITLEAK_ONLY_CORE=ON -DSPLITLEAK_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+# The quick-start experiment arrives with the experiments issue; until then this shows what the
+# engine does on this machine.
+quickstart: build
+	@echo "== splitleak quick start =="
+	@$(SPLITLEAK) --version
+	@echo "-- conv2d at a VGG-16 block-3 shape (batch 8, 256->256, 56x56):"
+	@$(SPLITLEAK) bench conv2d --batch 8 --in-channels 256 --out-channels 256 --size 56 --iters 3
+	@echo "-- conv_transpose2d at a pix2pix decoder shape (batch 8, 256->64, 32x32 -> 64x64):"
+	@$(SPLITLEAK) bench conv2d --transposed --batch 8 --in-channels 256 --out-channels 64 --size 32 --kernel 4 --stride 2 --iters 3
+
+# Engine benchmarks, then PyTorch on the same shapes and thread count (bench/RESULTS.md).
+bench: build
+	$(BUILD)/bench/bench_conv --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+	/usr/bin/python3 bench/torch_conv.py --threads $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

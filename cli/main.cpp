@@ -1,0 +1,63 @@
+// splitleak: where can a model be cut so that the feature maps leaving a TEE do not give the
+// input away? Parses the command line and dispatches to the registered subcommands.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "splitleak/version.h"
+
+int main(int argc, char** argv) {
+  using namespace splitleak;
+  CLI::App app{"splitleak: adversarial evaluation of where to cut a DNN between a TEE and a GPU"};
+  app.set_version_flag("--version", std::string("splitleak ") + kVersion);
+  app.require_subcommand(0, 1);
+  int threads = 0;
+  std::function<int()> action;
+  std::vector<std::unique_ptr<std::function<int()>>> actions;
+  for (auto& cmd : cli::commands()) {
+    CLI::App* sub = app.add_subcommand(cmd.name, cmd.description);
+    auto act = std::make_unique<std::function<int()>>(cmd.setup(*sub));
+    // Every subcommand, nested ones included, takes --threads.
+    std::vector<CLI::App*> all{sub};
+    for (CLI::App* nested : sub->get_subcommands([](CLI::App*) { return true; })) all.push_back(nested);
+    for (CLI::App* a : all)
+      a->add_option("--threads", threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    std::function<int()>* raw = act.get();
+    sub->callback([&action, raw] { action = *raw; });
+    actions.push_back(std::move(act));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  if (!action) {
+    std::cout << app.help();
+    return 0;
+  }
+  try {
+    set_num_threads(threads);
+    return action();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "splitleak: error: %s\n", e.what());
+    return e.kind() == Error::Kind::BadInput ? 2 : 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "splitleak: error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "splitleak: error: %s\n", e.what());
+    return 1;
+  }
+}
