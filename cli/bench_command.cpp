@@ -57,7 +57,7 @@ int run_conv_bench(const ConvBenchOptions& o) {
     fwd = median_ms(o.iters, forward);
   }
   const Tensor gy = Tensor::ones(y.shape());
-  const double bwd = median_ms(o.iters, [&] { autograd::grad(ops::sum(ops::mul(y, gy)), {x, w, b}); });
+  const double bwd = median_ms(o.iters, [&] { autograd::grad(y, {x, w, b}, gy); });
   std::printf("op=%s\nthreads=%d\noutput_shape=%s\nms_per_forward=%.3f\ngflops_forward=%.1f\nms_per_backward=%.3f\n"
               "gflops_backward=%.1f\n",
               o.transposed ? "conv_transpose2d" : "conv2d", num_threads(), shape_str(y.shape()).c_str(), fwd,

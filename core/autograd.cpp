@@ -48,16 +48,26 @@ struct GradBuffers {
   }
 };
 
-GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl*>& also_keep) {
-  check(root.defined() && root.numel() == 1,
-        "backward needs a one-element tensor, got shape " + (root.defined() ? shape_str(root.shape()) : "undefined"));
+// Seeds root's gradient with grad_root (or 1 for a one-element root) and walks the graph.
+GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl*>& also_keep, const Tensor& grad_root) {
+  check(root.defined(), "backward from an undefined tensor");
+  if (grad_root.defined())
+    check(grad_root.shape() == root.shape(), "backward: gradient " + shape_str(grad_root.shape()) + " for output " +
+                                                 shape_str(root.shape()));
+  else
+    check(root.numel() == 1, "backward needs a one-element tensor or an explicit gradient, got shape " +
+                                 shape_str(root.shape()));
   GradBuffers buffers;
+  auto seed = [&] {
+    if (grad_root.defined()) buffers.slot(root).copy_from(grad_root);
+    else buffers.slot(root).fill(1.0f);
+  };
   Node* root_node = root.impl()->grad_fn.get();
   if (!root_node) {
-    if (root.requires_grad()) buffers.slot(root).fill(1.0f);
+    if (root.requires_grad()) seed();
     return buffers;
   }
-  buffers.slot(root).fill(1.0f);
+  seed();
   NoGradGuard no_grad;  // backward functions compute with plain ops
   for (Node* node : reverse_topological(root_node)) {
     auto found = buffers.by_node.find(node);
@@ -99,7 +109,7 @@ Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, Backw
 }
 
 void backward(const Tensor& root) {
-  GradBuffers buffers = run_backward(root, {});
+  GradBuffers buffers = run_backward(root, {}, Tensor());
   for (auto& [leaf, g] : buffers.by_leaf) {
     if (leaf->grad) {
       Tensor acc(leaf->grad);
@@ -110,13 +120,13 @@ void backward(const Tensor& root) {
   }
 }
 
-std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt) {
+std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt, const Tensor& grad_root) {
   std::unordered_set<TensorImpl*> keep;
   for (const Tensor& t : wrt) {
     check(t.defined() && t.requires_grad(), "autograd::grad: every tensor asked for must require a gradient");
     keep.insert(t.impl());
   }
-  GradBuffers buffers = run_backward(root, keep);
+  GradBuffers buffers = run_backward(root, keep, grad_root);
   std::vector<Tensor> out;
   for (const Tensor& t : wrt) {
     Node* n = t.impl()->grad_fn.get();

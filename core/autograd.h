@@ -46,9 +46,10 @@ Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, Backw
 // requires a gradient.
 void backward(const Tensor& root);
 
-// Gradients of a one-element `root` with respect to `wrt` (leaves or intermediate tensors),
-// returned in order; leaves' grad() are not touched. An entry is zeros when root does not
-// depend on it.
-std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt);
+// Gradients of `root` with respect to `wrt` (leaves or intermediate tensors), returned in order;
+// leaves' grad() are not touched. An entry is zeros when root does not depend on it. The
+// backward starts from grad_root (root's shape), or from 1 for a one-element root when
+// grad_root is undefined.
+std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt, const Tensor& grad_root = Tensor());
 
 }  // namespace splitleak::autograd

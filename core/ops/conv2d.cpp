@@ -61,28 +61,53 @@ std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::Row
   return {scratch, tiles.columns(t)};
 }
 
-}  // namespace
-
-// Work is cut into (image, row tile) items; each item's columns stay cache-resident between
-// im2col and its GEMM.
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
-  const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+// y (N, cout, oh, ow) = conv(x, w) + beta * y. Work is cut into (image, row tile) items; each
+// item's columns stay cache-resident between im2col and its GEMM.
+void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
   const detail::RowTiles tiles(pl.geom);
   const int64_t K = pl.k(), P = pl.p();
-  Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
-  const float* px = x.data();
-  const float* pw = weight.data();
-  float* py = y.data();
   detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
     const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
     for (int64_t g = 0; g < pl.groups; ++g) {
       auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
-      // y[n][g][:, tile] (cout_g x T) = W[g] (cout_g x K) * cols (K x T)
-      gemm(false, false, pl.cout_g, tiles.columns(t), K, 1.0f, pw + g * pl.cout_g * K, K, cols, ld, 0.0f,
+      // y[n][g][:, tile] (cout_g x T) = W[g] (cout_g x K) * cols (K x T) + beta * y[n][g][:, tile]
+      gemm(false, false, pl.cout_g, tiles.columns(t), K, 1.0f, pw + g * pl.cout_g * K, K, cols, ld, beta,
            py + (n * pl.cout + g * pl.cout_g) * P + p0, P);
     }
   });
-  if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, P);
+}
+
+// For stride 1, the input gradient is itself a convolution: of grad_y with the kernel rotated by
+// 180 degrees and input/output channels swapped, padding d*(k-1) - p. Returns false when that
+// does not apply (stride > 1, or padding wider than the dilated kernel).
+bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw, float* pgx) {
+  const ConvGeometry& g = pl.geom;
+  const int64_t ph = g.dh * (g.kh - 1) - g.ph, pwd = g.dw * (g.kw - 1) - g.pw;
+  if (g.sh != 1 || g.sw != 1 || ph < 0 || pwd < 0 || pl.pointwise) return false;
+  // w_t[g*cin_g + ci][co][i][j] = w[g*cout_g + co][ci][kh-1-i][kw-1-j]
+  std::vector<float> w_t(static_cast<size_t>(pl.cout * pl.cin_g * g.kh * g.kw));
+  for (int64_t grp = 0; grp < pl.groups; ++grp)
+    for (int64_t co = 0; co < pl.cout_g; ++co)
+      for (int64_t ci = 0; ci < pl.cin_g; ++ci)
+        for (int64_t i = 0; i < g.kh; ++i)
+          for (int64_t j = 0; j < g.kw; ++j)
+            w_t[static_cast<size_t>((((grp * pl.cin_g + ci) * pl.cout_g + co) * g.kh + (g.kh - 1 - i)) * g.kw + (g.kw - 1 - j))] =
+                pw[(((grp * pl.cout_g + co) * pl.cin_g + ci) * g.kh + i) * g.kw + j];
+  Conv2dPlan t = pl;
+  t.cin = pl.cout, t.cout = pl.cin, t.cin_g = pl.cout_g, t.cout_g = pl.cin_g, t.h = g.out_h, t.w = g.out_w;
+  t.geom = {pl.cout_g, g.out_h, g.out_w, g.kh, g.kw, 1, 1, ph, pwd, g.dh, g.dw, pl.h, pl.w};
+  t.pointwise = false;
+  conv2d_kernel(pgy, w_t.data(), t, pgx, 1.0f);
+  return true;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
+  const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
+  conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f);
+  if (bias.defined()) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
 
   return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
     const detail::RowTiles tiles(pl.geom);
@@ -107,7 +132,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       });
       detail::reduce_partials(parts, gw.data(), weight.numel());
     }
-    if (gx.defined()) {
+    if (gx.defined() && !input_grad_as_conv(pl, pgy, pw, gx.data())) {
       // Tiles of one image overlap in the input (col2im halo), so images are the parallel unit.
       float* pgx = gx.data();
       detail::for_each_item(pl.n, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t n, float* col) {

@@ -65,6 +65,14 @@ TEST(Autograd, GradWithRespectToAnIntermediate) {
   EXPECT_FALSE(g_param.grad().defined());
 }
 
+TEST(Autograd, ExplicitOutputGradient) {
+  Tensor x = leaf({1, 2, 3});
+  Tensor y = ops::mul(x, x);
+  auto g = autograd::grad(y, {x}, Tensor::from_vector({3}, {1, 0, -1}));  // 2x * seed
+  EXPECT_EQ(g[0].to_vector(), (std::vector<float>{2, 0, -6}));
+  EXPECT_THROW(autograd::grad(y, {x}, Tensor::ones({2})), Error);
+}
+
 TEST(Autograd, BackwardNeedsAScalar) {
   Tensor x = leaf({1, 2});
   EXPECT_THROW(ops::mul(x, x).backward(), Error);
