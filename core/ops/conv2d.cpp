@@ -7,6 +7,7 @@
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
 #include "core/ops/im2col.h"
+#include "core/ops/winograd.h"
 
 namespace splitleak::ops {
 
@@ -61,9 +62,13 @@ std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::Row
   return {scratch, tiles.columns(t)};
 }
 
-// y (N, cout, oh, ow) = conv(x, w) + beta * y. Work is cut into (image, row tile) items; each
-// item's columns stay cache-resident between im2col and its GEMM.
+// y (N, cout, oh, ow) = conv(x, w) + beta * y. 3x3 stride-1 convs with enough channels take the
+// Winograd path; the rest are cut into (image, row tile) items whose columns stay cache-resident
+// between im2col and the GEMM.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
+  const ConvGeometry& gm = pl.geom;
+  if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout))
+    return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
   const detail::RowTiles tiles(pl.geom);
   const int64_t K = pl.k(), P = pl.p();
   detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
