@@ -44,21 +44,63 @@ std::vector<float> transform_filters(const float* weight, int64_t cout, int64_t 
   return u;
 }
 
-// Where one output tile reads its 4x4 input patch (iy, ix: top-left, may be in the padding) and
-// writes its 2x2 outputs (oy, ox).
-struct TileRef {
-  int64_t img, iy, ix, oy, ox;
-  bool interior;  // the whole input patch lies inside the image
+// A run of n consecutive tiles along tile row r of image img, from tile column c; t is the index of
+// its first tile within the work item.
+struct Segment {
+  int64_t img, r, c, n, t;
 };
+
+// The inner loops below take __restrict pointers so they vectorise over tiles.
+
+// Horizontal half of V = B^T d B for n tiles of one row: b holds one row of B^T d (2n + 2
+// columns); v0..v3 receive transform points 4i + 0..3.
+void input_row(const float* __restrict b, int64_t n, float* __restrict v0, float* __restrict v1, float* __restrict v2,
+               float* __restrict v3) {
+  for (int64_t c = 0; c < n; ++c) {
+    v0[c] = b[2 * c] - b[2 * c + 2];
+    v1[c] = b[2 * c + 1] + b[2 * c + 2];
+    v2[c] = b[2 * c + 2] - b[2 * c + 1];
+    v3[c] = b[2 * c + 1] - b[2 * c + 3];
+  }
+}
+
+// Y = A^T M A for tn tiles of one output channel; mc points at transform point 0 and successive
+// points are ms apart. o[k][t] = output (k / 2, k % 2) of tile t.
+void output_tiles(const float* __restrict mc, int64_t ms, int64_t tn, float* __restrict o0, float* __restrict o1,
+                  float* __restrict o2, float* __restrict o3) {
+  const float* __restrict q[16];
+  for (int xi = 0; xi < 16; ++xi) q[xi] = mc + xi * ms;
+  for (int64_t t = 0; t < tn; ++t) {
+    float a0[4], a1[4];
+    for (int j = 0; j < 4; ++j) {
+      a0[j] = q[j][t] + q[4 + j][t] + q[8 + j][t];
+      a1[j] = q[4 + j][t] - q[8 + j][t] - q[12 + j][t];
+    }
+    o0[t] = a0[0] + a0[1] + a0[2];
+    o1[t] = a0[1] - a0[2] - a0[3];
+    o2[t] = a1[0] + a1[1] + a1[2];
+    o3[t] = a1[1] - a1[2] - a1[3];
+  }
+}
+
+// row[2c] = left[c] + beta * row[2c], row[2c + 1] = right[c] + beta * row[2c + 1] for c < n.
+void write_pairs(float* __restrict row, const float* __restrict left, const float* __restrict right, int64_t n,
+                 float beta) {
+  if (beta == 0.0f) {
+    for (int64_t c = 0; c < n; ++c) row[2 * c] = left[c], row[2 * c + 1] = right[c];
+  } else {
+    for (int64_t c = 0; c < n; ++c) row[2 * c] = left[c] + beta * row[2 * c], row[2 * c + 1] = right[c] + beta * row[2 * c + 1];
+  }
+}
 
 }  // namespace
 
 bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
                          int64_t cin, int64_t cout) {
-    // Below 128 channels the transforms and the small-K GEMMs cost more than the saved products
-  // (VGG block 1, 64 channels: 70-78 GFLOP/s against 95-105 for im2col; block 3, 256 channels:
-  // 145-160 against 100-110; bench/RESULTS.md).
-  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && cin >= 128 && cout >= 128;
+    // From 64 channels the saved products outweigh the transforms (VGG block 1, 64 channels: 112-118
+  // effective GFLOP/s against 94-105 for im2col; bench/RESULTS.md). Below that the small-K GEMMs
+  // and the transforms dominate.
+  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && cin >= 64 && cout >= 64;
 }
 
 void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t cin, int64_t h, int64_t w, int64_t cout,
@@ -72,78 +114,67 @@ void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t ci
     float* v = scratch;                        // V[xi][ci][t]
     float* m = v + 16 * cin * tn;              // M[xi][co][t]
     float* outs = m + 16 * cout * tn;          // outs[k][t], k = 2 * i + j of the 2x2 tile
-    // Where each tile reads and writes, computed once per item rather than per channel.
-    std::vector<TileRef> refs(static_cast<size_t>(tn));
-    for (int64_t t = 0; t < tn; ++t) {
-      const int64_t g = t0 + t, img = g / (th * tw), r = (g / tw) % th, c = g % tw;
-      TileRef& f = refs[static_cast<size_t>(t)];
-      f.img = img, f.iy = 2 * r - ph, f.ix = 2 * c - pw, f.oy = 2 * r, f.ox = 2 * c;
-      f.interior = f.iy >= 0 && f.iy + 4 <= h && f.ix >= 0 && f.ix + 4 <= w;
+    // The item's tiles as runs along tile rows.
+    std::vector<Segment> segments;
+    for (int64_t g = t0; g < t0 + tn;) {
+      const int64_t img = g / (th * tw), r = (g / tw) % th, c = g % tw, n = std::min(tw - c, t0 + tn - g);
+      segments.push_back({img, r, c, n, g - t0});
+      g += n;
     }
-    // V = B^T d B for the 4x4 input patch d of each tile, B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]].
+    // Four input rows of a segment, zero-padded, then their vertical transform (B^T d).
+    const int64_t span = 2 * tw + 2;
+    std::vector<float> rows(static_cast<size_t>(8 * span));
+    float* p[4] = {rows.data(), rows.data() + span, rows.data() + 2 * span, rows.data() + 3 * span};
+    float* bd[4] = {rows.data() + 4 * span, rows.data() + 5 * span, rows.data() + 6 * span, rows.data() + 7 * span};
+    const int64_t vs = cin * tn;  // V stride between transform points
+    // V = B^T d B, B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]].
     for (int64_t ci = 0; ci < cin; ++ci)
-      for (int64_t t = 0; t < tn; ++t) {
-        const TileRef& f = refs[static_cast<size_t>(t)];
-        const float* plane = x + (f.img * cin + ci) * h * w;
-        float d[4][4];
-        if (f.interior) {
-          const float* p = plane + f.iy * w + f.ix;
-          for (int i = 0; i < 4; ++i)
-            for (int j = 0; j < 4; ++j) d[i][j] = p[i * w + j];
-        } else {
-          for (int i = 0; i < 4; ++i)
-            for (int j = 0; j < 4; ++j) {
-              const int64_t iy = f.iy + i, ix = f.ix + j;
-              d[i][j] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
-            }
-        }
-        float bd[4][4];
-        for (int j = 0; j < 4; ++j) {
-          bd[0][j] = d[0][j] - d[2][j];
-          bd[1][j] = d[1][j] + d[2][j];
-          bd[2][j] = d[2][j] - d[1][j];
-          bd[3][j] = d[1][j] - d[3][j];
-        }
-        float* vt = v + ci * tn + t;
-        const int64_t xi_stride = cin * tn;
+      for (const Segment& sg : segments) {
+        const float* plane = x + (sg.img * cin + ci) * h * w;
+        const int64_t width = 2 * sg.n + 2, x0 = 2 * sg.c - pw;  // input columns x0 .. x0 + width
+        const int64_t lo = std::clamp<int64_t>(-x0, 0, width), hi = std::clamp<int64_t>(w - x0, lo, width);
         for (int i = 0; i < 4; ++i) {
-          vt[(i * 4 + 0) * xi_stride] = bd[i][0] - bd[i][2];
-          vt[(i * 4 + 1) * xi_stride] = bd[i][1] + bd[i][2];
-          vt[(i * 4 + 2) * xi_stride] = bd[i][2] - bd[i][1];
-          vt[(i * 4 + 3) * xi_stride] = bd[i][1] - bd[i][3];
+          const int64_t iy = 2 * sg.r - ph + i;
+          float* dst = p[i];
+          if (iy < 0 || iy >= h) {
+            std::fill(dst, dst + width, 0.0f);
+            continue;
+          }
+          std::fill(dst, dst + lo, 0.0f);
+          std::copy(plane + iy * w + x0 + lo, plane + iy * w + x0 + hi, dst + lo);
+          std::fill(dst + hi, dst + width, 0.0f);
+        }
+        for (int64_t k = 0; k < width; ++k) {
+          bd[0][k] = p[0][k] - p[2][k];
+          bd[1][k] = p[1][k] + p[2][k];
+          bd[2][k] = p[2][k] - p[1][k];
+          bd[3][k] = p[1][k] - p[3][k];
+        }
+        for (int i = 0; i < 4; ++i) {
+          float* v0 = v + (i * 4) * vs + ci * tn + sg.t;
+          input_row(bd[i], sg.n, v0, v0 + vs, v0 + 2 * vs, v0 + 3 * vs);
         }
       }
     // M[xi] (cout x tn) = U[xi] (cout x cin) * V[xi] (cin x tn)
     for (int xi = 0; xi < 16; ++xi)
       gemm(false, false, cout, tn, cin, 1.0f, u.data() + xi * cout * cin, cin, v + xi * cin * tn, tn, 0.0f,
            m + xi * cout * tn, tn);
-    // Y = A^T M A, A^T = [[1,1,1,0],[0,1,-1,-1]], computed for all tiles of a channel at once (the
-    // loop over t vectorises), then scattered; edge tiles write only their in-range outputs.
+    // Y = A^T M A, A^T = [[1,1,1,0],[0,1,-1,-1]], for all tiles of an output channel at once, then
+    // written row by row; edge tiles write only their in-range outputs.
+    const int64_t ms = cout * tn;  // M stride between transform points
     for (int64_t co = 0; co < cout; ++co) {
-      const float* mc = m + co * tn;
-      const int64_t xs = cout * tn;
-      for (int64_t t = 0; t < tn; ++t) {
-        float a0[4], a1[4];
-        for (int j = 0; j < 4; ++j) {
-          const float m0 = mc[(0 * 4 + j) * xs + t], m1 = mc[(1 * 4 + j) * xs + t];
-          const float m2 = mc[(2 * 4 + j) * xs + t], m3 = mc[(3 * 4 + j) * xs + t];
-          a0[j] = m0 + m1 + m2;
-          a1[j] = m1 - m2 - m3;
+      output_tiles(m + co * tn, ms, tn, outs, outs + tn, outs + 2 * tn, outs + 3 * tn);
+      for (const Segment& sg : segments) {
+        float* yp = y + (sg.img * cout + co) * oh * ow;
+        // Tiles whose two output columns are both inside, then a possible half tile at the edge.
+        const int64_t full = std::min(sg.n, (ow - 2 * sg.c) / 2);
+        for (int i = 0; i < 2 && 2 * sg.r + i < oh; ++i) {
+          float* row = yp + (2 * sg.r + i) * ow + 2 * sg.c;
+          const float* left = outs + (2 * i) * tn + sg.t;
+          const float* right = outs + (2 * i + 1) * tn + sg.t;
+          write_pairs(row, left, right, full, beta);
+          if (full < sg.n) row[2 * full] = left[full] + (beta == 0.0f ? 0.0f : beta * row[2 * full]);
         }
-        outs[0 * tn + t] = a0[0] + a0[1] + a0[2];
-        outs[1 * tn + t] = a0[1] - a0[2] - a0[3];
-        outs[2 * tn + t] = a1[0] + a1[1] + a1[2];
-        outs[3 * tn + t] = a1[1] - a1[2] - a1[3];
-      }
-      for (int64_t t = 0; t < tn; ++t) {
-        const TileRef& f = refs[static_cast<size_t>(t)];
-        float* yp = y + (f.img * cout + co) * oh * ow;
-        for (int i = 0; i < 2 && f.oy + i < oh; ++i)
-          for (int j = 0; j < 2 && f.ox + j < ow; ++j) {
-            float& dst = yp[(f.oy + i) * ow + f.ox + j];
-            const float val = outs[(2 * i + j) * tn + t];
-            dst = beta == 0.0f ? val : val + beta * dst;
-          }
       }
     }
   });

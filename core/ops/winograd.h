@@ -6,7 +6,7 @@
 
 namespace splitleak::ops::detail {
 
-// True where the Winograd path is used: 3x3, stride 1, dilation 1, one group, and at least 128
+// True where the Winograd path is used: 3x3, stride 1, dilation 1, one group, and at least 64
 // input and output channels (below that the transforms outweigh the saved products).
 bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
                          int64_t cin, int64_t cout);

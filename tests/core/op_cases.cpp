@@ -44,10 +44,11 @@ std::vector<OpCase> build_cases() {
   // Images wide enough for several row tiles (core/ops/im2col.h: tile_rows).
   c.push_back({"conv2d_multi_tile", "conv2d", {{"padding", 1}}, {in({2, 2, 40, 40}), in({3, 2, 3, 3}), in({3})}});
   c.push_back({"conv2d_multi_tile_batch1_s2", "conv2d", {{"stride", 2}, {"padding", 1}}, {in({1, 2, 64, 60}), in({2, 2, 3, 3}), in({2})}});
-  // 3x3 stride 1 with >= 128 channels: the Winograd path (core/ops/winograd.h), odd sizes for
+  // 3x3 stride 1 with >= 64 channels: the Winograd path (core/ops/winograd.h), odd sizes for
   // partial edge tiles, and enough tiles for several work items. The stride-1 input gradient runs
   // the same path.
   c.push_back({"conv2d_winograd_p1", "conv2d", {{"padding", 1}}, {in({2, 128, 5, 7}), in({128, 128, 3, 3}), in({128})}});
+  c.push_back({"conv2d_winograd_64ch", "conv2d", {{"padding", 1}}, {in({1, 64, 6, 9}), in({64, 64, 3, 3}), in({64})}});
   c.push_back({"conv2d_winograd_p0_odd", "conv2d", json::object(), {in({1, 129, 7, 8}), in({130, 129, 3, 3})}});
   c.push_back({"conv2d_winograd_p2", "conv2d", {{"padding", json::array({2, 0})}}, {in({1, 128, 5, 6}), in({128, 128, 3, 3}), in({128})}});
   c.push_back({"conv2d_winograd_many_tiles", "conv2d", {{"padding", 1}}, {in({3, 128, 22, 26}), in({128, 128, 3, 3}), in({128})}});
