@@ -58,16 +58,17 @@ GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl
     check(root.numel() == 1, "backward needs a one-element tensor or an explicit gradient, got shape " +
                                  shape_str(root.shape()));
   GradBuffers buffers;
-  auto seed = [&] {
-    if (grad_root.defined()) buffers.slot(root).copy_from(grad_root);
-    else buffers.slot(root).fill(1.0f);
-  };
   Node* root_node = root.impl()->grad_fn.get();
-  if (!root_node) {
-    if (root.requires_grad()) seed();
+  if (!root_node) {  // a leaf root: its gradient is the seed, returned to the caller as a copy
+    if (root.requires_grad()) {
+      if (grad_root.defined()) buffers.slot(root).copy_from(grad_root);
+      else buffers.slot(root).fill(1.0f);
+    }
     return buffers;
   }
-  seed();
+  // The root's gradient is only read by its node's backward, so the caller's tensor serves as is.
+  if (grad_root.defined()) buffers.by_node[root_node] = grad_root;
+  else buffers.slot(root).fill(1.0f);
   NoGradGuard no_grad;  // backward functions compute with plain ops
   for (Node* node : reverse_topological(root_node)) {
     auto found = buffers.by_node.find(node);

@@ -1,5 +1,6 @@
 #include "core/tensor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -7,6 +8,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace splitleak {
 
@@ -114,13 +116,20 @@ void Tensor::backward() const { autograd::backward(*this); }
 
 void Tensor::fill(float value) {
   float* p = data();
-  const int64_t n = numel();
-  for (int64_t i = 0; i < n; ++i) p[i] = value;
+  parallel_for(numel(), [&](int64_t b, int64_t e) { std::fill(p + b, p + e, value); });
 }
 
 void Tensor::copy_from(const Tensor& other) {
   check(other.numel() == numel(), "copy_from: shape " + shape_str(other.shape()) + " into " + shape_str(shape()));
-  if (numel()) std::memmove(data(), other.data(), static_cast<size_t>(numel()) * sizeof(float));
+  if (!numel() || data() == other.data()) return;
+  const float* src = other.data();
+  float* dst = data();
+  const bool overlap = dst < src + numel() && src < dst + numel();
+  if (overlap) {
+    std::memmove(dst, src, static_cast<size_t>(numel()) * sizeof(float));
+    return;
+  }
+  parallel_for(numel(), [&](int64_t b, int64_t e) { std::memcpy(dst + b, src + b, static_cast<size_t>(e - b) * sizeof(float)); });
 }
 
 void check_dim(const Tensor& t, int64_t expected, const char* what) {
