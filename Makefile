@@ -41,6 +41,7 @@ quickstart: build
 # Engine benchmarks, then PyTorch on the same shapes and thread count (bench/RESULTS.md).
 bench: build
 	$(BUILD)/bench/bench_conv --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+	$(BUILD)/bench/bench_datasets --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	/usr/bin/python3 bench/torch_conv.py --threads $(JOBS)
 
 clean:

@@ -37,7 +37,7 @@ const std::vector<OpCase>& op_cases();
 inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
 // Runs the case's op on the engine.
 Tensor run_op(const OpCase& c, const std::vector<Tensor>& inputs);
-// Seeded inputs following the specs (Spaced: distinct values at least 2/numel * (hi-lo) apart,
+// Seeded inputs following the specs (Spaced: distinct values (hi - lo) / numel apart,
 // so max-pool windows have a unique maximum even after a +-kGradStep perturbation).
 std::vector<Tensor> make_inputs(const OpCase& c, Generator& gen);
 nlohmann::json cases_to_json();

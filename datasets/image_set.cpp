@@ -1,0 +1,33 @@
+#include "datasets/image_set.h"
+
+#include <cstring>
+
+#include "core/error.h"
+
+namespace splitleak::datasets {
+
+ImageSet ImageSet::subset(const std::vector<int64_t>& indices) const {
+  Shape shape = images.shape();
+  shape[0] = static_cast<int64_t>(indices.size());
+  ImageSet out{Tensor::empty(shape), {}, class_names};
+  const int64_t row = images.numel() / std::max<int64_t>(size(), 1);
+  out.labels.reserve(indices.size());
+  for (size_t k = 0; k < indices.size(); ++k) {
+    const int64_t i = indices[k];
+    check(i >= 0 && i < size(), "subset: index " + std::to_string(i) + " out of range for " + std::to_string(size()) +
+                                    " images");
+    std::memcpy(out.images.data() + static_cast<int64_t>(k) * row, images.data() + i * row,
+                static_cast<size_t>(row) * sizeof(float));
+    out.labels.push_back(labels[static_cast<size_t>(i)]);
+  }
+  return out;
+}
+
+std::vector<int64_t> ImageSet::class_counts() const {
+  std::vector<int64_t> counts(class_names.size(), 0);
+  for (int64_t l : labels)
+    if (l >= 0 && l < static_cast<int64_t>(counts.size())) ++counts[static_cast<size_t>(l)];
+  return counts;
+}
+
+}  // namespace splitleak::datasets

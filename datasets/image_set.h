@@ -1,0 +1,24 @@
+#pragma once
+// A labelled image set held in memory: what the dataset loaders yield and what victims and
+// attackers consume.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace splitleak::datasets {
+
+struct ImageSet {
+  Tensor images;                         // (N, C, H, W) float32 in [0, 1]
+  std::vector<int64_t> labels;           // N class indices in [0, class_names.size())
+  std::vector<std::string> class_names;
+
+  int64_t size() const { return static_cast<int64_t>(labels.size()); }
+  // The rows at `indices`, in that order (copied).
+  ImageSet subset(const std::vector<int64_t>& indices) const;
+  // Images per class, indexed by class.
+  std::vector<int64_t> class_counts() const;
+};
+
+}  // namespace splitleak::datasets
