@@ -1,0 +1,214 @@
+#include "datasets/image_folder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/random.h"
+
+namespace splitleak::datasets {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_image(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".jpeg" || ext == ".jpg" || ext == ".png" || ext == ".bmp" || ext == ".ppm" || ext == ".webp";
+}
+
+std::vector<std::string> sorted_images(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && is_image(e.path())) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Decodes one file into `dst` (channels x size x size, [0, 1]); false when undecodable.
+bool decode(const std::string& path, const ImageFolderOptions& o, int64_t index, float* dst) {
+  cv::Mat img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+  if (img.empty()) return false;
+  if (o.channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
+  const int size = static_cast<int>(o.size);
+  cv::Mat resized;
+  if (o.resize_shorter == 0) {
+    cv::resize(img, resized, cv::Size(size, size), 0, 0, img.cols > size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  } else {
+    // torchvision's Resize(n): the shorter side becomes n, the longer scales with it.
+    const double scale = static_cast<double>(o.resize_shorter) / std::min(img.rows, img.cols);
+    const int w = img.cols <= img.rows ? static_cast<int>(o.resize_shorter) : static_cast<int>(img.cols * scale);
+    const int h = img.rows <= img.cols ? static_cast<int>(o.resize_shorter) : static_cast<int>(img.rows * scale);
+    cv::resize(img, resized, cv::Size(w, h), 0, 0, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    int top, left;
+    if (o.random_crop) {
+      Generator gen(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(index));
+      top = static_cast<int>(gen.below(static_cast<uint64_t>(h - size + 1)));
+      left = static_cast<int>(gen.below(static_cast<uint64_t>(w - size + 1)));
+    } else {  // torchvision's CenterCrop
+      top = static_cast<int>(std::lround((h - size) / 2.0));
+      left = static_cast<int>(std::lround((w - size) / 2.0));
+    }
+    resized = resized(cv::Rect(left, top, size, size));
+  }
+  const int64_t plane = o.size * o.size;
+  for (int y = 0; y < size; ++y) {
+    const uint8_t* row = resized.ptr<uint8_t>(y);
+    for (int x = 0; x < size; ++x)
+      for (int64_t c = 0; c < o.channels; ++c) dst[c * plane + y * size + x] = row[x * o.channels + c] * (1.0f / 255.0f);
+  }
+  return true;
+}
+
+// Decodes the images at order[begin, end) into one ImageSet, skipping undecodable files.
+ImageSet decode_batch(const ImageFolderOptions& o, const std::vector<std::string>& files,
+                      const std::vector<int64_t>& labels, const std::vector<std::string>& class_names,
+                      const std::vector<int64_t>& order, size_t begin, size_t end, std::atomic<int64_t>& undecodable) {
+  const int64_t n = static_cast<int64_t>(end - begin), plane = o.channels * o.size * o.size;
+  Tensor all = Tensor::empty({n, o.channels, o.size, o.size});
+  std::vector<char> ok(static_cast<size_t>(n));
+  parallel_for(n, [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) {
+      const int64_t idx = order[begin + static_cast<size_t>(i)];
+      ok[static_cast<size_t>(i)] = decode(files[static_cast<size_t>(idx)], o, idx, all.data() + i * plane);
+    }
+  });
+  std::vector<int64_t> keep;
+  for (int64_t i = 0; i < n; ++i) {
+    if (ok[static_cast<size_t>(i)]) {
+      keep.push_back(i);
+      continue;
+    }
+    const std::string& path = files[static_cast<size_t>(order[begin + static_cast<size_t>(i)])];
+    const int64_t count = ++undecodable;
+    spdlog::warn("image folder: cannot decode {}, skipped", path);
+    check(count <= o.max_undecodable, "image folder " + o.root + ": " + std::to_string(count) +
+                                          " undecodable files, more than the allowed " +
+                                          std::to_string(o.max_undecodable) + " (last: " + path + ")");
+  }
+  ImageSet batch{all, {}, class_names};
+  for (int64_t i = 0; i < n; ++i) batch.labels.push_back(labels[static_cast<size_t>(order[begin + static_cast<size_t>(i)])]);
+  if (static_cast<int64_t>(keep.size()) == n) return batch;
+  return batch.subset(keep);
+}
+
+class PrefetchStream : public ImageFolder::Stream {
+ public:
+  PrefetchStream(std::function<ImageSet(size_t, size_t)> decode, size_t total, size_t batch, size_t depth)
+      : decode_(std::move(decode)), total_(total), batch_(batch), depth_(depth) {
+    worker_ = std::thread([this] { run(); });
+  }
+  ~PrefetchStream() override {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+  std::optional<ImageSet> next() override {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return !ready_.empty() || finished_; });
+    if (!ready_.empty()) {
+      ImageSet b = std::move(ready_.front());
+      ready_.pop_front();
+      cv_.notify_all();
+      return b;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return std::nullopt;
+  }
+
+ private:
+  void run() {
+    try {
+      for (size_t begin = 0; begin < total_; begin += batch_) {
+        {
+          std::unique_lock lock(mu_);
+          cv_.wait(lock, [this] { return ready_.size() < depth_ || stop_; });
+          if (stop_) break;
+        }
+        ImageSet b = decode_(begin, std::min(total_, begin + batch_));
+        std::lock_guard lock(mu_);
+        ready_.push_back(std::move(b));
+        cv_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mu_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard lock(mu_);
+    finished_ = true;
+    cv_.notify_all();
+  }
+
+  std::function<ImageSet(size_t, size_t)> decode_;
+  size_t total_, batch_, depth_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<ImageSet> ready_;
+  bool stop_ = false, finished_ = false;
+  std::exception_ptr error_;
+  std::thread worker_;
+};
+
+}  // namespace
+
+ImageFolder::ImageFolder(ImageFolderOptions o)
+    : options_(std::move(o)), undecodable_(std::make_shared<std::atomic<int64_t>>(0)) {
+  const ImageFolderOptions& opt = options_;
+  check(opt.size >= 1, "image folder: size must be positive");
+  check(opt.channels == 1 || opt.channels == 3, "image folder: channels must be 1 or 3");
+  check(opt.resize_shorter == 0 || opt.resize_shorter >= opt.size,
+        "image folder: resize_shorter (" + std::to_string(opt.resize_shorter) + ") must be 0 or at least size (" +
+            std::to_string(opt.size) + ")");
+  check(opt.prefetch >= 1 && opt.max_undecodable >= 0, "image folder: prefetch must be >= 1, max_undecodable >= 0");
+  check(fs::is_directory(opt.root), "image folder not found: " + opt.root);
+  std::vector<std::string> classes;
+  for (const auto& e : fs::directory_iterator(opt.root))
+    if (e.is_directory()) classes.push_back(e.path().filename().string());
+  std::sort(classes.begin(), classes.end());
+  for (const std::string& c : classes) {
+    std::vector<std::string> images = sorted_images(fs::path(opt.root) / c);
+    if (images.empty()) continue;
+    class_names_.push_back(c);
+    for (auto& f : images) files_.push_back(std::move(f)), labels_.push_back(static_cast<int64_t>(class_names_.size()) - 1);
+  }
+  if (files_.empty()) {  // a flat folder: images without labels
+    files_ = sorted_images(opt.root);
+    labels_.assign(files_.size(), -1);
+  }
+  check(!files_.empty(), "image folder " + opt.root + " holds no images (.jpg, .jpeg, .png, .bmp, .ppm, .webp)");
+}
+
+ImageFolder::~ImageFolder() = default;
+
+std::unique_ptr<ImageFolder::Stream> ImageFolder::stream(std::vector<int64_t> order, int64_t batch_size) const {
+  check(batch_size >= 1, "image folder: batch size must be positive");
+  for (int64_t i : order) check(i >= 0 && i < size(), "image folder: index " + std::to_string(i) + " out of range");
+  auto shared_order = std::make_shared<std::vector<int64_t>>(std::move(order));
+  const size_t total = shared_order->size();
+  // The stream owns copies of what it reads, so it may outlive nothing of this object but the counter.
+  auto decode = [o = options_, files = files_, labels = labels_, names = class_names_, shared_order,
+                 counter = undecodable_](size_t begin, size_t end) {
+    return decode_batch(o, files, labels, names, *shared_order, begin, end, *counter);
+  };
+  return std::make_unique<PrefetchStream>(decode, total, static_cast<size_t>(batch_size),
+                                          static_cast<size_t>(options_.prefetch));
+}
+
+ImageSet ImageFolder::load(const std::vector<int64_t>& order) const {
+  return decode_batch(options_, files_, labels_, class_names_, order, 0, order.size(), *undecodable_);
+}
+
+}  // namespace splitleak::datasets
