@@ -6,6 +6,9 @@
 
 #include "core/parallel.h"
 #include "datasets/fashion_mnist.h"
+#include "datasets/image_folder.h"
+
+#include <numeric>
 
 namespace splitleak::bench {
 namespace {
@@ -22,6 +25,27 @@ void fashion_mnist_all(benchmark::State& state) {
   state.counters["images/s"] = benchmark::Counter(70000, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Decode + resize (shorter side 256) + center crop 224 of every image in the folder named by
+// SPLITLEAK_BENCH_IMAGES (e.g. the colour set built with --patch 384), streamed in batches of 32.
+void image_folder_224(benchmark::State& state) {
+  const char* root = std::getenv("SPLITLEAK_BENCH_IMAGES");
+  if (!root) {
+    state.SkipWithError("set SPLITLEAK_BENCH_IMAGES to an image folder");
+    return;
+  }
+  datasets::ImageFolderOptions o;
+  o.root = root;
+  datasets::ImageFolder folder(o);
+  std::vector<int64_t> order(static_cast<size_t>(folder.size()));
+  std::iota(order.begin(), order.end(), 0);
+  for (auto _ : state) {
+    auto stream = folder.stream(order, 32);
+    while (auto batch = stream->next()) benchmark::DoNotOptimize(batch->images.data());
+  }
+  state.counters["images/s"] =
+      benchmark::Counter(static_cast<double>(folder.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 const int registered = [] {
   const char* env = std::getenv("SPLITLEAK_THREADS");
   set_num_threads(env ? std::atoi(env) : 0);
@@ -30,6 +54,7 @@ const int registered = [] {
       ->Arg(32)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
+  benchmark::RegisterBenchmark("image_folder_decode_resize_224", image_folder_224)->Unit(benchmark::kMillisecond)->UseRealTime();
   return 0;
 }();
 
