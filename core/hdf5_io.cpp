@@ -2,6 +2,7 @@
 
 #include <H5Cpp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -63,7 +64,7 @@ void visit(const H5::Group& g, const std::string& prefix, const std::string& pat
 }  // namespace
 
 void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
-                   const std::map<std::string, std::string>& attributes) {
+                   const std::map<std::string, std::string>& attributes, bool compress) {
   quiet();
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
@@ -76,8 +77,16 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
         std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
         H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
                                            : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-        H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, H5::DSetCreatPropList::DEFAULT,
-                                            H5::DSetAccPropList::DEFAULT, lcpl);
+        H5::DSetCreatPropList create;
+        if (compress && !dims.empty() && t.numel() > 0) {
+          std::vector<hsize_t> chunk = dims;
+          const hsize_t row = static_cast<hsize_t>(t.numel()) / dims[0];
+          chunk[0] = std::clamp<hsize_t>((1u << 18) / std::max<hsize_t>(row, 1), 1, dims[0]);
+          create.setChunk(static_cast<int>(chunk.size()), chunk.data());
+          create.setFletcher32();
+          create.setDeflate(4);
+        }
+        H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl);
         if (t.numel() > 0) ds.write(t.data(), H5::PredType::NATIVE_FLOAT);
       }
       H5::Group root = file.openGroup("/");

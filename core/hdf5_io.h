@@ -9,9 +9,11 @@
 
 namespace splitleak::h5 {
 
-// Writes (replacing the file) every tensor; string attributes go on the root group.
+// Writes (replacing the file) every tensor; string attributes go on the root group. With
+// `compress`, datasets are chunked along dim 0 (about 1 MiB a chunk), deflated and
+// Fletcher-32 checksummed, so a damaged chunk fails to read instead of reading wrong.
 void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
-                   const std::map<std::string, std::string>& attributes = {});
+                   const std::map<std::string, std::string>& attributes = {}, bool compress = false);
 // Every float dataset in the file, depth-first in name order.
 nn::NamedTensors read_tensors(const std::string& path);
 // One dataset.

@@ -1,0 +1,58 @@
+#include "datasets/feature_cache.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/hdf5_io.h"
+#include "datasets/hash.h"
+
+namespace splitleak::datasets {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> key_attributes(const FeatureKey& k) {
+  return {{"format", "splitleak.features/1"}, {"model_hash", k.model_hash}, {"cut", k.cut},
+          {"data_hash", k.data_hash},         {"split", k.split}};
+}
+
+}  // namespace
+
+FeatureCache::FeatureCache(std::string dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  check(!ec && fs::is_directory(dir_), "feature cache: cannot create folder " + dir_ + (ec ? ": " + ec.message() : ""));
+}
+
+std::string FeatureCache::path(const FeatureKey& k) const {
+  return (fs::path(dir_) / (hash_strings({k.model_hash, k.cut, k.data_hash, k.split}) + ".h5")).string();
+}
+
+std::optional<Tensor> FeatureCache::find(const FeatureKey& key) const {
+  const std::string file = path(key);
+  if (!fs::exists(file)) return std::nullopt;
+  try {
+    check(h5::read_attributes(file) == key_attributes(key), file + ": stored key does not match its name");
+    return h5::read_tensor(file, "features");
+  } catch (const Error& e) {
+    spdlog::warn("feature cache: discarding damaged entry ({}); it will be rebuilt", e.what());
+    std::error_code ec;
+    fs::remove(file, ec);
+    return std::nullopt;
+  }
+}
+
+void FeatureCache::store(const FeatureKey& key, const Tensor& features) const {
+  h5::write_tensors(path(key), {{"features", features}}, key_attributes(key), /*compress=*/true);
+}
+
+Tensor FeatureCache::get_or_compute(const FeatureKey& key, const std::function<Tensor()>& compute) const {
+  if (auto cached = find(key)) return *cached;
+  Tensor features = compute();
+  store(key, features);
+  return features;
+}
+
+}  // namespace splitleak::datasets

@@ -1,0 +1,15 @@
+#pragma once
+// Content hashes (BLAKE2b-128 through libsodium) in hex, for cache keys and model/data identity.
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace splitleak::datasets {
+
+// Over the shape and the float bytes.
+std::string hash_tensor(const Tensor& t);
+// Over the strings with their lengths (so ("ab", "c") and ("a", "bc") differ).
+std::string hash_strings(const std::vector<std::string>& parts);
+
+}  // namespace splitleak::datasets
