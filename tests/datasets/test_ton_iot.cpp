@@ -1,0 +1,145 @@
+// CSV reading and TON_IoT records as images, on the SYNTHETIC sample of
+// scripts/make_ton_iot_sample.py (ctest's ton_iot_sample fixture) and on small files written here.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "datasets/csv.h"
+#include "datasets/ton_iot.h"
+
+namespace splitleak::datasets {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("splitleak_csv_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / name) << text;
+  return (dir / name).string();
+}
+
+TEST(Csv, QuotesCommasAndLines) {
+  const std::string path = write_file("q.csv", "a,b,c\n1,\"x, y\",3\r\n\n4,\"say \"\"hi\"\"\",\"two\nlines\"\n7,8,9");
+  const CsvTable t = read_csv(path);
+  ASSERT_EQ(t.header, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0][1], "x, y");
+  EXPECT_EQ(t.rows[1][1], "say \"hi\"");
+  EXPECT_EQ(t.rows[1][2], "two\nlines");
+  EXPECT_EQ(t.rows[2][2], "9");
+  EXPECT_EQ(t.lines, (std::vector<int64_t>{2, 4, 6}));
+  EXPECT_EQ(t.column("c"), 2);
+  EXPECT_EQ(t.column("z"), -1);
+}
+
+TEST(Csv, RaggedRowsAndBadFilesNameTheLine) {
+  try {
+    read_csv(write_file("ragged.csv", "a,b\n1,2\n3\n"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ragged.csv:3: 1 fields, the header has 2"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_csv(write_file("open.csv", "a,b\n1,\"2\n")), Error);
+  EXPECT_THROW(read_csv(write_file("empty.csv", "")), Error);
+  EXPECT_THROW(read_csv("/nonexistent/file.csv"), Error);
+}
+
+TonIotOptions sample(const std::string& target = "label") {
+  TonIotOptions o;
+  o.path = SPLITLEAK_TON_IOT_SAMPLE;
+  o.target = target;
+  return o;
+}
+
+TEST(TonIot, SampleBecomesSquareImages) {
+  const TonIotData d = load_ton_iot(sample());
+  EXPECT_EQ(d.train.size() + d.test.size(), 2000);
+  EXPECT_EQ(d.train.size(), 1600);
+  const int64_t side = d.codec.side();
+  EXPECT_GE(side * side, d.codec.features());
+  EXPECT_LT((side - 1) * (side - 1), d.codec.features());
+  EXPECT_EQ(d.train.images.shape(), (Shape{1600, 1, side, side}));
+  for (float v : d.train.images.to_vector()) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
+  EXPECT_EQ(d.train.class_names, (std::vector<std::string>{"normal", "attack"}));
+  const auto counts = d.train.class_counts();
+  EXPECT_EQ(counts[0] + counts[1], 1600);
+  EXPECT_GT(counts[0], 600);
+  EXPECT_GT(counts[1], 600);
+  // Identifiers are dropped, ports and bytes are numeric, protocol and service categorical.
+  for (const TabularColumn& c : d.codec.columns()) {
+    EXPECT_NE(c.name, "src_ip");
+    EXPECT_NE(c.name, "ts");
+    if (c.name == "src_bytes" || c.name == "dst_port") {
+      EXPECT_TRUE(c.numeric) << c.name;
+    }
+    if (c.name == "proto" || c.name == "service" || c.name == "http_user_agent") {
+      EXPECT_FALSE(c.numeric) << c.name;
+    }
+  }
+}
+
+TEST(TonIot, MultiClassTargetAndSeededSplit) {
+  const TonIotData a = load_ton_iot(sample("type")), b = load_ton_iot(sample("type"));
+  EXPECT_EQ(a.train.class_names.size(), 10u);
+  EXPECT_EQ(a.train.class_names.front(), "backdoor");
+  EXPECT_EQ(a.train_rows, b.train_rows);
+  TonIotOptions other = sample("type");
+  other.seed = 1;
+  EXPECT_NE(load_ton_iot(other).train_rows, a.train_rows);
+}
+
+TEST(TonIot, ImagesDecodeBackToTheRecords) {
+  TonIotOptions o = sample();
+  o.top_k = 64;  // every level of the sample fits, so categorical cells decode exactly
+  const TonIotData d = load_ton_iot(o);
+  const TabularScores train = d.codec.score(d.table, d.train_rows, d.train.images);
+  EXPECT_EQ(train.categorical_accuracy, 1.0);
+  EXPECT_LT(train.numeric_mae_scaled, 1e-6);
+  EXPECT_LT(train.numeric_mae.at("src_bytes"), 0.05);
+  // Test rows can fall outside the training range (clipped), but most decode closely.
+  const TabularScores test = d.codec.score(d.table, d.test_rows, d.test.images);
+  EXPECT_EQ(test.categorical_accuracy, 1.0);
+  EXPECT_LT(test.numeric_mae_scaled, 0.01);
+}
+
+TEST(TonIot, DamagedImagesScoreWorse) {
+  const TonIotData d = load_ton_iot(sample());
+  Tensor blank = Tensor::zeros(d.test.images.shape());
+  const TabularScores s = d.codec.score(d.table, d.test_rows, blank);
+  EXPECT_LT(s.categorical_accuracy, 0.8);
+  EXPECT_GT(s.numeric_mae_scaled, 0.01);
+  EXPECT_THROW(d.codec.decode(Tensor::zeros({1, 1, 3, 3})), Error);
+}
+
+TEST(TonIot, MissingColumnsAndBadLabelsAreNamed) {
+  std::ifstream in(SPLITLEAK_TON_IOT_SAMPLE);
+  std::string header, first;
+  std::getline(in, header), std::getline(in, first);
+  // The "proto" column renamed: the rows stay well-formed, so the schema check is what fails.
+  std::string renamed = header;
+  renamed.replace(renamed.find(",proto,"), 7, ",protocol,");
+  try {
+    load_ton_iot({write_file("noproto.csv", renamed + "\n" + first + "\n")});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing column 'proto'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("noproto.csv"), std::string::npos) << e.what();
+  }
+  std::string bad = first;
+  bad.replace(bad.rfind(",", bad.rfind(",") - 1), std::string::npos, ",7,normal");
+  try {
+    load_ton_iot({write_file("badlabel.csv", header + "\n" + first + "\n" + bad + "\n")});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("badlabel.csv:3: label '7'"), std::string::npos) << e.what();
+  }
+  TonIotOptions o = sample();
+  o.target = "attack";
+  EXPECT_THROW(load_ton_iot(o), Error);
+}
+
+}  // namespace
+}  // namespace splitleak::datasets
