@@ -23,6 +23,11 @@ ImageSet ImageSet::subset(const std::vector<int64_t>& indices) const {
   return out;
 }
 
+ImageSet ImageSet::slice(int64_t begin, int64_t end) const {
+  Tensor rows = images.slice(begin, end);  // checks the range
+  return {rows, {labels.begin() + begin, labels.begin() + end}, class_names};
+}
+
 std::vector<int64_t> ImageSet::class_counts() const {
   std::vector<int64_t> counts(class_names.size(), 0);
   for (int64_t l : labels)

@@ -17,6 +17,8 @@ struct ImageSet {
   int64_t size() const { return static_cast<int64_t>(labels.size()); }
   // The rows at `indices`, in that order (copied).
   ImageSet subset(const std::vector<int64_t>& indices) const;
+  // Rows [begin, end) as a batch: the images are a view (no copy), the labels copied.
+  ImageSet slice(int64_t begin, int64_t end) const;
   // Images per class, indexed by class.
   std::vector<int64_t> class_counts() const;
 };

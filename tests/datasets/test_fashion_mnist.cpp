@@ -95,6 +95,7 @@ TEST(FashionMnist, TruncatedFileNamesFileAndRecord) {
   } catch (const Error& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("t10k-images-idx3-ubyte.gz: truncated: image 1 of 3"), std::string::npos) << msg;
+    EXPECT_EQ(e.kind(), Error::Kind::BadInput);
   }
 }
 

@@ -36,6 +36,11 @@ TEST(ImageSet, SubsetCopiesRowsAndLabels) {
   EXPECT_EQ(t.labels, (std::vector<int64_t>{1, 0}));
   EXPECT_EQ(s.class_counts(), (std::vector<int64_t>{1, 2}));
   EXPECT_THROW(s.subset({3}), Error);
+  const ImageSet batch = s.slice(1, 3);
+  EXPECT_EQ(batch.labels, (std::vector<int64_t>{1, 1}));
+  EXPECT_TRUE(batch.images.same_storage(s.images));
+  EXPECT_EQ(batch.images.to_vector(), (std::vector<float>{2, 3, 4, 5}));
+  EXPECT_THROW(s.slice(2, 4), Error);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ TEST(Csv, RaggedRowsAndBadFilesNameTheLine) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("ragged.csv:3: 1 fields, the header has 2"), std::string::npos) << e.what();
+    EXPECT_EQ(e.kind(), Error::Kind::BadInput);  // the CLI's exit code 2
   }
   EXPECT_THROW(read_csv(write_file("open.csv", "a,b\n1,\"2\n")), Error);
   EXPECT_THROW(read_csv(write_file("empty.csv", "")), Error);
@@ -127,6 +128,7 @@ TEST(TonIot, MissingColumnsAndBadLabelsAreNamed) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing column 'proto'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("noproto.csv"), std::string::npos) << e.what();
+    EXPECT_EQ(e.kind(), Error::Kind::BadInput);
   }
   std::string bad = first;
   bad.replace(bad.rfind(",", bad.rfind(",") - 1), std::string::npos, ",7,normal");
