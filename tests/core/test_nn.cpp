@@ -10,15 +10,12 @@
 #include "core/nn/layers.h"
 #include "core/ops.h"
 #include "core/optim/optimizer.h"
+#include "tests/support/temp_dir.h"
 
 namespace splitleak {
 namespace {
 
-std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("splitleak_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
+std::string temp_path(const std::string& name) { return (testing::fresh_dir("nn/" + name) / name).string(); }
 
 std::shared_ptr<nn::Sequential> net(uint64_t seed) {
   Generator gen(seed);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "tests/support/temp_dir.h"
 #include "datasets/fashion_mnist.h"
 
 namespace splitleak::datasets {
@@ -14,11 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("splitleak_fmnist_" + std::to_string(::getpid())) / name;
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir(const std::string& name) { return testing::fresh_dir("fmnist/" + name); }
 
 // Writes `bytes` gzipped to path.
 void write_gz(const fs::path& path, const std::vector<uint8_t>& bytes) {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/random.h"
+#include "tests/support/temp_dir.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
 
@@ -13,11 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("splitleak_cache_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path temp_dir(const std::string& name) { return testing::fresh_dir("cache/" + name); }
 
 Tensor features(uint64_t seed) {
   Generator gen(seed);

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
+#include "tests/support/temp_dir.h"
 #include "datasets/image_folder.h"
 
 namespace splitleak::datasets {
@@ -15,12 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("splitleak_folder_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir(const std::string& name) { return testing::fresh_dir("folder/" + name); }
 
 std::vector<int64_t> all(const ImageFolder& f) {
   std::vector<int64_t> v(static_cast<size_t>(f.size()));

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "datasets/csv.h"
+#include "tests/support/temp_dir.h"
 #include "datasets/ton_iot.h"
 
 namespace splitleak::datasets {
@@ -15,10 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string write_file(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("splitleak_csv_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / name) << text;
-  return (dir / name).string();
+  const fs::path path = testing::fresh_dir("csv/" + name) / name;
+  std::ofstream(path) << text;
+  return path.string();
 }
 
 TEST(Csv, QuotesCommasAndLines) {
