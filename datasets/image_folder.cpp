@@ -80,7 +80,12 @@ ImageSet decode_batch(const ImageFolderOptions& o, const std::vector<std::string
   parallel_for(n, [&](int64_t s, int64_t e) {
     for (int64_t i = s; i < e; ++i) {
       const int64_t idx = order[begin + static_cast<size_t>(i)];
-      ok[static_cast<size_t>(i)] = decode(files[static_cast<size_t>(idx)], o, idx, all.data() + i * plane);
+      // Nothing may leave a parallel region: a decoder that throws marks the file undecodable.
+      try {
+        ok[static_cast<size_t>(i)] = decode(files[static_cast<size_t>(idx)], o, idx, all.data() + i * plane);
+      } catch (...) {
+        ok[static_cast<size_t>(i)] = false;
+      }
     }
   });
   std::vector<int64_t> keep;
