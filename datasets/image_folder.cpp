@@ -169,9 +169,13 @@ class PrefetchStream : public ImageFolder::Stream {
 
 }  // namespace
 
-ImageFolder::ImageFolder(ImageFolderOptions o)
-    : options_(std::move(o)), undecodable_(std::make_shared<std::atomic<int64_t>>(0)) {
-  const ImageFolderOptions& opt = options_;
+ImageFolder::ImageFolder(ImageFolderOptions o) : undecodable_(std::make_shared<std::atomic<int64_t>>(0)) {
+  auto index = std::make_shared<Index>();
+  index->options = std::move(o);
+  const ImageFolderOptions& opt = index->options;
+  std::vector<std::string>& files = index->files;
+  std::vector<std::string>& class_names = index->class_names;
+  std::vector<int64_t>& labels = index->labels;
   check(opt.size >= 1, "image folder: size must be positive");
   check(opt.channels == 1 || opt.channels == 3, "image folder: channels must be 1 or 3");
   check(opt.resize_shorter == 0 || opt.resize_shorter >= opt.size,
@@ -186,14 +190,15 @@ ImageFolder::ImageFolder(ImageFolderOptions o)
   for (const std::string& c : classes) {
     std::vector<std::string> images = sorted_images(fs::path(opt.root) / c);
     if (images.empty()) continue;
-    class_names_.push_back(c);
-    for (auto& f : images) files_.push_back(std::move(f)), labels_.push_back(static_cast<int64_t>(class_names_.size()) - 1);
+    class_names.push_back(c);
+    for (auto& f : images) files.push_back(std::move(f)), labels.push_back(static_cast<int64_t>(class_names.size()) - 1);
   }
-  if (files_.empty()) {  // a flat folder: images without labels
-    files_ = sorted_images(opt.root);
-    labels_.assign(files_.size(), -1);
+  if (files.empty()) {  // a flat folder: images without labels
+    files = sorted_images(opt.root);
+    labels.assign(files.size(), -1);
   }
-  check(!files_.empty(), "image folder " + opt.root + " holds no images (.jpg, .jpeg, .png, .bmp, .ppm, .webp)");
+  check(!files.empty(), "image folder " + opt.root + " holds no images (.jpg, .jpeg, .png, .bmp, .ppm, .webp)");
+  index_ = std::move(index);
 }
 
 ImageFolder::~ImageFolder() = default;
@@ -203,17 +208,18 @@ std::unique_ptr<ImageFolder::Stream> ImageFolder::stream(std::vector<int64_t> or
   for (int64_t i : order) check(i >= 0 && i < size(), "image folder: index " + std::to_string(i) + " out of range");
   auto shared_order = std::make_shared<std::vector<int64_t>>(std::move(order));
   const size_t total = shared_order->size();
-  // The stream owns copies of what it reads, so it may outlive nothing of this object but the counter.
-  auto decode = [o = options_, files = files_, labels = labels_, names = class_names_, shared_order,
-                 counter = undecodable_](size_t begin, size_t end) {
-    return decode_batch(o, files, labels, names, *shared_order, begin, end, *counter);
+  // The stream shares the index and the counter, so it may outlive this object.
+  auto decode = [index = index_, shared_order, counter = undecodable_](size_t begin, size_t end) {
+    return decode_batch(index->options, index->files, index->labels, index->class_names, *shared_order, begin, end,
+                        *counter);
   };
   return std::make_unique<PrefetchStream>(decode, total, static_cast<size_t>(batch_size),
-                                          static_cast<size_t>(options_.prefetch));
+                                          static_cast<size_t>(index_->options.prefetch));
 }
 
 ImageSet ImageFolder::load(const std::vector<int64_t>& order) const {
-  return decode_batch(options_, files_, labels_, class_names_, order, 0, order.size(), *undecodable_);
+  return decode_batch(index_->options, index_->files, index_->labels, index_->class_names, order, 0, order.size(),
+                      *undecodable_);
 }
 
 }  // namespace splitleak::datasets

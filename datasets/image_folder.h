@@ -31,11 +31,11 @@ class ImageFolder {
   explicit ImageFolder(ImageFolderOptions options);
   ~ImageFolder();
 
-  int64_t size() const { return static_cast<int64_t>(files_.size()); }
-  bool labelled() const { return !class_names_.empty(); }
-  const std::vector<std::string>& class_names() const { return class_names_; }
-  const std::vector<std::string>& files() const { return files_; }
-  const std::vector<int64_t>& labels() const { return labels_; }  // -1 when unlabelled
+  int64_t size() const { return static_cast<int64_t>(index_->files.size()); }
+  bool labelled() const { return !index_->class_names.empty(); }
+  const std::vector<std::string>& class_names() const { return index_->class_names; }
+  const std::vector<std::string>& files() const { return index_->files; }
+  const std::vector<int64_t>& labels() const { return index_->labels; }  // -1 when unlabelled
   // Files skipped as undecodable so far, over all streams.
   int64_t undecodable() const { return undecodable_->load(); }
 
@@ -48,9 +48,13 @@ class ImageFolder {
   ImageSet load(const std::vector<int64_t>& order) const;
 
  private:
-  ImageFolderOptions options_;
-  std::vector<std::string> files_, class_names_;
-  std::vector<int64_t> labels_;
+  // What the scan found; immutable afterwards and shared with every stream (no per-stream copy).
+  struct Index {
+    ImageFolderOptions options;
+    std::vector<std::string> files, class_names;
+    std::vector<int64_t> labels;
+  };
+  std::shared_ptr<const Index> index_;
   std::shared_ptr<std::atomic<int64_t>> undecodable_;
 };
 

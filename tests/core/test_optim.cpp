@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "core/error.h"
 #include "core/hdf5_io.h"
@@ -12,19 +13,27 @@
 namespace splitleak::testing {
 namespace {
 
-float option(const std::string& file, const std::string& name, const std::string& key, float fallback) {
-  for (auto& [n, t] : h5::read_tensors(file))
-    if (n == "optim/" + name + "/options/" + key) return t.item();
-  return fallback;
+// The reference file's tensors by name, read once.
+std::map<std::string, Tensor> reference() {
+  std::map<std::string, Tensor> all;
+  for (auto& [n, t] : h5::read_tensors(reference_file("torch_parity.h5"))) all.emplace(n, t);
+  return all;
+}
+
+float option(const std::map<std::string, Tensor>& ref, const std::string& name, const std::string& key, float fallback) {
+  auto it = ref.find("optim/" + name + "/options/" + key);
+  return it == ref.end() ? fallback : it->second.item();
 }
 
 class TorchOptimizer : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TorchOptimizer, SixStepsMatch) {
-  const std::string file = reference_file("torch_parity.h5"), name = GetParam();
-  Tensor p = h5::read_tensor(file, "optim/" + name + "/initial");
-  const Tensor grads = h5::read_tensor(file, "optim/" + name + "/grads");
-  const Tensor expected = h5::read_tensor(file, "optim/" + name + "/final");
+  const std::string name = GetParam();
+  const std::map<std::string, Tensor> file = reference();
+  const Tensor initial = file.at("optim/" + name + "/initial");
+  Tensor p = initial.clone();
+  const Tensor grads = file.at("optim/" + name + "/grads");
+  const Tensor expected = file.at("optim/" + name + "/final");
   p.set_requires_grad(true);
   std::unique_ptr<optim::Optimizer> opt;
   if (name.rfind("adam", 0) == 0) {
@@ -48,7 +57,7 @@ TEST_P(TorchOptimizer, SixStepsMatch) {
   double moved = 0.0;
   for (int64_t i = 0; i < n; ++i) {
     EXPECT_NEAR(p.data()[i], expected.data()[i], 1e-5 + 1e-5 * std::abs(expected.data()[i])) << name << " element " << i;
-    moved = std::max(moved, static_cast<double>(std::abs(p.data()[i] - h5::read_tensor(file, "optim/" + name + "/initial").data()[i])));
+    moved = std::max(moved, static_cast<double>(std::abs(p.data()[i] - initial.data()[i])));
   }
   EXPECT_GT(moved, 1e-3) << "the parameter must move for the comparison to mean anything";
 }
