@@ -95,6 +95,9 @@ def run_op(op, a, xs):
         return xs[0] * xs[1]
     if op == "affine_scalar":
         return xs[0] * a["scale"] + a["shift"]
+    if op == "pad2d":
+        top, left, bottom, right = a["pads"]
+        return F.pad(xs[0], (left, right, top, bottom), value=a["value"])
     if op == "concat":
         return torch.cat(xs, a["dim"])
     if op == "reshape":

@@ -1,0 +1,72 @@
+// The zoo against torchvision: same weights (tests/reference/torch_zoo.py exports them), same
+// input, logits and the feature map at every candidate cut within 1e-4 of torch's, relative to
+// the reference's largest magnitude.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/hdf5_io.h"
+#include "tests/core/reference_paths.h"
+#include "victim/execute.h"
+#include "victim/partition.h"
+#include "victim/zoo/zoo.h"
+
+namespace splitleak::victim {
+namespace {
+
+double relative_error(const Tensor& got, const Tensor& want) {
+  double max_diff = 0, max_ref = 0;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    max_diff = std::max(max_diff, static_cast<double>(std::fabs(got.data()[i] - want.data()[i])));
+    max_ref = std::max(max_ref, static_cast<double>(std::fabs(want.data()[i])));
+  }
+  return max_diff / std::max(max_ref, 1e-12);
+}
+
+void check_model(const std::string& name) {
+  const std::string path = testing::reference_file("zoo_" + name + ".h5");
+  Graph g = zoo::build(name);
+  const nn::NamedTensors file = h5::read_tensors(path);
+  std::set<std::string> loaded;
+  Tensor x;
+  std::map<std::string, Tensor> cuts;
+  for (const auto& [key, t] : file) {
+    if (key == "x") {
+      x = t;
+    } else if (key.rfind("cuts/", 0) == 0) {
+      cuts[key.substr(5)] = t;
+    } else if (key.rfind("weights/", 0) == 0) {
+      const std::string w = key.substr(8);
+      ASSERT_TRUE(g.tensors.count(w)) << "torchvision weight " << w << " has no counterpart";
+      ASSERT_EQ(g.tensors[w].shape(), t.shape()) << w;
+      g.tensors[w].copy_from(t);
+      loaded.insert(w);
+    }
+  }
+  EXPECT_EQ(loaded.size(), g.tensors.size()) << "every zoo weight must come from torchvision";
+  std::vector<int> cut_nodes = valid_cuts(g);
+  std::vector<std::string> names;
+  for (int i : cut_nodes) names.push_back(g.nodes[i].name);
+  std::vector<std::string> want_names;
+  for (const auto& [cut, t] : cuts) want_names.push_back(cut);
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, want_names) << "candidate cuts differ from the reference's";
+  const auto values = run_keeping(g, x, cut_nodes);
+  for (size_t k = 0; k < cut_nodes.size(); ++k) {
+    const Tensor& got = values[k + 1];
+    const Tensor& want = cuts.at(names[k]);
+    ASSERT_EQ(got.numel(), want.numel()) << names[k];
+    EXPECT_LT(relative_error(got, want), 1e-4) << name << " at cut " << names[k];
+  }
+  EXPECT_LT(relative_error(values[0], cuts.at(names.back())), 1e-4) << name << " logits";
+}
+
+TEST(ZooReference, Vgg16MatchesTorchvision) { check_model("vgg16"); }
+TEST(ZooReference, Resnet50MatchesTorchvision) { check_model("resnet50"); }
+TEST(ZooReference, EfficientNetB0MatchesTorchvision) { check_model("efficientnet_b0"); }
+
+}  // namespace
+}  // namespace splitleak::victim

@@ -1,0 +1,101 @@
+#pragma once
+// The victim as a backend-neutral graph: named nodes in topological order, each an op with its
+// attributes, its producer nodes and the names of the weight tensors it reads. Node 0 is the
+// graph's input; the last node is its output. Weights live in the graph by name (torchvision's
+// state_dict names for the zoo, initializer names for ONNX imports); trainable parameters and
+// buffers (batch-norm running statistics, constants) are told apart.
+//
+// Shapes carry the batch dimension; the graph's shapes are inferred at batch 1 and every op is
+// batch-agnostic, so any batch runs.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace splitleak::victim {
+
+enum class Op {
+  Input,          // the graph's input; no producers
+  Normalize,      // per-channel (x - mean[c]) / std[c]; attrs.mean, attrs.std
+  Conv,           // weights {weight, bias?}; kernel from the weight; stride, pads (symmetric), dilation, groups
+  BatchNorm,      // weights {weight, bias, running_mean, running_var}; eps, momentum
+  Linear,         // weights {weight (out, in), bias?}; input (N, in)
+  Relu,
+  Clip,           // clamp to [lo, hi] (relu6 is Clip 0..6)
+  Sigmoid,
+  HardSigmoid,    // clamp(alpha * x + beta, 0, 1)
+  HardSwish,
+  Silu,
+  MaxPool,        // kernel, stride, pads, ceil_mode
+  AvgPool,        // kernel, stride, pads, ceil_mode, count_include_pad
+  AdaptiveAvgPool,  // out_size
+  GlobalAvgPool,
+  Add,            // producers and weights (constants) summed with broadcasting; exactly two operands
+  Mul,            // likewise, multiplied
+  Concat,         // along channels
+  Flatten,        // (N, ...) -> (N, rest)
+  Reshape,        // (N, ...) -> (N, shape...); shape may hold one -1
+  Dropout,        // p; identity in eval
+  Pad,            // constant padding of H and W: pads {top, left, bottom, right}, value
+};
+
+const char* op_name(Op op);
+// Throws Error naming `name` when it is not an op name.
+Op op_from_name(const std::string& name);
+
+struct Attributes {
+  std::array<int64_t, 2> kernel{1, 1}, stride{1, 1}, dilation{1, 1}, out_size{1, 1};
+  std::array<int64_t, 4> pads{0, 0, 0, 0};  // top, left, bottom, right
+  int64_t groups = 1;
+  bool ceil_mode = false, count_include_pad = true;
+  float eps = 1e-5f, momentum = 0.1f, lo = 0.0f, hi = 6.0f, alpha = 1.0f / 6.0f, beta = 0.5f, p = 0.5f, value = 0.0f;
+  std::vector<float> mean, std;
+  std::vector<int64_t> shape;  // Reshape: the target shape after the batch dimension
+};
+
+struct Node {
+  std::string name;
+  Op op = Op::Input;
+  std::vector<int> inputs;            // indices of producer nodes (all earlier than this node)
+  std::vector<std::string> weights;   // names in Graph::tensors; "" for an absent optional (bias)
+  Attributes attrs;
+  bool candidate = true;  // offered as a cut point (zoo models hide e.g. dropout and flatten)
+  Shape shape;            // output shape at batch 1, filled by infer_shapes
+};
+
+struct Graph {
+  std::vector<Node> nodes;                // topological order; nodes[0] is the Input
+  std::map<std::string, Tensor> tensors;  // every weight by name
+  std::set<std::string> buffers;          // the names in `tensors` that are not trained
+  std::map<std::string, std::string> metadata;  // source, classes, ...
+
+  const Node& input() const { return nodes.front(); }
+  const Node& output() const { return nodes.back(); }
+  // Index of the node called `name`; throws Error listing nothing but the name when absent.
+  int index_of(const std::string& name) const;
+  const Tensor& weight(const std::string& name) const;
+  // Trainable parameters in node order (each once), for optimizers and checkpoints.
+  std::vector<std::pair<std::string, Tensor>> parameters() const;
+  std::vector<std::pair<std::string, Tensor>> buffer_tensors() const;
+  int64_t parameter_count() const;
+};
+
+// Checks structure (producers earlier, names unique, weights present with the shapes the op
+// needs) and fills every Node::shape from the input node's shape. Throws Error naming the node.
+void infer_shapes(Graph& graph);
+
+// The output shape of `node` given the shapes already inferred for its producers; throws Error
+// naming the node.
+Shape infer_node_shape(const Graph& graph, const Node& node);
+
+// Sets the input shape (C, H, W; batch stays 1) and re-infers every shape.
+void set_input_shape(Graph& graph, const Shape& chw);
+
+// Parses "CxHxW" (e.g. "3x224x224"); throws Error naming the text.
+Shape parse_chw(const std::string& text);
+
+}  // namespace splitleak::victim
