@@ -1,0 +1,94 @@
+"""ONNX models exported from torchvision for the import cross-check, and broken files for the error tests.
+
+For each model and opset (11 and 17): seeded random weights (batch-norm statistics randomised), eval mode,
+torch.onnx.export to OUT_DIR/onnx/<model>_op<opset>.onnx, and OUT_DIR/onnx/<model>_op<opset>.h5
+holding the input x and torch's output y. Broken files: truncated.onnx, not_onnx.onnx,
+unsupported_op.onnx (a Softmax node), missing_external.onnx (weights in a deleted external file).
+
+Usage: /usr/bin/python3 torch_onnx.py OUT_DIR
+"""
+import os
+import sys
+import warnings
+
+import h5py
+import onnx
+import onnx.helper
+import torch
+import torchvision
+
+warnings.filterwarnings("ignore")
+
+# name -> (constructor, input size, opsets). VGG and AlexNet need 224x224 inputs (their adaptive
+# pooling exports only when the sizes divide) and weigh 0.5 and 0.25 GB, so each gets one opset.
+MODELS = {
+    "resnet18": (lambda: torchvision.models.resnet18(), 64, (11, 17)),
+    "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(), 64, (11, 17)),
+    "mobilenet_v3_small": (lambda: torchvision.models.mobilenet_v3_small(), 64, (11, 17)),
+    "efficientnet_b0": (lambda: torchvision.models.efficientnet_b0(), 64, (11, 17)),
+    "squeezenet1_0": (lambda: torchvision.models.squeezenet1_0(), 64, (11, 17)),
+    "densenet121": (lambda: torchvision.models.densenet121(), 64, (11, 17)),
+    "googlenet": (lambda: torchvision.models.googlenet(aux_logits=False, init_weights=True), 64, (11, 17)),
+    "alexnet": (lambda: torchvision.models.alexnet(), 224, (11,)),
+    "vgg11_bn": (lambda: torchvision.models.vgg11_bn(), 224, (17,)),
+}
+
+
+def randomise(model):
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+
+
+def export(out_dir, name, make, size, opsets):
+    torch.manual_seed(0)
+    model = make()
+    randomise(model)
+    model.eval()
+    x = torch.rand(2, 3, size, size)
+    with torch.no_grad():
+        y = model(x)
+    for opset in opsets:
+        base = os.path.join(out_dir, f"{name}_op{opset}")
+        torch.onnx.export(model, x, base + ".onnx", opset_version=opset, input_names=["input"],
+                          output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        with h5py.File(base + ".h5", "w") as f:
+            f["x"] = x.numpy()
+            f["y"] = y.numpy()
+
+
+def broken(out_dir):
+    good = os.path.join(out_dir, "resnet18_op17.onnx")
+    data = open(good, "rb").read()
+    open(os.path.join(out_dir, "truncated.onnx"), "wb").write(data[: len(data) // 3])
+    open(os.path.join(out_dir, "not_onnx.onnx"), "w").write("this is a text file, not a model\n")
+    model = onnx.load(good)
+    softmax = onnx.helper.make_node("Softmax", ["logits"], ["probabilities"], name="final_softmax")
+    model.graph.node.append(softmax)
+    model.graph.output[0].name = "probabilities"
+    onnx.save(model, os.path.join(out_dir, "unsupported_op.onnx"))
+    model = onnx.load(good)
+    external = os.path.join(out_dir, "missing_external.onnx")
+    onnx.save_model(model, external, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="missing_external.data", size_threshold=0)
+    os.remove(os.path.join(out_dir, "missing_external.data"))
+    model = onnx.load(good)
+    onnx.save_model(model, os.path.join(out_dir, "external.onnx"), save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="external.data", size_threshold=0)
+
+
+def main():
+    out_dir = os.path.join(sys.argv[1], "onnx")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.set_num_threads(2)
+    for name, (make, size, opsets) in MODELS.items():
+        export(out_dir, name, make, size, opsets)
+    broken(out_dir)
+
+
+if __name__ == "__main__":
+    main()
