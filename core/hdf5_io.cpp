@@ -69,7 +69,12 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
     {
-      H5::H5File file(tmp, H5F_ACC_TRUNC);
+      // Dense attribute storage (HDF5 1.8 format) lifts the 64 KiB limit on attribute size.
+      H5::FileCreatPropList fcpl;
+      H5Pset_attr_phase_change(fcpl.getId(), 0, 0);
+      H5::FileAccPropList fapl;
+      fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+      H5::H5File file(tmp, H5F_ACC_TRUNC, fcpl, fapl);
       H5::LinkCreatPropList lcpl;
       lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
       for (const auto& [name, t] : tensors) {

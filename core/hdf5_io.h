@@ -9,7 +9,7 @@
 
 namespace splitleak::h5 {
 
-// Writes (replacing the file) every tensor; string attributes go on the root group. With
+// Writes (replacing the file) every tensor; string attributes (any length) go on the root group. With
 // `compress`, datasets are chunked along dim 0 (about 1 MiB a chunk), deflated and
 // Fletcher-32 checksummed, so a damaged chunk fails to read instead of reading wrong.
 void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
