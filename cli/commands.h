@@ -19,4 +19,11 @@ struct Command {
 std::vector<Command>& commands();
 bool add_command(Command command);
 
+// The kinds of `splitleak bench KIND` (one file each), registered the same way.
+std::vector<Command>& bench_kinds();
+bool add_bench(Command kind);
+
+// Median wall time in milliseconds of `iters` calls of f.
+double median_ms(int iters, const std::function<void()>& f);
+
 }  // namespace splitleak::cli

@@ -1,6 +1,7 @@
 #include "victim/execute.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/error.h"
 #include "core/ops.h"
@@ -110,7 +111,14 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     std::vector<Tensor> in;
     in.reserve(node.inputs.size());
     for (int p : node.inputs) in.push_back(values[p]);
-    values[i] = run_node(graph, node, in, options);
+    if (options.node_ms) {
+      options.node_ms->resize(count, 0.0);
+      const auto t0 = std::chrono::steady_clock::now();
+      values[i] = run_node(graph, node, in, options);
+      (*options.node_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    } else {
+      values[i] = run_node(graph, node, in, options);
+    }
     for (int p : node.inputs)
       if (last_use[p] == i) values[p] = Tensor();
   }

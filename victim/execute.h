@@ -13,6 +13,7 @@ namespace splitleak::victim {
 struct RunOptions {
   bool training = false;           // batch norm uses and updates batch statistics; dropout drops
   Generator* generator = nullptr;  // dropout's masks (required when training with dropout)
+  std::vector<double>* node_ms = nullptr;  // when set: wall time of each node, added (+=) per node
 };
 
 // x: (N, input shape without its batch). Returns the output node's value. Intermediate values

@@ -67,7 +67,8 @@ std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::Row
 // between im2col and the GEMM.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
   const ConvGeometry& gm = pl.geom;
-  if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout))
+  const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
+  if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
     return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
   const detail::RowTiles tiles(pl.geom);
   const int64_t K = pl.k(), P = pl.p();

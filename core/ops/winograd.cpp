@@ -96,17 +96,20 @@ void write_pairs(float* __restrict row, const float* __restrict left, const floa
 }  // namespace
 
 bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
-                         int64_t cin, int64_t cout) {
+                         int64_t cin, int64_t cout, int64_t tiles) {
     // From 64 channels the saved products outweigh the transforms (VGG block 1, 64 channels: 112-118
   // effective GFLOP/s against 94-105 for im2col; bench/RESULTS.md). Below that the small-K GEMMs
   // and the transforms dominate.
-  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && cin >= 64 && cout >= 64;
+  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && cin >= 64 && cout >= 64 &&
+         tiles >= 128;
 }
 
 void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t cin, int64_t h, int64_t w, int64_t cout,
                       int64_t ph, int64_t pw, int64_t oh, int64_t ow, float* y, float beta) {
   const std::vector<float> u = transform_filters(weight, cout, cin);
-  const int64_t th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = n * th * tw, per_item = tiles_per_item();
+  // Up to tiles_per_item() tiles per work item, fewer where that leaves threads idle.
+  const int64_t th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = n * th * tw;
+  const int64_t per_item = std::min(tiles_per_item(), std::max<int64_t>(32, (tiles + num_threads() - 1) / num_threads()));
   const int64_t items = (tiles + per_item - 1) / per_item;
   // Scratch per item: V (16 x cin x T), M (16 x cout x T), and the 4 outputs of each tile (4 x T).
   for_each_item(items, (16 * (cin + cout) + 4) * per_item, [&](int, int64_t item, float* scratch) {

@@ -6,10 +6,12 @@
 
 namespace splitleak::ops::detail {
 
-// True where the Winograd path is used: 3x3, stride 1, dilation 1, one group, and at least 64
-// input and output channels (below that the transforms outweigh the saved products).
+// True where the Winograd path is used: 3x3, stride 1, dilation 1, one group, at least 64 input
+// and output channels (below that the transforms outweigh the saved products), and at least 128
+// output tiles over the batch (below that the filter transform, redone per call, and GEMMs too
+// narrow to share between threads cost more than they save).
 bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
-                         int64_t cin, int64_t cout);
+                         int64_t cin, int64_t cout, int64_t tiles);
 
 // y (n, cout, oh, ow) = correlate(x (n, cin, h, w), weight (cout, cin, 3, 3)) with zero padding
 // (ph, pw), plus beta * y (beta == 0 assigns).

@@ -1,0 +1,21 @@
+#pragma once
+// A dataset named on the command line, loaded as a train/test pair of image sets shaped for a
+// model's input:
+//   fashion-mnist[:ROOT]   the official 60,000/10,000 split (ROOT defaults to Debian's)
+//   folder:PATH            an ImageNet-style folder (class subfolders), seeded 80/20 split
+//   ton-iot:CSV            TON_IoT network records as images, seeded 80/20 split ("label" target)
+#include <string>
+
+#include "datasets/image_set.h"
+
+namespace splitleak::datasets {
+
+struct TrainTest {
+  ImageSet train, test;
+};
+
+// Images become (channels, size, size) (resized or channel-replicated where the source allows;
+// TON_IoT images keep their own side and must match). Throws Error naming the spec.
+TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, uint64_t seed = 0);
+
+}  // namespace splitleak::datasets

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The victim commands end to end: train-victim writes a model, inspect lists its cuts, forward
+# runs it whole and up to a cut (shapes checked with h5py), and bad input exits 2 with a message.
+set -eu
+SL="$1"
+DIR="$2"
+PY=/usr/bin/python3
+rm -rf "$DIR" && mkdir -p "$DIR"
+
+"$SL" train-victim --model lenet5 --epochs 1 --limit-train 512 --limit-test 128 --out "$DIR/lenet.h5" --threads 1 \
+  > "$DIR/train.out" 2> "$DIR/train.err"
+grep -q '^test_accuracy=0\.[0-9]*$' "$DIR/train.out"
+grep -q 'epoch 1/1 step 4/4' "$DIR/train.err"
+test -f "$DIR/lenet.h5.checkpoint.h5"
+
+"$SL" inspect "$DIR/lenet.h5" > "$DIR/inspect.out"
+grep -q '^pool2 *16x5x5' "$DIR/inspect.out"
+grep -q 'valid cuts' "$DIR/inspect.out"
+
+$PY -c "import h5py, numpy as np; h5py.File('$DIR/x.h5', 'w')['x'] = np.random.rand(3, 1, 28, 28).astype('float32')"
+"$SL" forward --model "$DIR/lenet.h5" --input "$DIR/x.h5" --output "$DIR/y.h5" 2> /dev/null
+"$SL" forward --model "$DIR/lenet.h5" --input "$DIR/x.h5" --output "$DIR/f.h5" --cut pool2 --batch-size 2 2> /dev/null
+$PY -c "
+import h5py
+assert h5py.File('$DIR/y.h5')['y'].shape == (3, 10)
+assert h5py.File('$DIR/f.h5')['y'].shape == (3, 16, 5, 5)
+"
+
+expect_2() {  # expect_2 MESSAGE-FRAGMENT ARGS...: exit code 2 and the fragment on stderr
+  fragment="$1"; shift
+  set +e
+  "$SL" "$@" > /dev/null 2> "$DIR/err"
+  code=$?
+  set -e
+  test "$code" -eq 2 || { echo "exit $code for: $*"; cat "$DIR/err"; exit 1; }
+  grep -q "$fragment" "$DIR/err" || { echo "no '$fragment' in:"; cat "$DIR/err"; exit 1; }
+}
+expect_2 "neither a zoo model" inspect no_such_model
+expect_2 "unknown option 'depth'" inspect vgg16:depth=2
+expect_2 "the model has no node 'conv9'" forward --model "$DIR/lenet.h5" --input "$DIR/x.h5" --output "$DIR/z.h5" --cut conv9
+$PY -c "import h5py, numpy as np; h5py.File('$DIR/bad.h5', 'w')['x'] = np.zeros((2, 3, 28, 28), 'float32')"
+expect_2 "the model expects \[-1, 1, 28, 28\]" forward --model lenet5 --input "$DIR/bad.h5" --output "$DIR/z.h5"
+expect_2 "no_such.h5" forward --model lenet5 --input "$DIR/no_such.h5" --output "$DIR/z.h5"
+expect_2 "unknown dataset 'mnist-c'" train-victim --model lenet5 --dataset mnist-c --out "$DIR/m.h5"
+echo ok

@@ -1,0 +1,47 @@
+#pragma once
+// Victim training: cross-entropy on a labelled image set with Adam or SGD, seeded batches and
+// dropout, checkpoints at every epoch end and every `checkpoint_seconds`, and resume that gives
+// the same weights as an uninterrupted run (batch order and dropout masks are functions of
+// (seed, epoch, step) only).
+#include <functional>
+#include <string>
+
+#include "datasets/image_set.h"
+#include "victim/graph.h"
+
+namespace splitleak::victim {
+
+struct TrainOptions {
+  int64_t epochs = 10;
+  int64_t batch_size = 128;
+  std::string optimizer = "adam";  // adam | sgd
+  float lr = 1e-3f, momentum = 0.9f, weight_decay = 0.0f;
+  bool lr_decay = false;           // linear decay to 0 over the second half of the steps
+  uint64_t seed = 0;
+  std::string checkpoint;          // path of the checkpoint file; empty: none
+  bool resume = false;             // continue from `checkpoint` when it exists
+  double checkpoint_seconds = 60;  // also checkpoint mid-epoch this often
+};
+
+struct TrainProgress {
+  int64_t epoch, epochs, step, steps_per_epoch;
+  double loss;            // mean over the epoch so far
+  double train_accuracy;  // over the epoch so far
+  double images_per_second, eta_seconds;
+  bool epoch_done;
+  double test_accuracy;   // at an epoch end; < 0 otherwise
+};
+
+struct TrainResult {
+  double test_accuracy = 0, final_loss = 0, seconds = 0;
+  int64_t resumed_from_step = 0;  // global step the run resumed at (0: fresh)
+};
+
+// Trains graph's parameters in place on `train`, evaluating on `test` after each epoch.
+TrainResult train_victim(Graph& graph, const datasets::ImageSet& train, const datasets::ImageSet& test,
+                         const TrainOptions& options, const std::function<void(const TrainProgress&)>& progress = {});
+
+// Top-1 accuracy in eval mode.
+double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size = 256);
+
+}  // namespace splitleak::victim
