@@ -55,6 +55,12 @@ int run_forward_bench(const ForwardBenchOptions& o) {
     for (const auto& [op, ms] : by_op) sorted.emplace_back(ms, op);
     std::sort(sorted.rbegin(), sorted.rend());
     for (const auto& [ms, op] : sorted) std::printf("ms_%s=%.3f\n", op.c_str(), ms);
+    // The ten slowest nodes.
+    std::vector<std::pair<double, int>> nodes;
+    for (size_t i = 0; i < node_ms.size(); ++i) nodes.emplace_back(node_ms[i] / o.iters, static_cast<int>(i));
+    std::sort(nodes.rbegin(), nodes.rend());
+    for (size_t k = 0; k < std::min<size_t>(10, nodes.size()); ++k)
+      std::printf("ms_node_%s=%.3f\n", g.nodes[nodes[k].second].name.c_str(), nodes[k].first);
   }
   return 0;
 }

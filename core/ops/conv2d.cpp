@@ -6,8 +6,10 @@
 #include "core/gemm.h"
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
+#include "core/ops/depthwise.h"
 #include "core/ops/im2col.h"
 #include "core/ops/winograd.h"
+#include "core/parallel.h"
 
 namespace splitleak::ops {
 
@@ -21,6 +23,8 @@ struct Conv2dPlan {
   int64_t n, cin, h, w, cout, groups, cin_g, cout_g;
   ConvGeometry geom;  // per group: reads cin_g channels of the input
   bool pointwise;     // 1x1, stride 1, no padding: the input itself is the column matrix
+  // One kernel per channel: the direct depthwise loops instead of 1-row GEMMs.
+  bool depthwise() const { return groups > 1 && cin_g == 1 && cout_g == 1; }
   int64_t k() const { return geom.rows(); }
   int64_t p() const { return geom.cols(); }
 };
@@ -52,6 +56,16 @@ Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias
   return p;
 }
 
+// Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads; but a pointwise
+// conv has no column matrix to keep in cache, and too few tiles to share between threads (small
+// images, batch 1) run better as one GEMM per image, which Eigen threads itself when the batch
+// is a single image.
+detail::RowTiles row_tiles(const Conv2dPlan& pl) {
+  const detail::RowTiles tiles(pl.geom);
+  if (pl.pointwise || pl.n * tiles.count < 2 * num_threads()) return detail::RowTiles(pl.geom, pl.geom.out_h);
+  return tiles;
+}
+
 // The column matrix of image n, group g, row tile t: the input itself for pointwise convs
 // (leading dimension P), else im2col into `scratch` (leading dimension T). Returns {cols, ld}.
 std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::RowTiles& tiles, const float* x, int64_t n,
@@ -70,7 +84,7 @@ void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float
   const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
   if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
     return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
-  const detail::RowTiles tiles(pl.geom);
+  const detail::RowTiles tiles = row_tiles(pl);
   const int64_t K = pl.k(), P = pl.p();
   detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
     const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
@@ -112,17 +126,25 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
   Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
-  conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f);
+  if (pl.depthwise())
+    detail::depthwise_forward(x.data(), weight.data(), pl.n, pl.cin, pl.geom, y.data());
+  else
+    conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f);
   if (bias.defined()) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
 
   return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
-    const detail::RowTiles tiles(pl.geom);
+    const detail::RowTiles tiles = row_tiles(pl);
     const int64_t K = pl.k(), P = pl.p(), scratch = pl.pointwise ? 0 : K * tiles.max_columns();
     const float* px = x.data();
     const float* pw = weight.data();
     const float* pgy = gy.data();
     Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
     if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, P);
+    if (pl.depthwise()) {
+      if (gw.defined()) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, gw.data());
+      if (gx.defined()) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, gx.data());
+      return;
+    }
     if (gw.defined()) {
       // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
       // and then over chunks in order.

@@ -1,5 +1,6 @@
 #pragma once
 // Internal to the conv ops: work items spread over threads, row tiles, and the bias term.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -19,9 +20,10 @@ int item_chunks(int64_t items);
 // Output rows of `g` cut into tiles of tile_rows(g) rows.
 struct RowTiles {
   int64_t rows_per_tile, count, out_h, out_w;
-  explicit RowTiles(const ConvGeometry& g)
-      : rows_per_tile(tile_rows(g)), count((g.out_h + rows_per_tile - 1) / rows_per_tile), out_h(g.out_h),
-        out_w(g.out_w) {}
+  explicit RowTiles(const ConvGeometry& g) : RowTiles(g, tile_rows(g)) {}
+  RowTiles(const ConvGeometry& g, int64_t rows)
+      : rows_per_tile(std::clamp<int64_t>(rows, 1, g.out_h)), count((g.out_h + rows_per_tile - 1) / rows_per_tile),
+        out_h(g.out_h), out_w(g.out_w) {}
   int64_t begin(int64_t t) const { return t * rows_per_tile; }
   int64_t end(int64_t t) const { return std::min(out_h, (t + 1) * rows_per_tile); }
   int64_t columns(int64_t t) const { return (end(t) - begin(t)) * out_w; }

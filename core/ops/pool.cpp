@@ -1,5 +1,6 @@
 #include "core/ops/pool.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -39,27 +40,65 @@ PoolDims pool_dims(const Tensor& x, const Pool2dOptions& o, const char* what) {
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
   const PoolDims d = pool_dims(x, o, "max_pool2d");
   Tensor y = Tensor::empty({x.size(0), x.size(1), d.oh, d.ow});
-  // Flat index within the input plane of each output's maximum.
-  auto argmax = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(y.numel()));
+  // Flat index within the input plane of each output's maximum; only kept when a backward will
+  // need it.
+  const bool keep_argmax = autograd::grad_enabled() && x.requires_grad();
+  auto argmax = std::make_shared<std::vector<int32_t>>(keep_argmax ? static_cast<size_t>(y.numel()) : 0);
   const float* px = x.data();
   float* py = y.data();
+  if (!keep_argmax) {
+    // Inference: separable and branch-free. Row maxima over each window's columns, then the
+    // maximum of those over its rows (the same value as the direct window scan).
+    parallel_for(d.nc, [&](int64_t s, int64_t e) {
+      std::vector<float> rows(static_cast<size_t>(d.h * d.ow));
+      for (int64_t p = s; p < e; ++p) {
+        const float* in = px + p * d.h * d.w;
+        for (int64_t ox = 0; ox < d.ow; ++ox) {
+          const int64_t x0 = ox * o.stride[1] - o.padding[1];
+          const int64_t ix0 = std::max<int64_t>(x0, 0), ix1 = std::min(x0 + o.kernel[1], d.w);
+          for (int64_t iy = 0; iy < d.h; ++iy) {
+            const float* row = in + iy * d.w;
+            float best = row[ix0];
+            for (int64_t ix = ix0 + 1; ix < ix1; ++ix) best = row[ix] > best ? row[ix] : best;
+            rows[static_cast<size_t>(iy * d.ow + ox)] = best;
+          }
+        }
+        float* out = py + p * d.oh * d.ow;
+        for (int64_t oy = 0; oy < d.oh; ++oy) {
+          const int64_t y0 = oy * o.stride[0] - o.padding[0];
+          const int64_t iy0 = std::max<int64_t>(y0, 0), iy1 = std::min(y0 + o.kernel[0], d.h);
+          float* dst = out + oy * d.ow;
+          std::copy(rows.data() + iy0 * d.ow, rows.data() + (iy0 + 1) * d.ow, dst);
+          for (int64_t iy = iy0 + 1; iy < iy1; ++iy) {
+            const float* src = rows.data() + iy * d.ow;
+            for (int64_t ox = 0; ox < d.ow; ++ox) dst[ox] = src[ox] > dst[ox] ? src[ox] : dst[ox];
+          }
+        }
+      }
+    });
+    return y;
+  }
   parallel_for(d.nc, [&](int64_t s, int64_t e) {
     for (int64_t p = s; p < e; ++p) {
       const float* in = px + p * d.h * d.w;
-      for (int64_t oy = 0; oy < d.oh; ++oy)
+      for (int64_t oy = 0; oy < d.oh; ++oy) {
+        const int64_t y0 = oy * o.stride[0] - o.padding[0];
+        const int64_t iy0 = std::max<int64_t>(y0, 0), iy1 = std::min(y0 + o.kernel[0], d.h);
         for (int64_t ox = 0; ox < d.ow; ++ox) {
-          const int64_t y0 = oy * o.stride[0] - o.padding[0], x0 = ox * o.stride[1] - o.padding[1];
+          const int64_t x0 = ox * o.stride[1] - o.padding[1];
+          const int64_t ix0 = std::max<int64_t>(x0, 0), ix1 = std::min(x0 + o.kernel[1], d.w);
           float best = -std::numeric_limits<float>::infinity();
           int32_t best_i = -1;
-          for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y0 + o.kernel[0], d.h); ++iy)
-            for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x0 + o.kernel[1], d.w); ++ix) {
+          for (int64_t iy = iy0; iy < iy1; ++iy)
+            for (int64_t ix = ix0; ix < ix1; ++ix) {
               const float v = in[iy * d.w + ix];
               if (v > best || best_i < 0) best = v, best_i = static_cast<int32_t>(iy * d.w + ix);
             }
           const int64_t oi = (p * d.oh + oy) * d.ow + ox;
           py[oi] = best;
-          (*argmax)[static_cast<size_t>(oi)] = best_i;
+          if (keep_argmax) (*argmax)[static_cast<size_t>(oi)] = best_i;
         }
+      }
     }
   });
   return autograd::record(y, {x}, "max_pool2d", [d, argmax](const Tensor& gy, std::span<Tensor> gi) {

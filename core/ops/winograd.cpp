@@ -100,8 +100,12 @@ bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t
     // From 64 channels the saved products outweigh the transforms (VGG block 1, 64 channels: 112-118
   // effective GFLOP/s against 94-105 for im2col; bench/RESULTS.md). Below that the small-K GEMMs
   // and the transforms dominate.
+  static const int64_t min_tiles = [] {
+    const char* env = std::getenv("SPLITLEAK_WINOGRAD_MIN_TILES");
+    return env ? std::max<int64_t>(1, std::atoll(env)) : 128;
+  }();
   return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && cin >= 64 && cout >= 64 &&
-         tiles >= 128;
+         tiles >= min_tiles;
 }
 
 void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t cin, int64_t h, int64_t w, int64_t cout,

@@ -41,5 +41,7 @@ expect_2 "the model has no node 'conv9'" forward --model "$DIR/lenet.h5" --input
 $PY -c "import h5py, numpy as np; h5py.File('$DIR/bad.h5', 'w')['x'] = np.zeros((2, 3, 28, 28), 'float32')"
 expect_2 "the model expects \[-1, 1, 28, 28\]" forward --model lenet5 --input "$DIR/bad.h5" --output "$DIR/z.h5"
 expect_2 "no_such.h5" forward --model lenet5 --input "$DIR/no_such.h5" --output "$DIR/z.h5"
+echo "not a protobuf" > "$DIR/broken.onnx"
+expect_2 "broken.onnx: not an ONNX model" inspect "$DIR/broken.onnx"
 expect_2 "unknown dataset 'mnist-c'" train-victim --model lenet5 --dataset mnist-c --out "$DIR/m.h5"
 echo ok

@@ -38,6 +38,11 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_groups2", "conv2d", {{"padding", 1}, {"groups", 2}}, {in({2, 4, 6, 6}), in({6, 2, 3, 3}), in({6})}});
   c.push_back({"conv2d_depthwise_s2", "conv2d", {{"stride", 2}, {"padding", 1}, {"groups", 4}},
                {in({2, 4, 7, 7}), in({4, 1, 3, 3}), in({4})}});
+  c.push_back({"conv2d_depthwise_5x5", "conv2d", {{"padding", 2}, {"groups", 3}},
+               {in({2, 3, 9, 8}), in({3, 1, 5, 5}), in({3})}});
+  c.push_back({"conv2d_depthwise_dilated_rect", "conv2d",
+               {{"stride", json::array({2, 1})}, {"padding", json::array({1, 2})}, {"dilation", 2}, {"groups", 2}},
+               {in({1, 2, 9, 7}), in({2, 1, 3, 3})}});
   c.push_back({"conv2d_1x1_nobias", "conv2d", json::object(), {in({2, 5, 4, 4}), in({3, 5, 1, 1})}});
   c.push_back({"conv2d_4x4_s2_rect", "conv2d", {{"stride", json::array({2, 1})}, {"padding", json::array({1, 0})}},
                {in({3, 2, 8, 6}), in({4, 2, 4, 3}), in({4})}});
