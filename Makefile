@@ -43,6 +43,8 @@ bench: build
 	$(BUILD)/bench/bench_conv --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/bench_datasets --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	/usr/bin/python3 bench/torch_conv.py --threads $(JOBS)
+	for m in vgg16 resnet50 efficientnet_b0; do $(SPLITLEAK) bench forward --model $$m --iters 15 --threads $(JOBS); done
+	/usr/bin/python3 bench/torch_forward.py --iters 15 --threads $(JOBS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

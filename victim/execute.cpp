@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
 
@@ -104,6 +105,26 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
   last_use[count - 1] = count;
   for (int k : keep) last_use.at(k) = count;
 
+  // Inference runs Conv -> BatchNorm (-> Relu) and Add -> Relu chains whose intermediate values
+  // nothing else reads as one fused kernel (bit-identical to the separate ops, core/ops/fused.h).
+  bool recording = autograd::grad_enabled() && x.requires_grad();
+  for (const auto& [name, t] : graph.tensors) recording = recording || (autograd::grad_enabled() && t.requires_grad());
+  std::vector<int> consumers(count, 0);
+  for (const Node& node : graph.nodes)
+    for (int p : node.inputs) ++consumers[p];
+  // The last node of the fused chain starting at conv node i (i itself when none applies).
+  auto chain_end = [&](int i) {
+    auto feeds_only = [&](int from, int to, Op op) {
+      return to < count && graph.nodes[to].op == op && graph.nodes[to].inputs == std::vector<int>{from} &&
+             consumers[from] == 1 && last_use[from] != count;
+    };
+    if (recording || options.training) return i;
+    const Node& node = graph.nodes[i];
+    if (node.op == Op::Add && node.inputs.size() == 2 && feeds_only(i, i + 1, Op::Relu)) return i + 1;
+    if (node.op != Op::Conv || !feeds_only(i, i + 1, Op::BatchNorm)) return i;
+    return feeds_only(i + 1, i + 2, Op::Relu) ? i + 2 : i + 1;
+  };
+
   std::vector<Tensor> values(count);
   values[0] = x;
   for (int i = 1; i < count; ++i) {
@@ -111,16 +132,29 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     std::vector<Tensor> in;
     in.reserve(node.inputs.size());
     for (int p : node.inputs) in.push_back(values[p]);
-    if (options.node_ms) {
-      options.node_ms->resize(count, 0.0);
-      const auto t0 = std::chrono::steady_clock::now();
-      values[i] = run_node(graph, node, in, options);
-      (*options.node_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const auto t0 = std::chrono::steady_clock::now();
+    const int end = chain_end(i);
+    if (end > i && node.op == Op::Add) {
+      values[end] = ops::add_relu_eval(in[0], in[1]);
+    } else if (end > i) {
+      const Node& bn = graph.nodes[i + 1];
+      const Attributes& a = node.attrs;
+      values[end] = ops::conv2d_bn_relu_eval(
+          in[0], graph.weight(node.weights[0]), optional_weight(graph, node, 1),
+          {a.stride, {a.pads[0], a.pads[1]}, a.dilation, a.groups},
+          {graph.weight(bn.weights[0]), graph.weight(bn.weights[1]), graph.weight(bn.weights[2]),
+           graph.weight(bn.weights[3]), bn.attrs.eps},
+          end == i + 2);
     } else {
       values[i] = run_node(graph, node, in, options);
     }
+    if (options.node_ms) {
+      options.node_ms->resize(count, 0.0);
+      (*options.node_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
     for (int p : node.inputs)
       if (last_use[p] == i) values[p] = Tensor();
+    i = end;
   }
   std::vector<Tensor> out{values[count - 1]};
   for (int k : keep) out.push_back(values[k]);

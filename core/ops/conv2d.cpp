@@ -1,3 +1,5 @@
+#include <omp.h>
+
 #include <string>
 #include <vector>
 
@@ -72,7 +74,17 @@ std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::Row
                                          int64_t g, int64_t t, float* scratch) {
   const float* xg = x + (n * pl.cin + g * pl.cin_g) * pl.h * pl.w;
   if (pl.pointwise) return {xg + tiles.begin(t) * pl.geom.out_w, pl.p()};
-  im2col(xg, pl.geom, scratch, tiles.begin(t), tiles.end(t));
+  if (omp_in_parallel() || pl.cin_g < 2) {
+    im2col(xg, pl.geom, scratch, tiles.begin(t), tiles.end(t));
+  } else {
+    // A lone work item (one image, one tile): its channels' rows are filled in parallel.
+    const int64_t T = tiles.columns(t), rows_per_channel = pl.geom.kh * pl.geom.kw;
+    parallel_for(pl.cin_g, [&](int64_t c0, int64_t c1) {
+      ConvGeometry part = pl.geom;
+      part.channels = c1 - c0;
+      im2col(xg + c0 * pl.h * pl.w, part, scratch + c0 * rows_per_channel * T, tiles.begin(t), tiles.end(t));
+    });
+  }
   return {scratch, tiles.columns(t)};
 }
 

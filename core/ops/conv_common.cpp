@@ -1,6 +1,7 @@
 #include "core/ops/conv_common.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "core/parallel.h"
 
@@ -10,8 +11,9 @@ int item_chunks(int64_t items) { return chunk_count(items); }
 
 int for_each_item(int64_t items, int64_t scratch_floats, const std::function<void(int, int64_t, float*)>& per_item) {
   return parallel_chunks(items, [&](int chunk, int64_t begin, int64_t end) {
-    std::vector<float> scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)));
-    for (int64_t i = begin; i < end; ++i) per_item(chunk, i, scratch.data());
+    // Uninitialised: every user assigns what it reads.
+    const std::unique_ptr<float[]> scratch(new float[static_cast<size_t>(std::max<int64_t>(scratch_floats, 1))]);
+    for (int64_t i = begin; i < end; ++i) per_item(chunk, i, scratch.get());
   });
 }
 

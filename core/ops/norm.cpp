@@ -148,6 +148,18 @@ Tensor norm_train(const Tensor& x, const Tensor& weight, const Tensor& bias, con
 
 }  // namespace
 
+void batch_norm_eval_coefficients(const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                                  const Tensor& running_var, float eps, std::vector<float>& scale,
+                                  std::vector<float>& shift) {
+  const int64_t c = running_mean.numel();
+  scale.resize(c), shift.resize(c);
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const float invstd = 1.0f / std::sqrt(running_var.data()[ch] + eps);
+    scale[ch] = invstd * (weight.defined() ? weight.data()[ch] : 1.0f);
+    shift[ch] = (bias.defined() ? bias.data()[ch] : 0.0f) - running_mean.data()[ch] * scale[ch];
+  }
+}
+
 Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor running_mean, Tensor running_var,
                   bool training, float momentum, float eps) {
   const NormLayout l = layout_of(x, false, weight, bias, "batch_norm");
@@ -161,8 +173,18 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
   check(running_mean.defined() && running_var.defined(), "batch_norm: eval mode needs running statistics");
   std::vector<float> mean(running_mean.data(), running_mean.data() + l.c), invstd(l.c);
   for (int64_t c = 0; c < l.c; ++c) invstd[c] = 1.0f / std::sqrt(running_var.data()[c] + eps);
+  std::vector<float> scale, shift;
+  batch_norm_eval_coefficients(weight, bias, running_mean, running_var, eps, scale, shift);
   Tensor y = Tensor::empty(x.shape());
-  normalize(x, weight, bias, l, mean, invstd, y);
+  const float* px = x.data();
+  float* py = y.data();
+  parallel_for(l.groups(), [&](int64_t s, int64_t e) {
+    for (int64_t g = s; g < e; ++g)
+      for (int64_t seg = 0; seg < l.segments(); ++seg) {
+        const int64_t off = l.offset(g, seg), ch = l.channel(g);
+        for (int64_t i = 0; i < l.inner; ++i) py[off + i] = px[off + i] * scale[ch] + shift[ch];
+      }
+  });
   return autograd::record(y, {x, weight, bias}, "batch_norm_eval",
                           [x, weight, l, mean, invstd](const Tensor& gy, std::span<Tensor> gi) {
                             normalize_backward(x, weight, l, mean, invstd, false, gy, gi);

@@ -140,3 +140,30 @@ TEST(Execute, InputGradientMatchesFiniteDifferences) {
 
 }  // namespace
 }  // namespace splitleak::victim
+
+namespace splitleak::victim {
+namespace {
+
+TEST(Execute, FusedInferenceEqualsTheSeparateOpsBitForBit) {
+  for (const char* spec : {"resnet50:width=0.125,input=3x32x32,classes=10",
+                           "vgg16_bn:width=0.125,input=1x32x32,classes=10",
+                           "efficientnet_b0:width=0.25,input=3x32x32,classes=10"}) {
+    Graph g = zoo::build(spec);
+    Generator gen(9);
+    for (const auto& [name, t] : g.buffer_tensors()) {  // statistics that make batch norm matter
+      Tensor s = t;
+      init::uniform_(s, name.find("var") != std::string::npos ? 0.5f : -0.2f, 1.0f, gen);
+    }
+    Shape shape = g.input().shape;
+    shape[0] = 2;
+    Tensor x = Tensor::empty(shape);
+    init::uniform_(x, 0, 1, gen);
+    const std::vector<float> fused = run(g, x).to_vector();
+    Tensor tracked = x.clone();
+    tracked.set_requires_grad(true);  // a recorded run takes the op-by-op path
+    EXPECT_EQ(run(g, tracked).to_vector(), fused) << spec;
+  }
+}
+
+}  // namespace
+}  // namespace splitleak::victim

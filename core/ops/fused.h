@@ -1,0 +1,23 @@
+#pragma once
+// Inference-only fusions, bit-identical to running their ops one after another, so an executor
+// may use them wherever nothing reads the intermediate values. They record no autograd history:
+// calling one while a gradient would be recorded (grad enabled and an input requiring it) throws.
+#include "core/ops/conv.h"
+#include "core/tensor.h"
+
+namespace splitleak::ops {
+
+struct BatchNormEval {
+  Tensor weight, bias, running_mean, running_var;
+  float eps = 1e-5f;
+};
+
+// relu?(batch_norm_eval(conv2d(x, w, conv_bias))): the conv's output gets the batch norm's
+// per-channel scale and shift (batch_norm_eval_coefficients) and the ReLU in place, in one pass.
+Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& conv_bias, const Conv2dOptions& options,
+                           const BatchNormEval& bn, bool relu);
+
+// relu(add(a, b)) with broadcasting (a residual block's end), the ReLU applied in place.
+Tensor add_relu_eval(const Tensor& a, const Tensor& b);
+
+}  // namespace splitleak::ops
