@@ -20,6 +20,8 @@ import onnx.helper
 import torch
 import torchvision
 
+from reference_models import randomise_batch_norm
+
 warnings.filterwarnings("ignore")
 
 class ShapeChains(torch.nn.Module):
@@ -60,20 +62,10 @@ MODELS = {
 }
 
 
-def randomise(model):
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.2, 0.2)
-                m.running_mean.uniform_(-0.2, 0.2)
-                m.running_var.uniform_(0.5, 1.5)
-
-
 def export(out_dir, name, make, size, opsets):
     torch.manual_seed(0)
     model = make()
-    randomise(model)
+    randomise_batch_norm(model)
     model.eval()
     x = torch.rand(2, 3, size, size)
     with torch.no_grad():
@@ -93,7 +85,7 @@ def export_shape_chains(out_dir):
     with the pad."""
     torch.manual_seed(0)
     model = ShapeChains(pad=True)
-    randomise(model)
+    randomise_batch_norm(model)
     model.eval()
     x = torch.rand(2, 3, 32, 32)
     with torch.no_grad():
@@ -125,7 +117,7 @@ def export_unfolded(out_dir):
     constant folding, so the importer sees BatchNormalization and unfolded shape chains."""
     torch.manual_seed(0)
     model = torchvision.models.resnet18()
-    randomise(model)
+    randomise_batch_norm(model)
     model.eval()
     x = torch.rand(2, 3, 64, 64)
     with torch.no_grad():

@@ -14,6 +14,8 @@ import h5py
 import torch
 import torchvision
 
+from reference_models import randomise_batch_norm
+
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
@@ -67,13 +69,7 @@ def main():
         make, cut_modules = MODELS[name]
         torch.manual_seed(0)
         model = make()
-        with torch.no_grad():
-            for m in model.modules():
-                if isinstance(m, torch.nn.BatchNorm2d):
-                    m.weight.uniform_(0.5, 1.5)
-                    m.bias.uniform_(-0.2, 0.2)
-                    m.running_mean.uniform_(-0.2, 0.2)
-                    m.running_var.uniform_(0.5, 1.5)
+        randomise_batch_norm(model)
         model.eval()
         x = torch.rand(2, 3, args.size, args.size)
         outputs = {}

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hdf5_io.h"
 #include "tests/core/reference_paths.h"
+#include "tests/support/compare.h"
 #include "victim/execute.h"
 #include "victim/onnx_import.h"
 #include "victim/partition.h"
@@ -19,14 +20,7 @@ namespace {
 
 std::string onnx_file(const std::string& name) { return testing::reference_file("onnx/" + name); }
 
-double relative_error(const Tensor& got, const Tensor& want) {
-  double max_diff = 0, max_ref = 0;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    max_diff = std::max(max_diff, static_cast<double>(std::fabs(got.data()[i] - want.data()[i])));
-    max_ref = std::max(max_ref, static_cast<double>(std::fabs(want.data()[i])));
-  }
-  return max_diff / std::max(max_ref, 1e-12);
-}
+using testing::relative_error;
 
 class OnnxModel : public ::testing::TestWithParam<std::string> {};
 

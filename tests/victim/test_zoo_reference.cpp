@@ -10,6 +10,7 @@
 
 #include "core/hdf5_io.h"
 #include "tests/core/reference_paths.h"
+#include "tests/support/compare.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 #include "victim/zoo/zoo.h"
@@ -17,14 +18,7 @@
 namespace splitleak::victim {
 namespace {
 
-double relative_error(const Tensor& got, const Tensor& want) {
-  double max_diff = 0, max_ref = 0;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    max_diff = std::max(max_diff, static_cast<double>(std::fabs(got.data()[i] - want.data()[i])));
-    max_ref = std::max(max_ref, static_cast<double>(std::fabs(want.data()[i])));
-  }
-  return max_diff / std::max(max_ref, 1e-12);
-}
+using testing::relative_error;
 
 void check_model(const std::string& name) {
   const std::string path = testing::reference_file("zoo_" + name + ".h5");
