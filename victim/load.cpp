@@ -31,8 +31,11 @@ Graph load_model(const std::string& model, const Shape& input_chw) {
     const bool has_options = model.find(':') != std::string::npos;
     return zoo::build(model + (has_options ? "," : ":") + "input=" + chw_text(input_chw));
   }
-  check(std::filesystem::exists(model), "model '" + model + "' is neither a zoo model (vgg16, vgg16_bn, resnet50, "
-                                        "efficientnet_b0, lenet5) nor an existing .onnx or .h5 file");
+  if (!std::filesystem::exists(model)) {
+    std::string names;
+    for (const auto& n : zoo::zoo_names()) names += (names.empty() ? "" : ", ") + n;
+    throw Error("model '" + model + "' is neither a zoo model (" + names + ") nor an existing .onnx or .h5 file");
+  }
   if (ends_with(model, ".onnx")) return import_onnx(model, input_chw);
   check(ends_with(model, ".h5"), "model file '" + model + "' must end in .onnx or .h5");
   Graph g = load_model_file(model);
