@@ -112,6 +112,12 @@ Tensor Tensor::grad() const { return impl_->grad ? Tensor(impl_->grad) : Tensor(
 
 void Tensor::zero_grad() { impl_->grad.reset(); }
 
+void Tensor::set_grad(const Tensor& g) {
+  check(!g.defined() || g.shape() == shape(), "set_grad: gradient " + (g.defined() ? shape_str(g.shape()) : "") +
+                                                  " does not match tensor " + shape_str(shape()));
+  impl_->grad = g.defined() ? g.impl_ptr() : nullptr;
+}
+
 void Tensor::backward() const { autograd::backward(*this); }
 
 void Tensor::fill(float value) {

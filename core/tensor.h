@@ -84,6 +84,8 @@ class Tensor {
   // The accumulated gradient (undefined until a backward reaches this leaf).
   Tensor grad() const;
   void zero_grad();  // drops the accumulated gradient
+  // Replaces the accumulated gradient (shape checked), e.g. with one from autograd::grad.
+  void set_grad(const Tensor& g);
   // Backward from a one-element tensor; gradients accumulate into leaves' grad().
   void backward() const;
 

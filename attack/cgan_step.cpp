@@ -1,0 +1,68 @@
+#include "attack/cgan_step.h"
+
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/ops.h"
+
+namespace splitleak::attack {
+namespace {
+
+double value(const Tensor& t) { return static_cast<double>(t.item()); }
+
+}  // namespace
+
+CganStep::CganStep(const CganStepOptions& options) : options_(options) {
+  g_ = std::make_unique<UnetGenerator>(options.generator);
+  d_ = std::make_unique<PatchDiscriminator>(options.discriminator);
+  opt_g_ = std::make_unique<optim::Adam>(g_->named_parameters(), options.adam);
+  opt_d_ = std::make_unique<optim::Adam>(d_->named_parameters(), options.adam);
+}
+
+CganLosses CganStep::step(const Tensor& condition, const Tensor& real) {
+  CganLosses losses;
+  const Tensor fake = generate(condition);
+  discriminator_step(condition, real, fake, losses);
+  generator_step(condition, real, fake, losses);
+  return losses;
+}
+
+Tensor CganStep::generate(const Tensor& condition) {
+  g_->train(), d_->train();
+  return g_->forward(condition);
+}
+
+void CganStep::discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake,
+                                  CganLosses& losses) {
+  check(condition.dim() == 4 && real.dim() == 4 && condition.size(0) == real.size(0) &&
+            condition.size(2) == real.size(2) && condition.size(3) == real.size(3),
+        "cgan: condition " + shape_str(condition.shape()) + " and images " + shape_str(real.shape()) +
+            " must share batch and size");
+  // (A, real) -> 1, (A, fake) -> 0, the sum halved; the fake is detached.
+  const Tensor pred_fake = d_->forward(ops::concat({condition, fake.detach()}, 1));
+  const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape()));
+  const Tensor pred_real = d_->forward(ops::concat({condition, real}, 1));
+  const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape()));
+  const Tensor loss_d = ops::mul_scalar(ops::add(loss_fake, loss_real), 0.5f);
+  opt_d_->zero_grad();
+  loss_d.backward();
+  opt_d_->step();
+  losses.d_fake = value(loss_fake), losses.d_real = value(loss_real);
+}
+
+void CganStep::generator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses) {
+  // Fool the updated discriminator and stay close to the real image. Only G's parameters get
+  // gradients (D's are leaves this backward must not touch: autograd::grad wrt G's).
+  const Tensor pred_fake = d_->forward(ops::concat({condition, fake}, 1));
+  const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape()));
+  const Tensor loss_l1 = ops::l1_loss(fake, real);
+  const Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));
+  const nn::NamedTensors params = g_->named_parameters();
+  std::vector<Tensor> leaves;
+  for (const auto& [name, t] : params) leaves.push_back(t);
+  const std::vector<Tensor> grads = autograd::grad(loss_g, leaves);
+  for (size_t i = 0; i < leaves.size(); ++i) leaves[i].set_grad(grads[i]);
+  opt_g_->step();
+  losses.g_gan = value(loss_gan), losses.g_l1 = value(loss_l1);
+}
+
+}  // namespace splitleak::attack

@@ -1,0 +1,47 @@
+#pragma once
+// One training step of the conditional GAN, as pix2pix's optimize_parameters: the generator maps
+// the condition A (feature maps brought to image size) to a fake image; the discriminator learns
+// on (A, real) against (A, fake) with the vanilla GAN loss (BCE with logits, halved); then the
+// generator learns against the updated discriminator with GAN + lambda * L1(fake, real).
+// Adam for both, pix2pix's defaults (2e-4, betas 0.5 / 0.999).
+#include <memory>
+
+#include "attack/pix2pix.h"
+#include "core/optim/optimizer.h"
+
+namespace splitleak::attack {
+
+struct CganStepOptions {
+  UnetOptions generator;
+  PatchOptions discriminator;  // input_channels = condition channels + image channels
+  float lambda_l1 = 100.0f;
+  optim::AdamOptions adam{2e-4f, 0.5f, 0.999f, 1e-8f, 0.0f, false};
+};
+
+struct CganLosses {
+  double d_real = 0, d_fake = 0, g_gan = 0, g_l1 = 0;  // g_l1 before the lambda factor
+};
+
+class CganStep {
+ public:
+  explicit CganStep(const CganStepOptions& options);
+  // condition (N, Cg, S, S), real (N, Cimg, S, S) in [0, 1]: one D update, then one G update.
+  CganLosses step(const Tensor& condition, const Tensor& real);
+  // The parts of step, in its order: the fake (G in train mode), the D update (fills
+  // losses.d_*), the G update (fills losses.g_*). Gradients stay in the parameters' grad().
+  Tensor generate(const Tensor& condition);
+  void discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
+  void generator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
+  UnetGenerator& generator() { return *g_; }
+  PatchDiscriminator& discriminator() { return *d_; }
+  optim::Adam& generator_optimizer() { return *opt_g_; }
+  optim::Adam& discriminator_optimizer() { return *opt_d_; }
+
+ private:
+  CganStepOptions options_;
+  std::unique_ptr<UnetGenerator> g_;
+  std::unique_ptr<PatchDiscriminator> d_;
+  std::unique_ptr<optim::Adam> opt_g_, opt_d_;
+};
+
+}  // namespace splitleak::attack

@@ -1,0 +1,60 @@
+#pragma once
+// pix2pix's networks (Isola et al. 2017; the reference implementation's module structure and
+// parameter names, so its PyTorch state_dict loads by name):
+//   UnetGenerator   nested UnetSkipConnectionBlocks: 4x4 stride-2 convs down (LeakyReLU 0.2),
+//                   4x4 stride-2 transposed convs up (ReLU), skip concatenation, dropout 0.5 in
+//                   the innermost 8*ngf blocks, tanh at the output (rescaled to [0, 1] here).
+//   PatchDiscriminator  the 70x70 PatchGAN (NLayerDiscriminator, ndf, n_layers = 3).
+// Norm layers are batch norm (then the convs before them have no bias) or instance norm.
+// Weights start as pix2pix's init_weights('normal', 0.02).
+#include <memory>
+
+#include "core/nn/layers.h"
+#include "core/random.h"
+
+namespace splitleak::attack {
+
+enum class NormKind { Batch, Instance };
+
+struct UnetOptions {
+  int64_t input_channels = 3, output_channels = 3;
+  int64_t num_downs = 8;  // the image side must be divisible by 2^num_downs
+  int64_t ngf = 64;
+  NormKind norm = NormKind::Batch;
+  bool dropout = true;
+  uint64_t seed = 0;  // weights and dropout masks
+};
+
+class UnetGenerator : public nn::Module {
+ public:
+  explicit UnetGenerator(const UnetOptions& options);
+  // (N, input_channels, S, S) -> (N, output_channels, S, S) in [0, 1].
+  Tensor forward(const Tensor& x) override;
+  UnetOptions options;
+
+ private:
+  std::shared_ptr<nn::Module> model_;  // the outermost block, registered as "model"
+};
+
+struct PatchOptions {
+  int64_t input_channels = 6, ndf = 64, n_layers = 3;
+  NormKind norm = NormKind::Batch;
+  uint64_t seed = 0;
+};
+
+class PatchDiscriminator : public nn::Module {
+ public:
+  explicit PatchDiscriminator(const PatchOptions& options);
+  // (N, input_channels, H, W) -> (N, 1, h, w) logits, one per patch.
+  Tensor forward(const Tensor& x) override;
+  PatchOptions options;
+
+ private:
+  std::shared_ptr<nn::Sequential> model_;
+};
+
+// pix2pix's init_weights(init_type='normal', gain=0.02): conv and transposed-conv weights
+// N(0, 0.02), biases 0; batch-norm weights N(1, 0.02), biases 0.
+void init_pix2pix_weights(nn::Module& module, Generator& gen);
+
+}  // namespace splitleak::attack

@@ -1,0 +1,88 @@
+// The c-GAN step against PyTorch (tests/reference/torch_pix2pix.py): the same pix2pix
+// architecture and starting weights, one D step then one G step; losses, gradients and updated
+// weights within 1e-3.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "attack/cgan_step.h"
+#include "core/hdf5_io.h"
+#include "tests/core/reference_paths.h"
+#include "tests/support/compare.h"
+
+namespace splitleak::attack {
+namespace {
+
+using testing::relative_error;
+
+std::map<std::string, Tensor> reference() {
+  std::map<std::string, Tensor> out;
+  for (auto& [name, t] : h5::read_tensors(testing::reference_file("torch_pix2pix.h5"))) out[name] = t;
+  return out;
+}
+
+// Copies prefix/<name> into every parameter and buffer of m (num_batches_tracked aside).
+void load(nn::Module& m, const std::map<std::string, Tensor>& ref, const std::string& prefix) {
+  nn::NamedTensors all = m.named_parameters();
+  for (auto& nb : m.named_buffers()) all.push_back(nb);
+  for (auto& [name, t] : all) {
+    if (name.find("num_batches_tracked") != std::string::npos) continue;
+    auto it = ref.find(prefix + name);
+    ASSERT_NE(it, ref.end()) << "torch has no " << prefix << name;
+    ASSERT_EQ(it->second.shape(), t.shape()) << name;
+    t.copy_from(it->second);
+  }
+}
+
+// Every parameter's grad() against torch's, relative to the largest magnitude.
+void expect_grads(nn::Module& m, const std::map<std::string, Tensor>& ref, const std::string& prefix) {
+  for (auto& [name, t] : m.named_parameters()) {
+    ASSERT_TRUE(t.grad().defined()) << name;
+    EXPECT_LT(relative_error(t.grad(), ref.at(prefix + name)), 1e-3) << prefix << name;
+  }
+}
+
+void expect_close(nn::Module& m, const std::map<std::string, Tensor>& ref, const std::string& prefix) {
+  for (auto& [name, t] : m.named_parameters()) {
+    const Tensor& want = ref.at(prefix + name);
+    double max_diff = 0;
+    for (int64_t i = 0; i < t.numel(); ++i)
+      max_diff = std::max(max_diff, static_cast<double>(std::fabs(t.data()[i] - want.data()[i])));
+    EXPECT_LT(max_diff, 1e-3) << prefix << name;
+  }
+}
+
+TEST(CganStep, OneDiscriminatorAndOneGeneratorStepMatchPyTorch) {
+  const auto ref = reference();
+  CganStepOptions o;
+  o.generator = {8, 3, 5, 8, NormKind::Batch, false, 1};
+  o.discriminator = {11, 8, 3, NormKind::Batch, 2};
+  CganStep cgan(o);
+  load(cgan.generator(), ref, "before/G/");
+  load(cgan.discriminator(), ref, "before/D/");
+  const Tensor condition = ref.at("condition"), real = ref.at("real");
+  CganLosses losses;
+  const Tensor fake = cgan.generate(condition);
+  cgan.discriminator_step(condition, real, fake, losses);
+  expect_grads(cgan.discriminator(), ref, "grad/D/");
+  cgan.generator_step(condition, real, fake, losses);
+  expect_grads(cgan.generator(), ref, "grad/G/");
+  const std::vector<float> want = ref.at("losses").to_vector();
+  EXPECT_NEAR(losses.d_real, want[0], 1e-3 * want[0]);
+  EXPECT_NEAR(losses.d_fake, want[1], 1e-3 * want[1]);
+  EXPECT_NEAR(losses.g_gan, want[2], 1e-3 * want[2]);
+  EXPECT_NEAR(losses.g_l1, want[3], 1e-3 * want[3]);
+  expect_close(cgan.discriminator(), ref, "after/D/");
+  expect_close(cgan.generator(), ref, "after/G/");
+  // The running statistics moved as torch's did (three D forwards, one G forward).
+  nn::NamedTensors buffers = cgan.discriminator().named_buffers();
+  for (const auto& [name, t] : buffers) {
+    if (name.find("running_mean") != std::string::npos)
+      EXPECT_LT(relative_error(t, ref.at("after/D/" + name)), 1e-3) << name;
+  }
+}
+
+}  // namespace
+}  // namespace splitleak::attack
