@@ -1,0 +1,56 @@
+// `splitleak bench cgan-step --image-size S --feat-channels C --batch B --steps N`: trains the
+// c-GAN on random feature maps (C, S, S) and images (3, S, S), stem off: the pix2pix U-Net with
+// input_nc = C and num_downs = log2(S), the PatchGAN on C + 3 channels, batch norm, dropout on;
+// one step = D update then G update. Prints the median step time.
+#include <cstdio>
+
+#include "attack/cgan_step.h"
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/random.h"
+
+namespace splitleak::cli {
+namespace {
+
+struct CganBenchOptions {
+  int64_t image_size = 32, feat_channels = 64, batch = 16, ngf = 64, ndf = 64;
+  int steps = 5;
+};
+
+int run_cgan_bench(const CganBenchOptions& o) {
+  int64_t downs = 0;
+  while ((int64_t{1} << downs) < o.image_size) ++downs;
+  check((int64_t{1} << downs) == o.image_size && downs >= 5,
+        "bench cgan-step: --image-size must be a power of two >= 32");
+  check(o.feat_channels > 0 && o.batch > 1 && o.steps > 0, "bench cgan-step: channels > 0, batch > 1, steps > 0");
+  attack::CganStepOptions opts;
+  opts.generator = {o.feat_channels, 3, downs, o.ngf, attack::NormKind::Batch, true, 1};
+  opts.discriminator = {o.feat_channels + 3, o.ndf, 3, attack::NormKind::Batch, 2};
+  attack::CganStep cgan(opts);
+  Generator gen(3);
+  Tensor features = Tensor::empty({o.batch, o.feat_channels, o.image_size, o.image_size});
+  Tensor images = Tensor::empty({o.batch, 3, o.image_size, o.image_size});
+  init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
+  cgan.step(features, images);  // warm-up
+  const double ms = median_ms(o.steps, [&] { cgan.step(features, images); });
+  std::printf("image_size=%ld\nfeat_channels=%ld\nbatch=%ld\nthreads=%d\nms_per_step=%.1f\n",
+              static_cast<long>(o.image_size), static_cast<long>(o.feat_channels), static_cast<long>(o.batch),
+              num_threads(), ms);
+  return 0;
+}
+
+const bool registered = add_bench(
+    {"cgan-step", "One c-GAN training step (D then G) on random feature maps", [](CLI::App& sub) -> std::function<int()> {
+       auto o = std::make_shared<CganBenchOptions>();
+       sub.add_option("--image-size", o->image_size, "Image and feature side S (power of two >= 32)")->capture_default_str();
+       sub.add_option("--feat-channels", o->feat_channels, "Feature channels C")->capture_default_str();
+       sub.add_option("--batch", o->batch, "Batch size")->capture_default_str();
+       sub.add_option("--ngf", o->ngf, "Generator width")->capture_default_str();
+       sub.add_option("--ndf", o->ndf, "Discriminator width")->capture_default_str();
+       sub.add_option("--steps", o->steps, "Timed steps (median reported)")->capture_default_str();
+       return [o] { return run_cgan_bench(*o); };
+     }});
+
+}  // namespace
+}  // namespace splitleak::cli
