@@ -11,24 +11,28 @@ double value(const Tensor& t) { return static_cast<double>(t.item()); }
 
 }  // namespace
 
-CganStep::CganStep(const CganStepOptions& options) : options_(options) {
-  g_ = std::make_unique<UnetGenerator>(options.generator);
+CganStep::CganStep(const CganStepOptions& options)
+    : CganStep(options, std::make_shared<UnetGenerator>(options.generator), [](const Tensor& x) { return x; }) {}
+
+CganStep::CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, ConditionFn condition)
+    : options_(options), g_(std::move(generator)), condition_(std::move(condition)) {
   d_ = std::make_unique<PatchDiscriminator>(options.discriminator);
   opt_g_ = std::make_unique<optim::Adam>(g_->named_parameters(), options.adam);
   opt_d_ = std::make_unique<optim::Adam>(d_->named_parameters(), options.adam);
 }
 
-CganLosses CganStep::step(const Tensor& condition, const Tensor& real) {
+CganLosses CganStep::step(const Tensor& input, const Tensor& real) {
   CganLosses losses;
-  const Tensor fake = generate(condition);
+  const Tensor fake = generate(input);
+  const Tensor condition = condition_(input).detach();
   discriminator_step(condition, real, fake, losses);
   generator_step(condition, real, fake, losses);
   return losses;
 }
 
-Tensor CganStep::generate(const Tensor& condition) {
+Tensor CganStep::generate(const Tensor& input) {
   g_->train(), d_->train();
-  return g_->forward(condition);
+  return g_->forward(input);
 }
 
 void CganStep::discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake,

@@ -4,6 +4,7 @@
 // on (A, real) against (A, fake) with the vanilla GAN loss (BCE with logits, halved); then the
 // generator learns against the updated discriminator with GAN + lambda * L1(fake, real).
 // Adam for both, pix2pix's defaults (2e-4, betas 0.5 / 0.999).
+#include <functional>
 #include <memory>
 
 #include "attack/pix2pix.h"
@@ -24,22 +25,31 @@ struct CganLosses {
 
 class CganStep {
  public:
+  // The discriminator's condition for a batch of generator inputs (no gradient flows through it).
+  using ConditionFn = std::function<Tensor(const Tensor& generator_input)>;
+
+  // pix2pix as is: a U-Net from options.generator, conditioned on its own input.
   explicit CganStep(const CganStepOptions& options);
-  // condition (N, Cg, S, S), real (N, Cimg, S, S) in [0, 1]: one D update, then one G update.
-  CganLosses step(const Tensor& condition, const Tensor& real);
+  // Any generator (inputs -> images in [0, 1]) and condition.
+  CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, ConditionFn condition);
+  // input (N, ...) for the generator, real (N, Cimg, H, W) in [0, 1]: one D update, then one G
+  // update.
+  CganLosses step(const Tensor& input, const Tensor& real);
   // The parts of step, in its order: the fake (G in train mode), the D update (fills
-  // losses.d_*), the G update (fills losses.g_*). Gradients stay in the parameters' grad().
-  Tensor generate(const Tensor& condition);
+  // losses.d_*), the G update (fills losses.g_*), both on the condition of the input.
+  // Gradients stay in the parameters' grad().
+  Tensor generate(const Tensor& input);
   void discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
   void generator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
-  UnetGenerator& generator() { return *g_; }
+  nn::Module& generator() { return *g_; }
   PatchDiscriminator& discriminator() { return *d_; }
   optim::Adam& generator_optimizer() { return *opt_g_; }
   optim::Adam& discriminator_optimizer() { return *opt_d_; }
 
  private:
   CganStepOptions options_;
-  std::unique_ptr<UnetGenerator> g_;
+  std::shared_ptr<nn::Module> g_;
+  ConditionFn condition_;
   std::unique_ptr<PatchDiscriminator> d_;
   std::unique_ptr<optim::Adam> opt_g_, opt_d_;
 };

@@ -79,8 +79,9 @@ TEST(CganStep, OneDiscriminatorAndOneGeneratorStepMatchPyTorch) {
   // The running statistics moved as torch's did (three D forwards, one G forward).
   nn::NamedTensors buffers = cgan.discriminator().named_buffers();
   for (const auto& [name, t] : buffers) {
-    if (name.find("running_mean") != std::string::npos)
+    if (name.find("running_mean") != std::string::npos) {
       EXPECT_LT(relative_error(t, ref.at("after/D/" + name)), 1e-3) << name;
+    }
   }
 }
 

@@ -1,0 +1,58 @@
+#pragma once
+// The attacker interface: learn to turn the feature maps exposed at a cut back into inputs.
+// Attackers are made by name from a registry (one file each registers itself), from their
+// settings (attack/config.h) and the context of the cut they attack.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attack/config.h"
+#include "core/tensor.h"
+#include "victim/graph.h"
+
+namespace splitleak::attack {
+
+// What an attacker knows about the cut.
+struct AttackContext {
+  Shape feature_shape;  // (C, h, w) or (D) without the batch
+  Shape image_shape;    // (C, H, W) of the victim's inputs
+  const victim::Graph* front = nullptr;  // the front partition (white-box attackers only)
+};
+
+struct FitProgress {
+  int64_t step = 0, steps = 0;
+  double loss = 0;  // the attacker's main loss, mean over the last step's batch
+};
+
+struct FitOptions {
+  int64_t steps = 1000;      // optimisation steps (each one batch)
+  int64_t batch_size = 16;
+  uint64_t seed = 0;
+  std::string checkpoint;    // file to checkpoint into (empty: none); resume continues from it
+  int64_t checkpoint_every = 200;
+  std::function<void(const FitProgress&)> progress;
+};
+
+class Attacker {
+ public:
+  virtual ~Attacker() = default;
+  virtual std::string kind() const = 0;
+  // Learns from auxiliary pairs: features (N, feature_shape...), images (N, image_shape...).
+  // White-box attackers that need no training return at once.
+  virtual void fit(const Tensor& features, const Tensor& images, const FitOptions& options) = 0;
+  // (N, feature_shape...) -> (N, image_shape...) in [0, 1].
+  virtual Tensor reconstruct(const Tensor& features) = 0;
+};
+
+using AttackerFactory = std::function<std::unique_ptr<Attacker>(const Config&, const AttackContext&)>;
+
+bool register_attacker(const std::string& kind, AttackerFactory factory);
+// The built-in attackers (cgan, inverse_net); make_attacker registers them on first use.
+void register_inversion_attackers();
+std::vector<std::string> attacker_kinds();
+// Throws Error naming the kind (and the known ones) when it is not registered, and the first
+// unknown setting.
+std::unique_ptr<Attacker> make_attacker(const std::string& kind, const Config& config, const AttackContext& context);
+
+}  // namespace splitleak::attack

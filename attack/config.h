@@ -1,0 +1,31 @@
+#pragma once
+// An attacker's settings as key = value text (what an experiment's YAML node holds once parsed),
+// read with typed getters that record the keys they saw, so unknown keys are reported.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+namespace splitleak::attack {
+
+class Config {
+ public:
+  Config() = default;
+  // `where` names the source in messages ("exp.yaml: attackers[0]").
+  Config(std::string where, std::map<std::string, std::string> values)
+      : where_(std::move(where)), values_(std::move(values)) {}
+  int64_t get_int(const std::string& key, int64_t fallback) const;
+  double get_double(const std::string& key, double fallback) const;
+  bool get_bool(const std::string& key, bool fallback) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
+  // Throws Error naming the first key no getter asked for, with the closest known key.
+  void check_all_used() const;
+
+ private:
+  const std::string* find(const std::string& key) const;
+  std::string where_;
+  std::map<std::string, std::string> values_;
+  mutable std::set<std::string> used_;
+};
+
+}  // namespace splitleak::attack

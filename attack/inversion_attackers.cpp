@@ -1,0 +1,168 @@
+// The learned black-box inverters: `cgan` (pix2pix adapted to feature maps: the inversion
+// generator against a PatchGAN conditioned on its projected feature map, GAN + lambda * L1) and
+// `inverse_net` (He et al. 2019: the same generator trained alone with L2 or L1). Both train on
+// seeded batches (rows drawn as a function of (seed, step)) with Adam, constant then linearly
+// decaying learning rate, and reconstruct in eval mode.
+#include <cmath>
+
+#include "attack/attacker.h"
+#include "attack/cgan_step.h"
+#include "attack/inversion_generator.h"
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/ops.h"
+
+namespace splitleak::attack {
+namespace {
+
+// Rows `indices` of t (N, ...), copied.
+Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& indices) {
+  Shape shape = t.shape();
+  shape[0] = static_cast<int64_t>(indices.size());
+  Tensor out = Tensor::empty(shape);
+  const int64_t row = t.numel() / t.size(0);
+  for (size_t i = 0; i < indices.size(); ++i)
+    std::copy(t.data() + indices[i] * row, t.data() + (indices[i] + 1) * row, out.data() + static_cast<int64_t>(i) * row);
+  return out;
+}
+
+std::vector<int64_t> batch_indices(int64_t n, int64_t batch, uint64_t seed, int64_t step) {
+  Generator gen(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + 1);
+  std::vector<int64_t> idx(static_cast<size_t>(std::min(batch, n)));
+  for (auto& i : idx) i = static_cast<int64_t>(gen.below(static_cast<uint64_t>(n)));
+  return idx;
+}
+
+InversionGeneratorOptions generator_options(const Config& c, const AttackContext& ctx) {
+  InversionGeneratorOptions o;
+  o.feature_shape = ctx.feature_shape, o.image_shape = ctx.image_shape;
+  o.ngf = c.get_int("ngf", 64), o.stem_channels = c.get_int("stem_channels", 64);
+  const std::string norm = c.get_string("norm", "batch");
+  check(norm == "batch" || norm == "instance", "attacker: norm must be batch or instance, got '" + norm + "'");
+  o.norm = norm == "batch" ? NormKind::Batch : NormKind::Instance;
+  o.dropout = c.get_bool("dropout", true);
+  o.seed = static_cast<uint64_t>(c.get_int("seed", 0));
+  return o;
+}
+
+optim::LrSchedule schedule(double lr, double decay_fraction, int64_t steps) {
+  optim::LrSchedule s;
+  s.base_lr = static_cast<float>(lr);
+  s.kind = optim::LrSchedule::Kind::LinearDecay;
+  s.decay_steps = static_cast<int64_t>(std::llround(decay_fraction * static_cast<double>(steps)));
+  s.constant_steps = steps - s.decay_steps;
+  return s;
+}
+
+void check_pairs(const Tensor& features, const Tensor& images) {
+  check(features.defined() && images.defined() && features.size(0) == images.size(0) && features.size(0) >= 2,
+        "attacker: need at least two (feature map, image) pairs with the same count");
+}
+
+Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features) {
+  autograd::NoGradGuard no_grad;
+  g.eval();
+  Tensor out;
+  const int64_t batch = 64;
+  for (int64_t b = 0; b < features.size(0); b += batch) {
+    const Tensor part = g.forward(features.slice(b, std::min(features.size(0), b + batch)));
+    if (!out.defined()) {
+      Shape shape = part.shape();
+      shape[0] = features.size(0);
+      out = Tensor::empty(shape);
+    }
+    out.slice(b, b + part.size(0)).copy_from(part);
+  }
+  return out;
+}
+
+class CganAttacker : public Attacker {
+ public:
+  CganAttacker(const Config& c, const AttackContext& ctx) {
+    generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
+    CganStepOptions o;
+    o.discriminator.input_channels = generator_->options.stem_channels + ctx.image_shape[0];
+    o.discriminator.ndf = c.get_int("ndf", 64);
+    o.discriminator.n_layers = c.get_int("n_layers", 3);
+    o.discriminator.norm = generator_->options.norm;
+    o.discriminator.seed = generator_->options.seed + 1;
+    o.lambda_l1 = static_cast<float>(c.get_double("lambda_l1", 100.0));
+    o.adam.lr = static_cast<float>(c.get_double("lr", 2e-4));
+    o.adam.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
+    o.adam.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
+    decay_ = c.get_double("decay_fraction", 0.5);
+    auto g = generator_;
+    step_ = std::make_unique<CganStep>(o, g, [g](const Tensor& features) { return g->project(features); });
+  }
+  std::string kind() const override { return "cgan"; }
+
+  void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
+    check_pairs(features, images);
+    const optim::LrSchedule lr = schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
+    for (int64_t s = 0; s < o.steps; ++s) {
+      const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
+      step_->generator_optimizer().set_lr(lr.lr_at(s));
+      step_->discriminator_optimizer().set_lr(lr.lr_at(s));
+      const CganLosses l = step_->step(gather_rows(features, idx), gather_rows(images, idx));
+      if (o.progress) o.progress({s + 1, o.steps, l.g_l1});
+    }
+  }
+
+  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+
+ private:
+  std::shared_ptr<InversionGenerator> generator_;
+  std::unique_ptr<CganStep> step_;
+  double decay_ = 0.5;
+};
+
+class InverseNetAttacker : public Attacker {
+ public:
+  InverseNetAttacker(const Config& c, const AttackContext& ctx) {
+    generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
+    loss_ = c.get_string("loss", "l2");
+    check(loss_ == "l2" || loss_ == "l1", "inverse_net: loss must be l2 or l1, got '" + loss_ + "'");
+    optim::AdamOptions a;
+    a.lr = static_cast<float>(c.get_double("lr", 2e-4));
+    a.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
+    a.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
+    decay_ = c.get_double("decay_fraction", 0.5);
+    opt_ = std::make_unique<optim::Adam>(generator_->named_parameters(), a);
+  }
+  std::string kind() const override { return "inverse_net"; }
+
+  void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
+    check_pairs(features, images);
+    const optim::LrSchedule lr = schedule(opt_->options.lr, decay_, o.steps);
+    generator_->train();
+    for (int64_t s = 0; s < o.steps; ++s) {
+      const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
+      const Tensor fake = generator_->forward(gather_rows(features, idx));
+      const Tensor real = gather_rows(images, idx);
+      const Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
+      opt_->set_lr(lr.lr_at(s));
+      opt_->zero_grad();
+      loss.backward();
+      opt_->step();
+      if (o.progress) o.progress({s + 1, o.steps, loss.item()});
+    }
+  }
+
+  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+
+ private:
+  std::shared_ptr<InversionGenerator> generator_;
+  std::unique_ptr<optim::Adam> opt_;
+  std::string loss_;
+  double decay_ = 0.5;
+};
+
+}  // namespace
+
+void register_inversion_attackers() {
+  register_attacker("cgan", [](const Config& c, const AttackContext& ctx) { return std::make_unique<CganAttacker>(c, ctx); });
+  register_attacker("inverse_net",
+                    [](const Config& c, const AttackContext& ctx) { return std::make_unique<InverseNetAttacker>(c, ctx); });
+}
+
+}  // namespace splitleak::attack

@@ -1,0 +1,69 @@
+#include "attack/inversion_generator.h"
+
+#include "core/error.h"
+#include "core/ops.h"
+
+namespace splitleak::attack {
+
+InversionGenerator::InversionGenerator(const InversionGeneratorOptions& o) : options(o) {
+  check((o.feature_shape.size() == 3 || o.feature_shape.size() == 1) && o.image_shape.size() == 3,
+        "inversion generator: features must be (C, h, w) or (D), images (C, H, W)");
+  const int64_t h = o.feature_shape.size() == 3 ? o.feature_shape[1] : 1;
+  const int64_t w = o.feature_shape.size() == 3 ? o.feature_shape[2] : 1;
+  check(h <= o.image_shape[1] && w <= o.image_shape[2],
+        "inversion generator: the feature map " + shape_str(o.feature_shape) + " is larger than the image");
+  while (unet_size_ < std::max(o.image_shape[1], o.image_shape[2])) unet_size_ *= 2;
+  Generator gen(o.seed);
+  const bool bias = o.norm == NormKind::Instance;
+  auto norm = [&](int64_t c) -> std::shared_ptr<nn::Module> {
+    if (o.norm == NormKind::Batch) return std::make_shared<nn::BatchNorm2d>(c);
+    return std::make_shared<nn::InstanceNorm2d>(c);
+  };
+  auto relu = [] { return std::make_shared<nn::Functional>("ReLU", [](const Tensor& x) { return ops::relu(x); }); };
+  stem_ = register_module("stem", std::make_shared<nn::Sequential>());
+  const int64_t c = o.feature_shape[0];
+  stem_->add(std::make_shared<nn::Conv2d>(c, o.stem_channels, 1, ops::Conv2dOptions{}, bias, gen));
+  stem_->add(norm(o.stem_channels));
+  stem_->add(relu());
+  for (int64_t side = std::max(h, w); side * 2 <= unet_size_; side *= 2) {
+    stem_->add(std::make_shared<nn::ConvTranspose2d>(o.stem_channels, o.stem_channels, 4,
+                                                     ops::ConvTranspose2dOptions{{2, 2}, {1, 1}, {0, 0}, {1, 1}, 1}, bias,
+                                                     gen));
+    stem_->add(norm(o.stem_channels));
+    stem_->add(relu());
+  }
+  int64_t downs = 0;
+  while ((int64_t{1} << downs) < unet_size_) ++downs;
+  unet_ = register_module("unet", std::make_shared<UnetGenerator>(UnetOptions{
+                                      o.stem_channels, o.image_shape[0], downs, o.ngf, o.norm, o.dropout, gen.next_u64()}));
+  init_pix2pix_weights(*stem_, gen);
+}
+
+Tensor InversionGenerator::stem(const Tensor& features) {
+  Tensor x = features;
+  if (options.feature_shape.size() == 1) x = ops::reshape(x, {x.size(0), x.size(1), 1, 1});
+  x = stem_->forward(x);
+  if (x.size(2) != unet_size_ || x.size(3) != unet_size_) x = ops::upsample_bilinear(x, unet_size_, unet_size_);
+  return x;
+}
+
+Tensor InversionGenerator::forward(const Tensor& features) {
+  Shape want{features.defined() ? features.size(0) : 0};
+  want.insert(want.end(), options.feature_shape.begin(), options.feature_shape.end());
+  check(features.defined() && features.shape() == want,
+        "inversion generator: features " + (features.defined() ? shape_str(features.shape()) : "none") +
+            ", expected (N, " + shape_str(options.feature_shape) + ")");
+  Tensor y = unet_->forward(stem(features));
+  if (y.size(2) != options.image_shape[1] || y.size(3) != options.image_shape[2])
+    y = ops::upsample_bilinear(y, options.image_shape[1], options.image_shape[2]);
+  return y;
+}
+
+Tensor InversionGenerator::project(const Tensor& features) {
+  Tensor x = stem(features);
+  if (x.size(2) != options.image_shape[1] || x.size(3) != options.image_shape[2])
+    x = ops::upsample_bilinear(x, options.image_shape[1], options.image_shape[2]);
+  return x;
+}
+
+}  // namespace splitleak::attack
