@@ -17,6 +17,7 @@ std::map<std::string, AttackerFactory>& factories() {
 std::map<std::string, AttackerFactory>& registry() {
   static const bool builtins = [] {
     register_inversion_attackers();
+    register_white_box_attackers();
     return true;
   }();
   (void)builtins;

@@ -48,8 +48,9 @@ class Attacker {
 using AttackerFactory = std::function<std::unique_ptr<Attacker>(const Config&, const AttackContext&)>;
 
 bool register_attacker(const std::string& kind, AttackerFactory factory);
-// The built-in attackers (cgan, inverse_net); make_attacker registers them on first use.
+// The built-in attackers (cgan, inverse_net; rmle); make_attacker registers them on first use.
 void register_inversion_attackers();
+void register_white_box_attackers();
 std::vector<std::string> attacker_kinds();
 // Throws Error naming the kind (and the known ones) when it is not registered, and the first
 // unknown setting.

@@ -91,4 +91,42 @@ Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
       [](float p, float t) { return 2.0f * (p - t); });
 }
 
+Tensor total_variation(const Tensor& x) {
+  check_dim(x, 4, "total_variation input");
+  const int64_t n = x.size(0), planes = n * x.size(1), h = x.size(2), w = x.size(3);
+  const float* px = x.data();
+  double sum = 0.0;
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* img = px + p * h * w;
+    for (int64_t i = 0; i < h; ++i)
+      for (int64_t j = 0; j < w; ++j) {
+        const float v = img[i * w + j];
+        if (i + 1 < h) sum += static_cast<double>(img[(i + 1) * w + j] - v) * (img[(i + 1) * w + j] - v);
+        if (j + 1 < w) sum += static_cast<double>(img[i * w + j + 1] - v) * (img[i * w + j + 1] - v);
+      }
+  }
+  Tensor out = Tensor::scalar(static_cast<float>(sum / static_cast<double>(n)));
+  return autograd::record(out, {x}, "total_variation", [x, planes, h, w, n](const Tensor& go, std::span<Tensor> gi) {
+    const float scale = 2.0f * go.item() / static_cast<float>(n);
+    const float* px = x.data();
+    float* pg = gi[0].data();
+    for (int64_t p = 0; p < planes; ++p) {
+      const float* img = px + p * h * w;
+      float* g = pg + p * h * w;
+      for (int64_t i = 0; i < h; ++i)
+        for (int64_t j = 0; j < w; ++j) {
+          const float v = img[i * w + j];
+          if (i + 1 < h) {
+            const float d = scale * (img[(i + 1) * w + j] - v);
+            g[(i + 1) * w + j] += d, g[i * w + j] -= d;
+          }
+          if (j + 1 < w) {
+            const float d = scale * (img[i * w + j + 1] - v);
+            g[i * w + j + 1] += d, g[i * w + j] -= d;
+          }
+        }
+    }
+  });
+}
+
 }  // namespace splitleak::ops

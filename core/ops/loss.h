@@ -11,5 +11,9 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets);
 Tensor l1_loss(const Tensor& prediction, const Tensor& target);   // mean |p - t|; sign(0) = 0
 Tensor mse_loss(const Tensor& prediction, const Tensor& target);  // mean (p - t)^2
+// Total variation of images x (N, C, H, W) (Mahendran & Vedaldi's TV with beta = 2): the sum of
+// squared differences between vertical and horizontal neighbours, averaged over the batch.
+// Gradient: dx += 2 * (differences into x) / N.
+Tensor total_variation(const Tensor& x);
 
 }  // namespace splitleak::ops

@@ -51,13 +51,31 @@ TEST(Attackers, LearnToInvertLeNetConv1) {
   }
 }
 
+TEST(Attackers, RmleInvertsLeNetConv1ThroughTheFront) {
+  datasets::FashionMnistOptions fo;
+  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, fo).slice(0, 16);
+  const victim::Graph lenet = victim::zoo::build("lenet5");
+  const victim::Partition p = victim::partition(lenet, "relu1");
+  Tensor features;
+  {
+    autograd::NoGradGuard no_grad;
+    features = victim::run(p.front, data.images);
+  }
+  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &p.front};
+  auto attacker = make_attacker("rmle", Config("test", {}), ctx);
+  const double s = mean(ssim_per_image(attacker->reconstruct(features), data.images));
+  std::printf("rmle: SSIM %.3f at relu1\n", s);
+  EXPECT_GT(s, 0.8);
+  EXPECT_THROW(make_attacker("rmle", Config("test", {}), {{6, 28, 28}, {1, 28, 28}, nullptr}), Error);
+}
+
 TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
   const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr};
   try {
     make_attacker("gan9000", Config("exp.yaml: attackers[0]", {}), ctx);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("known: cgan, inverse_net"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("known: cgan, inverse_net, rmle"), std::string::npos) << e.what();
   }
   try {
     make_attacker("cgan", Config("exp.yaml: attackers[0]", {{"lamda_l1", "10"}}), ctx);

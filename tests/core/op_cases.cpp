@@ -139,6 +139,7 @@ std::vector<OpCase> build_cases() {
   c.push_back({"bce_with_logits", "bce_with_logits", json::object(), {kinked({2, 1, 3, 3}, {}, -4.0f, 4.0f), constant01({2, 1, 3, 3})}});
   c.push_back({"l1_loss", "l1_loss", json::object(), {in({2, 3, 4}), in({2, 3, 4})}});
   c.push_back({"mse_loss", "mse_loss", json::object(), {in({2, 3, 4}), in({2, 3, 4})}});
+  c.push_back({"total_variation", "total_variation", json::object(), {in({2, 3, 5, 4})}});
   return c;
 }
 
@@ -208,6 +209,7 @@ Tensor run_op(const OpCase& c, const std::vector<Tensor>& x) {
   if (op == "bce_with_logits") return ops::bce_with_logits(x[0], x[1]);
   if (op == "l1_loss") return ops::l1_loss(x[0], x[1]);
   if (op == "mse_loss") return ops::mse_loss(x[0], x[1]);
+  if (op == "total_variation") return ops::total_variation(x[0]);
   throw Error("op case '" + c.name + "': unknown op '" + op + "'");
 }
 

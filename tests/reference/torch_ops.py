@@ -124,6 +124,9 @@ def run_op(op, a, xs):
         return F.l1_loss(xs[0], xs[1])
     if op == "mse_loss":
         return F.mse_loss(xs[0], xs[1])
+    if op == "total_variation":
+        x = xs[0]
+        return (((x[:, :, 1:, :] - x[:, :, :-1, :]) ** 2).sum() + ((x[:, :, :, 1:] - x[:, :, :, :-1]) ** 2).sum()) / x.shape[0]
     raise ValueError(f"no PyTorch mapping for op '{op}'")
 
 

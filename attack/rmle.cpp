@@ -1,0 +1,76 @@
+// `rmle` — He et al. 2019's white-box attack (regularised maximum likelihood estimation): for
+// each observed feature map v, optimise the image x, from uniform grey 0.5, to minimise
+// mse(front(x), v) + tv_weight * TV(x) / (C H W) with Adam, differentiating through the victim's
+// front partition (eval mode), x clamped to [0, 1] after every step. Needs no training.
+#include <algorithm>
+
+#include "attack/attacker.h"
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/ops.h"
+#include "core/optim/optimizer.h"
+#include "victim/execute.h"
+
+namespace splitleak::attack {
+namespace {
+
+class RmleAttacker : public Attacker {
+ public:
+  RmleAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
+    check(ctx.front != nullptr, "rmle: a white-box attack needs the victim's front partition");
+    iterations_ = c.get_int("iterations", 300);
+    lr_ = static_cast<float>(c.get_double("lr", 0.05));
+    tv_weight_ = static_cast<float>(c.get_double("tv_weight", 0.05));
+    batch_ = c.get_int("batch_size", 64);
+    check(iterations_ > 0 && lr_ > 0 && tv_weight_ >= 0 && batch_ > 0,
+          "rmle: iterations, lr and batch_size must be positive, tv_weight >= 0");
+  }
+  std::string kind() const override { return "rmle"; }
+
+  void fit(const Tensor&, const Tensor&, const FitOptions&) override {}
+
+  Tensor reconstruct(const Tensor& features) override {
+    Shape shape = ctx_.image_shape;
+    shape.insert(shape.begin(), features.size(0));
+    Tensor out = Tensor::empty(shape);
+    for (int64_t b = 0; b < features.size(0); b += batch_) {
+      const int64_t e = std::min(features.size(0), b + batch_);
+      out.slice(b, e).copy_from(invert(features.slice(b, e)));
+    }
+    return out;
+  }
+
+ private:
+  Tensor invert(const Tensor& target) {
+    Shape shape = ctx_.image_shape;
+    shape.insert(shape.begin(), target.size(0));
+    Tensor x = Tensor::full(shape, 0.5f);
+    x.set_requires_grad(true);
+    optim::AdamOptions a;
+    a.lr = lr_;
+    optim::Adam opt({{"x", x}}, a);
+    const float pixels = static_cast<float>(shape_numel(ctx_.image_shape));
+    for (int64_t it = 0; it < iterations_; ++it) {
+      const Tensor fit = ops::mse_loss(victim::run(*ctx_.front, x), target);
+      const Tensor loss = ops::add(fit, ops::mul_scalar(ops::total_variation(x), tv_weight_ / pixels));
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      float* px = x.data();
+      for (int64_t i = 0; i < x.numel(); ++i) px[i] = std::clamp(px[i], 0.0f, 1.0f);
+    }
+    return x.detach().clone();
+  }
+
+  AttackContext ctx_;
+  int64_t iterations_ = 300, batch_ = 64;
+  float lr_ = 0.05f, tv_weight_ = 0.05f;
+};
+
+}  // namespace
+
+void register_white_box_attackers() {
+  register_attacker("rmle", [](const Config& c, const AttackContext& ctx) { return std::make_unique<RmleAttacker>(c, ctx); });
+}
+
+}  // namespace splitleak::attack
