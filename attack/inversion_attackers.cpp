@@ -4,8 +4,10 @@
 // seeded batches (rows drawn as a function of (seed, step)) with Adam, constant then linearly
 // decaying learning rate, and reconstruct in eval mode.
 #include <cmath>
+#include <filesystem>
 
 #include "attack/attacker.h"
+#include "attack/attacker_checkpoint.h"
 #include "attack/cgan_step.h"
 #include "attack/inversion_generator.h"
 #include "core/autograd.h"
@@ -54,6 +56,36 @@ optim::LrSchedule schedule(double lr, double decay_fraction, int64_t steps) {
   return s;
 }
 
+// The loop shared by the learned attackers: resume from the checkpoint when it exists, run
+// `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
+template <typename Groups, typename OptimizerStates, typename Step>
+void training_loop(const std::string& kind, const FitOptions& o, Groups groups, OptimizerStates restore_optimizers,
+                   Step one_step, const std::function<void(std::map<std::string, nn::NamedTensors>&)>& optimizer_states) {
+  int64_t start = 0;
+  if (!o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
+    std::map<std::string, nn::NamedTensors> states;
+    optimizer_states(states);
+    start = read_attacker_checkpoint(o.checkpoint, kind, groups(), &states);
+    restore_optimizers(states);
+  }
+  for (int64_t s = start; s < o.steps; ++s) {
+    const double loss = one_step(s);
+    if (o.progress) o.progress({s + 1, o.steps, loss});
+    const bool last = s + 1 == o.steps;
+    if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0))) {
+      std::vector<CheckpointGroup> all = groups();
+      std::map<std::string, nn::NamedTensors> states;
+      optimizer_states(states);
+      for (auto& [prefix, state] : states) all.push_back({prefix, state});
+      write_attacker_checkpoint(o.checkpoint, kind, s + 1, all);
+    }
+  }
+}
+
+uint64_t step_seed(uint64_t seed, int64_t step) {
+  return seed * 0xD1B54A32D192ED03ull + static_cast<uint64_t>(step) * 0x9E3779B97F4A7C15ull + 7;
+}
+
 void check_pairs(const Tensor& features, const Tensor& images) {
   check(features.defined() && images.defined() && features.size(0) == images.size(0) && features.size(0) >= 2,
         "attacker: need at least two (feature map, image) pairs with the same count");
@@ -99,13 +131,27 @@ class CganAttacker : public Attacker {
   void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
-    for (int64_t s = 0; s < o.steps; ++s) {
+    auto groups = [this] {
+      return std::vector<CheckpointGroup>{{"generator/params", generator_->named_parameters()},
+                                          {"generator/buffers", generator_->named_buffers()},
+                                          {"discriminator/params", step_->discriminator().named_parameters()},
+                                          {"discriminator/buffers", step_->discriminator().named_buffers()}};
+    };
+    auto states = [this](std::map<std::string, nn::NamedTensors>& s) {
+      s["optimizer_g"] = step_->generator_optimizer().state();
+      s["optimizer_d"] = step_->discriminator_optimizer().state();
+    };
+    auto restore = [this](std::map<std::string, nn::NamedTensors>& s) {
+      step_->generator_optimizer().load_state(s.at("optimizer_g"));
+      step_->discriminator_optimizer().load_state(s.at("optimizer_d"));
+    };
+    training_loop(kind(), o, groups, restore, [&](int64_t s) {
       const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
-      const CganLosses l = step_->step(gather_rows(features, idx), gather_rows(images, idx));
-      if (o.progress) o.progress({s + 1, o.steps, l.g_l1});
-    }
+      generator_->reseed_dropout(step_seed(o.seed, s));
+      return step_->step(gather_rows(features, idx), gather_rows(images, idx)).g_l1;
+    }, states);
   }
 
   Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
@@ -135,8 +181,15 @@ class InverseNetAttacker : public Attacker {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(opt_->options.lr, decay_, o.steps);
     generator_->train();
-    for (int64_t s = 0; s < o.steps; ++s) {
+    auto groups = [this] {
+      return std::vector<CheckpointGroup>{{"generator/params", generator_->named_parameters()},
+                                          {"generator/buffers", generator_->named_buffers()}};
+    };
+    auto states = [this](std::map<std::string, nn::NamedTensors>& s) { s["optimizer"] = opt_->state(); };
+    auto restore = [this](std::map<std::string, nn::NamedTensors>& s) { opt_->load_state(s.at("optimizer")); };
+    training_loop(kind(), o, groups, restore, [&](int64_t s) {
       const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
+      generator_->reseed_dropout(step_seed(o.seed, s));
       const Tensor fake = generator_->forward(gather_rows(features, idx));
       const Tensor real = gather_rows(images, idx);
       const Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
@@ -144,8 +197,8 @@ class InverseNetAttacker : public Attacker {
       opt_->zero_grad();
       loss.backward();
       opt_->step();
-      if (o.progress) o.progress({s + 1, o.steps, loss.item()});
-    }
+      return static_cast<double>(loss.item());
+    }, states);
   }
 
   Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }

@@ -27,6 +27,7 @@ class InversionGenerator : public nn::Module {
   // The stem's output resized to the image size: the discriminator's condition.
   Tensor project(const Tensor& features);
   int64_t unet_size() const { return unet_size_; }
+  void reseed_dropout(uint64_t seed) { unet_->reseed_dropout(seed); }
   InversionGeneratorOptions options;
 
  private:

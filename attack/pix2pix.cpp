@@ -23,7 +23,8 @@ std::shared_ptr<nn::Functional> relu() {
 class SkipBlock : public nn::Module {
  public:
   SkipBlock(int64_t outer_nc, int64_t inner_nc, int64_t input_nc, std::shared_ptr<nn::Module> submodule,
-            bool outermost, bool innermost, const UnetOptions& o, bool dropout, Generator& gen)
+            bool outermost, bool innermost, const UnetOptions& o, bool dropout, Generator& gen,
+            std::vector<std::shared_ptr<nn::Dropout>>& dropouts)
       : outermost_(outermost) {
     const bool use_bias = o.norm == NormKind::Instance;
     const ops::Conv2dOptions down_opts{{2, 2}, {1, 1}, {1, 1}, 1};
@@ -50,7 +51,7 @@ class SkipBlock : public nn::Module {
       model_->add(relu());
       model_->add(std::make_shared<nn::ConvTranspose2d>(inner_nc * 2, outer_nc, 4, up_opts, use_bias, gen));
       model_->add(norm_layer(o.norm, outer_nc));
-      if (dropout) model_->add(std::make_shared<nn::Dropout>(0.5f, gen.next_u64()));
+      if (dropout) dropouts.push_back(model_->add(std::make_shared<nn::Dropout>(0.5f, gen.next_u64())));
     }
   }
 
@@ -71,16 +72,21 @@ UnetGenerator::UnetGenerator(const UnetOptions& o) : options(o) {
   check(o.ngf >= 1 && o.input_channels >= 1 && o.output_channels >= 1, "unet: channel counts must be positive");
   Generator gen(o.seed);
   const int64_t ngf = o.ngf;
+  auto& d = dropouts_;
   std::shared_ptr<nn::Module> block =
-      std::make_shared<SkipBlock>(ngf * 8, ngf * 8, ngf * 8, nullptr, false, true, o, false, gen);
+      std::make_shared<SkipBlock>(ngf * 8, ngf * 8, ngf * 8, nullptr, false, true, o, false, gen, d);
   for (int64_t i = 0; i < o.num_downs - 5; ++i)
-    block = std::make_shared<SkipBlock>(ngf * 8, ngf * 8, ngf * 8, block, false, false, o, o.dropout, gen);
-  block = std::make_shared<SkipBlock>(ngf * 4, ngf * 8, ngf * 4, block, false, false, o, false, gen);
-  block = std::make_shared<SkipBlock>(ngf * 2, ngf * 4, ngf * 2, block, false, false, o, false, gen);
-  block = std::make_shared<SkipBlock>(ngf, ngf * 2, ngf, block, false, false, o, false, gen);
-  model_ = register_module(
-      "model", std::make_shared<SkipBlock>(o.output_channels, ngf, o.input_channels, block, true, false, o, false, gen));
+    block = std::make_shared<SkipBlock>(ngf * 8, ngf * 8, ngf * 8, block, false, false, o, o.dropout, gen, d);
+  block = std::make_shared<SkipBlock>(ngf * 4, ngf * 8, ngf * 4, block, false, false, o, false, gen, d);
+  block = std::make_shared<SkipBlock>(ngf * 2, ngf * 4, ngf * 2, block, false, false, o, false, gen, d);
+  block = std::make_shared<SkipBlock>(ngf, ngf * 2, ngf, block, false, false, o, false, gen, d);
+  model_ = register_module("model", std::make_shared<SkipBlock>(o.output_channels, ngf, o.input_channels, block, true,
+                                                                false, o, false, gen, d));
   init_pix2pix_weights(*this, gen);
+}
+
+void UnetGenerator::reseed_dropout(uint64_t seed) {
+  for (size_t i = 0; i < dropouts_.size(); ++i) dropouts_[i].get()->reseed(seed * 0x9E3779B97F4A7C15ull + i + 1);
 }
 
 Tensor UnetGenerator::forward(const Tensor& x) {

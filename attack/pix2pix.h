@@ -30,10 +30,13 @@ class UnetGenerator : public nn::Module {
   explicit UnetGenerator(const UnetOptions& options);
   // (N, input_channels, S, S) -> (N, output_channels, S, S) in [0, 1].
   Tensor forward(const Tensor& x) override;
+  // Reseeds every dropout layer (layer i gets a seed derived from `seed` and i).
+  void reseed_dropout(uint64_t seed);
   UnetOptions options;
 
  private:
   std::shared_ptr<nn::Module> model_;  // the outermost block, registered as "model"
+  std::vector<std::shared_ptr<nn::Dropout>> dropouts_;
 };
 
 struct PatchOptions {

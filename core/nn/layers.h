@@ -56,6 +56,8 @@ class Dropout : public Module {
  public:
   Dropout(float p, uint64_t seed) : p(p), gen_(seed) {}
   Tensor forward(const Tensor& x) override;
+  // Restarts the mask stream (trainers reseed per step so a resumed run draws the same masks).
+  void reseed(uint64_t seed) { gen_ = Generator(seed); }
   float p;
 
  private:

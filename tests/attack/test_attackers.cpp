@@ -2,7 +2,10 @@
 // registry refuses unknown kinds and settings.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 
 #include "attack/attacker.h"
@@ -67,6 +70,47 @@ TEST(Attackers, RmleInvertsLeNetConv1ThroughTheFront) {
   std::printf("rmle: SSIM %.3f at relu1\n", s);
   EXPECT_GT(s, 0.8);
   EXPECT_THROW(make_attacker("rmle", Config("test", {}), {{6, 28, 28}, {1, 28, 28}, nullptr}), Error);
+}
+
+struct Stop {};
+
+TEST(Attackers, ResumedTrainingEndsBitIdentical) {
+  datasets::FashionMnistOptions fo;
+  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, fo).slice(0, 48);
+  const victim::Graph lenet = victim::zoo::build("lenet5");
+  const victim::Partition p = victim::partition(lenet, "pool1");
+  Tensor features;
+  {
+    autograd::NoGradGuard no_grad;
+    features = victim::run(p.front, data.images);
+  }
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr};
+  const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_resume_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const std::string kind : {"cgan", "inverse_net"}) {
+    std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
+    if (kind == "cgan") small["ndf"] = "8";
+    FitOptions fit;
+    fit.steps = 6, fit.batch_size = 8, fit.seed = 3, fit.checkpoint_every = 2;
+    auto whole = make_attacker(kind, Config("test", small), ctx);
+    whole->fit(features, data.images, fit);
+    fit.checkpoint = (dir / (kind + ".h5")).string();
+    auto killed = make_attacker(kind, Config("test", small), ctx);
+    fit.progress = [](const FitProgress& pr) {
+      if (pr.step == 5) throw Stop{};  // after step 5's update, before any checkpoint of it
+    };
+    EXPECT_THROW(killed->fit(features, data.images, fit), Stop);
+    int64_t first_step = 0;
+    fit.progress = [&](const FitProgress& pr) {
+      if (first_step == 0) first_step = pr.step;
+    };
+    auto resumed = make_attacker(kind, Config("test", small), ctx);
+    resumed->fit(features, data.images, fit);
+    EXPECT_EQ(first_step, 5) << kind << ": resumes after the step-4 checkpoint";
+    EXPECT_EQ(resumed->reconstruct(features).to_vector(), whole->reconstruct(features).to_vector()) << kind;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
