@@ -51,3 +51,26 @@ TEST(Evaluator, ScoresPerfectAndNoisyReconstructions) {
 
 }  // namespace
 }  // namespace splitleak::attack
+
+#include "attack/threat_model.h"
+#include "core/error.h"
+
+namespace splitleak::attack {
+namespace {
+
+TEST(ThreatModel, AuxiliaryImagesPerSetting) {
+  Tensor targets = Tensor::empty({3, 1, 4, 4}), pool = Tensor::empty({5, 1, 4, 4});
+  for (int64_t i = 0; i < targets.numel(); ++i) targets.data()[i] = 0.1f;
+  for (int64_t i = 0; i < pool.numel(); ++i) pool.data()[i] = 0.7f;
+  EXPECT_EQ(auxiliary_images(AuxData::Same, targets, pool, 4, 0).to_vector(), std::vector<float>(64, 0.1f));
+  EXPECT_EQ(auxiliary_images(AuxData::Disjoint, targets, pool, 4, 0).to_vector(), std::vector<float>(64, 0.7f));
+  const Tensor noise = auxiliary_images(AuxData::Noise, targets, pool, 4, 9);
+  EXPECT_EQ(noise.to_vector(), auxiliary_images(AuxData::Noise, targets, pool, 4, 9).to_vector());
+  EXPECT_NE(noise.to_vector(), auxiliary_images(AuxData::Noise, targets, pool, 4, 10).to_vector());
+  EXPECT_THROW(auxiliary_images(AuxData::Disjoint, targets, pool, 6, 0), Error);
+  EXPECT_EQ(parse_aux_data("noise"), AuxData::Noise);
+  EXPECT_THROW(parse_aux_data("public"), Error);
+}
+
+}  // namespace
+}  // namespace splitleak::attack
