@@ -26,16 +26,23 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
-TEST(Attackers, LearnToInvertLeNetConv1) {
-  datasets::FashionMnistOptions fo;
-  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, fo).slice(0, 640);
-  const victim::Graph lenet = victim::zoo::build("lenet5");
-  const victim::Partition p = victim::partition(lenet, "relu1");
+// The first `count` Fashion-MNIST test images and a random-init LeNet-5's features at `cut`.
+struct LeNetCut {
+  victim::Graph lenet = victim::zoo::build("lenet5");
+  victim::Partition partition;
+  datasets::ImageSet data;
   Tensor features;
-  {
+  LeNetCut(const std::string& cut, int64_t count) : partition(victim::partition(lenet, cut)) {
+    data = datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count);
     autograd::NoGradGuard no_grad;
-    features = victim::run(p.front, data.images);
+    features = victim::run(partition.front, data.images);
   }
+};
+
+TEST(Attackers, LearnToInvertLeNetConv1) {
+  const LeNetCut c("relu1", 640);
+  const Tensor& features = c.features;
+  const datasets::ImageSet& data = c.data;
   const Tensor aux_f = features.slice(0, 512), aux_x = data.images.slice(0, 512);
   const Tensor test_f = features.slice(512, 640), test_x = data.images.slice(512, 640);
   const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr};
@@ -55,16 +62,10 @@ TEST(Attackers, LearnToInvertLeNetConv1) {
 }
 
 TEST(Attackers, RmleInvertsLeNetConv1ThroughTheFront) {
-  datasets::FashionMnistOptions fo;
-  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, fo).slice(0, 16);
-  const victim::Graph lenet = victim::zoo::build("lenet5");
-  const victim::Partition p = victim::partition(lenet, "relu1");
-  Tensor features;
-  {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(p.front, data.images);
-  }
-  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &p.front};
+  const LeNetCut c("relu1", 16);
+  const Tensor& features = c.features;
+  const datasets::ImageSet& data = c.data;
+  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front};
   auto attacker = make_attacker("rmle", Config("test", {}), ctx);
   const double s = mean(ssim_per_image(attacker->reconstruct(features), data.images));
   std::printf("rmle: SSIM %.3f at relu1\n", s);
@@ -75,15 +76,9 @@ TEST(Attackers, RmleInvertsLeNetConv1ThroughTheFront) {
 struct Stop {};
 
 TEST(Attackers, ResumedTrainingEndsBitIdentical) {
-  datasets::FashionMnistOptions fo;
-  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, fo).slice(0, 48);
-  const victim::Graph lenet = victim::zoo::build("lenet5");
-  const victim::Partition p = victim::partition(lenet, "pool1");
-  Tensor features;
-  {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(p.front, data.images);
-  }
+  const LeNetCut c("pool1", 48);
+  const Tensor& features = c.features;
+  const datasets::ImageSet& data = c.data;
   const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr};
   const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_resume_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
