@@ -43,6 +43,12 @@ class Attacker {
   virtual void fit(const Tensor& features, const Tensor& images, const FitOptions& options) = 0;
   // (N, feature_shape...) -> (N, image_shape...) in [0, 1].
   virtual Tensor reconstruct(const Tensor& features) = 0;
+  // The learned state (weights, optimiser state, steps done) to one HDF5 file, written
+  // atomically; load restores it into an attacker made with the same kind and settings, which
+  // then reconstructs as the saved one did (and a fit with more steps continues from it). Errors
+  // name the file and the entry. Attackers that learn nothing save a file holding their kind.
+  virtual void save(const std::string& path) const = 0;
+  virtual void load(const std::string& path) = 0;
 };
 
 using AttackerFactory = std::function<std::unique_ptr<Attacker>(const Config&, const AttackContext&)>;

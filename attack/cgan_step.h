@@ -45,6 +45,9 @@ class CganStep {
   PatchDiscriminator& discriminator() { return *d_; }
   optim::Adam& generator_optimizer() { return *opt_g_; }
   optim::Adam& discriminator_optimizer() { return *opt_d_; }
+  const PatchDiscriminator& discriminator() const { return *d_; }
+  const optim::Adam& generator_optimizer() const { return *opt_g_; }
+  const optim::Adam& discriminator_optimizer() const { return *opt_d_; }
 
  private:
   CganStepOptions options_;

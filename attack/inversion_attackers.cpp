@@ -56,32 +56,6 @@ optim::LrSchedule schedule(double lr, double decay_fraction, int64_t steps) {
   return s;
 }
 
-// The loop shared by the learned attackers: resume from the checkpoint when it exists, run
-// `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
-template <typename Groups, typename OptimizerStates, typename Step>
-void training_loop(const std::string& kind, const FitOptions& o, Groups groups, OptimizerStates restore_optimizers,
-                   Step one_step, const std::function<void(std::map<std::string, nn::NamedTensors>&)>& optimizer_states) {
-  int64_t start = 0;
-  if (!o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
-    std::map<std::string, nn::NamedTensors> states;
-    optimizer_states(states);
-    start = read_attacker_checkpoint(o.checkpoint, kind, groups(), &states);
-    restore_optimizers(states);
-  }
-  for (int64_t s = start; s < o.steps; ++s) {
-    const double loss = one_step(s);
-    if (o.progress) o.progress({s + 1, o.steps, loss});
-    const bool last = s + 1 == o.steps;
-    if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0))) {
-      std::vector<CheckpointGroup> all = groups();
-      std::map<std::string, nn::NamedTensors> states;
-      optimizer_states(states);
-      for (auto& [prefix, state] : states) all.push_back({prefix, state});
-      write_attacker_checkpoint(o.checkpoint, kind, s + 1, all);
-    }
-  }
-}
-
 uint64_t step_seed(uint64_t seed, int64_t step) {
   return seed * 0xD1B54A32D192ED03ull + static_cast<uint64_t>(step) * 0x9E3779B97F4A7C15ull + 7;
 }
@@ -108,7 +82,53 @@ Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features) {
   return out;
 }
 
-class CganAttacker : public Attacker {
+// What the learned attackers share: their state as checkpoint groups, save/load, and the
+// training loop — continue from `checkpoint` when it exists (else from the steps already done),
+// run `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
+class LearnedInverter : public Attacker {
+ public:
+  void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), steps_done_, state()); }
+
+  void load(const std::string& path) override {
+    std::map<std::string, nn::NamedTensors> states = optimizer_states();
+    steps_done_ = read_attacker_checkpoint(path, kind(), model_groups(), &states);
+    restore_optimizers(states);
+  }
+
+  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+
+ protected:
+  // Parameters and buffers of the networks (handles into them).
+  virtual std::vector<CheckpointGroup> model_groups() const = 0;
+  // The optimisers' states by group name, and their restoration from the same map.
+  virtual std::map<std::string, nn::NamedTensors> optimizer_states() const = 0;
+  virtual void restore_optimizers(const std::map<std::string, nn::NamedTensors>& states) = 0;
+
+  template <typename Step>
+  void training_loop(const FitOptions& o, Step one_step) {
+    if (!o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) load(o.checkpoint);
+    for (int64_t s = steps_done_; s < o.steps; ++s) {
+      const double loss = one_step(s);
+      steps_done_ = s + 1;
+      if (o.progress) o.progress({s + 1, o.steps, loss});
+      const bool last = s + 1 == o.steps;
+      if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0)))
+        save(o.checkpoint);
+    }
+  }
+
+  std::shared_ptr<InversionGenerator> generator_;
+  int64_t steps_done_ = 0;
+
+ private:
+  std::vector<CheckpointGroup> state() const {
+    std::vector<CheckpointGroup> all = model_groups();
+    for (auto& [prefix, tensors] : optimizer_states()) all.push_back({prefix, tensors});
+    return all;
+  }
+};
+
+class CganAttacker : public LearnedInverter {
  public:
   CganAttacker(const Config& c, const AttackContext& ctx) {
     generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
@@ -131,38 +151,38 @@ class CganAttacker : public Attacker {
   void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
-    auto groups = [this] {
-      return std::vector<CheckpointGroup>{{"generator/params", generator_->named_parameters()},
-                                          {"generator/buffers", generator_->named_buffers()},
-                                          {"discriminator/params", step_->discriminator().named_parameters()},
-                                          {"discriminator/buffers", step_->discriminator().named_buffers()}};
-    };
-    auto states = [this](std::map<std::string, nn::NamedTensors>& s) {
-      s["optimizer_g"] = step_->generator_optimizer().state();
-      s["optimizer_d"] = step_->discriminator_optimizer().state();
-    };
-    auto restore = [this](std::map<std::string, nn::NamedTensors>& s) {
-      step_->generator_optimizer().load_state(s.at("optimizer_g"));
-      step_->discriminator_optimizer().load_state(s.at("optimizer_d"));
-    };
-    training_loop(kind(), o, groups, restore, [&](int64_t s) {
+    training_loop(o, [&](int64_t s) {
       const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
       generator_->reseed_dropout(step_seed(o.seed, s));
       return step_->step(gather_rows(features, idx), gather_rows(images, idx)).g_l1;
-    }, states);
+    });
   }
 
-  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+ protected:
+  std::vector<CheckpointGroup> model_groups() const override {
+    return {{"generator/params", generator_->named_parameters()},
+            {"generator/buffers", generator_->named_buffers()},
+            {"discriminator/params", step_->discriminator().named_parameters()},
+            {"discriminator/buffers", step_->discriminator().named_buffers()}};
+  }
+  std::map<std::string, nn::NamedTensors> optimizer_states() const override {
+    return {{"optimizer_g", step_->generator_optimizer().state()},
+            {"optimizer_d", step_->discriminator_optimizer().state()}};
+  }
+  void restore_optimizers(const std::map<std::string, nn::NamedTensors>& s) override {
+    step_->generator_optimizer().load_state(s.at("optimizer_g"));
+    step_->discriminator_optimizer().load_state(s.at("optimizer_d"));
+  }
+
 
  private:
-  std::shared_ptr<InversionGenerator> generator_;
   std::unique_ptr<CganStep> step_;
   double decay_ = 0.5;
 };
 
-class InverseNetAttacker : public Attacker {
+class InverseNetAttacker : public LearnedInverter {
  public:
   InverseNetAttacker(const Config& c, const AttackContext& ctx) {
     generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
@@ -181,13 +201,7 @@ class InverseNetAttacker : public Attacker {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(opt_->options.lr, decay_, o.steps);
     generator_->train();
-    auto groups = [this] {
-      return std::vector<CheckpointGroup>{{"generator/params", generator_->named_parameters()},
-                                          {"generator/buffers", generator_->named_buffers()}};
-    };
-    auto states = [this](std::map<std::string, nn::NamedTensors>& s) { s["optimizer"] = opt_->state(); };
-    auto restore = [this](std::map<std::string, nn::NamedTensors>& s) { opt_->load_state(s.at("optimizer")); };
-    training_loop(kind(), o, groups, restore, [&](int64_t s) {
+    training_loop(o, [&](int64_t s) {
       const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
       const Tensor fake = generator_->forward(gather_rows(features, idx));
@@ -198,13 +212,20 @@ class InverseNetAttacker : public Attacker {
       loss.backward();
       opt_->step();
       return static_cast<double>(loss.item());
-    }, states);
+    });
   }
 
-  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+ protected:
+  std::vector<CheckpointGroup> model_groups() const override {
+    return {{"generator/params", generator_->named_parameters()}, {"generator/buffers", generator_->named_buffers()}};
+  }
+  std::map<std::string, nn::NamedTensors> optimizer_states() const override { return {{"optimizer", opt_->state()}}; }
+  void restore_optimizers(const std::map<std::string, nn::NamedTensors>& s) override {
+    opt_->load_state(s.at("optimizer"));
+  }
+
 
  private:
-  std::shared_ptr<InversionGenerator> generator_;
   std::unique_ptr<optim::Adam> opt_;
   std::string loss_;
   double decay_ = 0.5;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "attack/attacker.h"
+#include "attack/attacker_checkpoint.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
@@ -28,6 +29,9 @@ class RmleAttacker : public Attacker {
   std::string kind() const override { return "rmle"; }
 
   void fit(const Tensor&, const Tensor&, const FitOptions&) override {}
+  // Nothing is learned: the file records the kind, so a later load checks it.
+  void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), 0, {}); }
+  void load(const std::string& path) override { read_attacker_checkpoint(path, kind(), {}); }
 
   Tensor reconstruct(const Tensor& features) override {
     Shape shape = ctx_.image_shape;

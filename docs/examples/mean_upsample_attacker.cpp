@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "attack/attacker.h"
+#include "attack/attacker_checkpoint.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
@@ -24,6 +25,9 @@ class MeanUpsampleAttacker : public attack::Attacker {
 
   // Nothing to learn.
   void fit(const Tensor&, const Tensor&, const attack::FitOptions&) override {}
+  // Nothing learned either: the file only records the kind, which load checks.
+  void save(const std::string& path) const override { attack::write_attacker_checkpoint(path, kind(), 0, {}); }
+  void load(const std::string& path) override { attack::read_attacker_checkpoint(path, kind(), {}); }
 
   Tensor reconstruct(const Tensor& features) override {
     autograd::NoGradGuard no_grad;

@@ -108,6 +108,72 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
+  const LeNetCut c("pool1", 24);
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, &c.partition.front};
+  const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_save_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
+  for (const std::string kind : {"cgan", "inverse_net"}) {
+    std::map<std::string, std::string> settings = small;
+    settings["decay_fraction"] = "0";  // a constant rate, so a fit of 3 then 5 steps equals one of 5
+    if (kind == "cgan") settings["ndf"] = "8";
+    FitOptions fit;
+    fit.steps = 3, fit.batch_size = 8, fit.seed = 5;
+    auto trained = make_attacker(kind, Config("test", settings), ctx);
+    trained->fit(c.features, c.data.images, fit);
+    const std::string path = (dir / (kind + ".h5")).string();
+    trained->save(path);
+    auto loaded = make_attacker(kind, Config("test", settings), ctx);
+    EXPECT_NE(loaded->reconstruct(c.features).to_vector(), trained->reconstruct(c.features).to_vector()) << kind;
+    loaded->load(path);
+    EXPECT_EQ(loaded->reconstruct(c.features).to_vector(), trained->reconstruct(c.features).to_vector()) << kind;
+    // A loaded attacker continues from the steps it has done.
+    fit.steps = 5;
+    loaded->fit(c.features, c.data.images, fit);
+    auto whole = make_attacker(kind, Config("test", settings), ctx);
+    whole->fit(c.features, c.data.images, fit);
+    EXPECT_EQ(loaded->reconstruct(c.features).to_vector(), whole->reconstruct(c.features).to_vector()) << kind;
+    // Another configuration: refused with the entry named.
+    std::map<std::string, std::string> wider = settings;
+    wider["ngf"] = "16";
+    try {
+      make_attacker(kind, Config("test", wider), ctx)->load(path);
+      FAIL() << kind;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("generator/params/"), std::string::npos) << e.what();
+    }
+  }
+  // Another kind, a white-box attacker's file, a truncated file and a missing one: refused.
+  const std::string cgan_file = (dir / "cgan.h5").string(), rmle_file = (dir / "rmle.h5").string();
+  auto rmle = make_attacker("rmle", Config("test", {}), ctx);
+  rmle->save(rmle_file);
+  EXPECT_NO_THROW(make_attacker("rmle", Config("test", {}), ctx)->load(rmle_file));
+  for (const auto& [kind, file] : std::vector<std::pair<std::string, std::string>>{{"rmle", cgan_file}, {"inverse_net", cgan_file}, {"cgan", rmle_file}}) {
+    std::map<std::string, std::string> settings = small;
+    if (kind == "rmle") settings.clear();
+    try {
+      make_attacker(kind, Config("test", settings), ctx)->load(file);
+      FAIL() << kind << " loaded " << file;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("a checkpoint of attacker"), std::string::npos) << e.what();
+    }
+  }
+  const std::string truncated = (dir / "truncated.h5").string();
+  std::filesystem::copy_file(cgan_file, truncated);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(truncated) / 2);
+  for (const std::string& file : {truncated, (dir / "missing.h5").string()}) {
+    try {
+      make_attacker("cgan", Config("test", {{"ngf", "8"}, {"stem_channels", "8"}, {"ndf", "8"}}), ctx)->load(file);
+      FAIL() << file;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
   const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr};
   try {
