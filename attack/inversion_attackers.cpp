@@ -135,7 +135,8 @@ class CganAttacker : public LearnedInverter {
     CganStepOptions o;
     o.discriminator.input_channels = generator_->options.stem_channels + ctx.image_shape[0];
     o.discriminator.ndf = c.get_int("ndf", 64);
-    o.discriminator.n_layers = c.get_int("n_layers", 3);
+    o.discriminator.n_layers =
+        c.get_int("n_layers", default_patch_layers(std::min(ctx.image_shape[1], ctx.image_shape[2])));
     o.discriminator.norm = generator_->options.norm;
     o.discriminator.seed = generator_->options.seed + 1;
     o.lambda_l1 = static_cast<float>(c.get_double("lambda_l1", 100.0));

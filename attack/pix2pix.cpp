@@ -99,6 +99,18 @@ Tensor UnetGenerator::forward(const Tensor& x) {
   return ops::affine_scalar(model_->forward(x), 0.5f, 0.5f);
 }
 
+int64_t patch_receptive_field(int64_t n_layers) {
+  int64_t field = 7;  // the two stride-1 4x4 convs at the end
+  for (int64_t n = 0; n < n_layers; ++n) field = (field - 1) * 2 + 4;
+  return field;
+}
+
+int64_t default_patch_layers(int64_t image_side) {
+  int64_t n = 1;
+  while (n < 3 && patch_receptive_field(n + 1) * 2 <= image_side) ++n;
+  return n;
+}
+
 PatchDiscriminator::PatchDiscriminator(const PatchOptions& o) : options(o) {
   check(o.n_layers >= 1 && o.ndf >= 1 && o.input_channels >= 1, "patchgan: n_layers, ndf and channels must be positive");
   Generator gen(o.seed);

@@ -45,6 +45,14 @@ struct PatchOptions {
   uint64_t seed = 0;
 };
 
+// The side of the input patch one output logit sees: 16, 34, 70, 142 px for n_layers 1, 2, 3, 4.
+int64_t patch_receptive_field(int64_t n_layers);
+// The depth for images of side `image_side`: pix2pix's 3 (70x70 patches) from 140 px up; below,
+// the deepest whose patch is at most half the image side, and at least 1. (On a 28x28 image a
+// 70x70 "patch" is the whole image: one global real/fake verdict, whose gradients swamp the L1
+// term at deep cuts.)
+int64_t default_patch_layers(int64_t image_side);
+
 class PatchDiscriminator : public nn::Module {
  public:
   explicit PatchDiscriminator(const PatchOptions& options);

@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
   std::string model, cuts, attackers = "cgan,inverse_net,rmle";
   int64_t aux = 2000, test = 200, steps = 1000, batch = 16, ngf = 64, ndf = 64, stem = 64, rmle_iters = 300;
   int threads = 0;
+  int64_t log_every = 0;
+  std::vector<std::string> extra;  // kind.key=value
+  app.add_option("--log-every", log_every, "print the training loss every N steps");
+  app.add_option("--set", extra, "an attacker setting, kind.key=value (repeatable)");
   app.add_option("--model", model)->required();
   app.add_option("--cuts", cuts)->required();
   app.add_option("--attackers", attackers);
@@ -89,9 +93,19 @@ int main(int argc, char** argv) {
           settings = {{"ngf", std::to_string(ngf)}, {"stem_channels", std::to_string(stem)}};
           if (kind == "cgan") settings["ndf"] = std::to_string(ndf);
         }
+        for (const auto& e : extra) {
+          const auto dot = e.find('.'), eq = e.find('=');
+          check(dot != std::string::npos && eq != std::string::npos && dot < eq, "--set " + e + ": expected kind.key=value");
+          if (e.substr(0, dot) == kind) settings[e.substr(dot + 1, eq - dot - 1)] = e.substr(eq + 1);
+        }
         auto attacker = attack::make_attacker(kind, attack::Config(kind, settings), ctx);
         attack::FitOptions fit;
         fit.steps = steps, fit.batch_size = batch;
+        if (log_every > 0)
+          fit.progress = [&](const attack::FitProgress& p) {
+            if (p.step % log_every == 0) std::printf("  %s step %ld loss %.4f\n", kind.c_str(), static_cast<long>(p.step), p.loss);
+            std::fflush(stdout);
+          };
         const auto t0 = std::chrono::steady_clock::now();
         attacker->fit(aux_f, aux_x, fit);
         const Tensor rec = attacker->reconstruct(test_f);

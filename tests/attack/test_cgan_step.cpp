@@ -9,6 +9,8 @@
 
 #include "attack/cgan_step.h"
 #include "core/hdf5_io.h"
+#include "core/ops.h"
+#include "core/random.h"
 #include "tests/core/reference_paths.h"
 #include "tests/support/compare.h"
 
@@ -83,6 +85,41 @@ TEST(CganStep, OneDiscriminatorAndOneGeneratorStepMatchPyTorch) {
       EXPECT_LT(relative_error(t, ref.at("after/D/" + name)), 1e-3) << name;
     }
   }
+}
+
+}  // namespace
+}  // namespace splitleak::attack
+
+namespace splitleak::attack {
+namespace {
+
+// The receptive field claimed by patch_receptive_field is the one the network has: the centre
+// logit's gradient wrt the input covers exactly that many pixels per side.
+TEST(PatchDiscriminator, ReceptiveFieldAndDefaultDepth) {
+  for (int64_t n : {1, 2, 3}) {
+    PatchDiscriminator d({1, 4, n, NormKind::Batch, 7});
+    d.eval();  // batch norm with running statistics: per-pixel affine, so the field stays local
+    const int64_t side = 160;
+    Tensor x = Tensor::empty({1, 1, side, side});
+    Generator gen(11);
+    init::uniform_(x, -1.0f, 1.0f, gen);
+    x.set_requires_grad(true);
+    const Tensor y = d.forward(x);
+    const int64_t h = y.size(2), w = y.size(3);
+    Tensor pick = Tensor::zeros(y.shape());
+    pick.data()[(h / 2) * w + w / 2] = 1.0f;
+    ops::sum(ops::mul(y, pick)).backward();
+    int64_t lo = side, hi = -1;
+    for (int64_t r = 0; r < side; ++r)
+      for (int64_t c = 0; c < side; ++c)
+        if (x.grad().data()[r * side + c] != 0.0f) lo = std::min(lo, r), hi = std::max(hi, r);
+    EXPECT_EQ(hi - lo + 1, patch_receptive_field(n)) << "n_layers " << n;
+  }
+  EXPECT_EQ(default_patch_layers(28), 1);
+  EXPECT_EQ(default_patch_layers(64), 1);
+  EXPECT_EQ(default_patch_layers(128), 2);
+  EXPECT_EQ(default_patch_layers(224), 3);
+  EXPECT_EQ(default_patch_layers(512), 3);
 }
 
 }  // namespace
