@@ -10,6 +10,7 @@
 
 #include "attack/attacker.h"
 #include "attack/evaluator.h"
+#include "attack/threat_model.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   int64_t aux = 2000, test = 200, steps = 1000, batch = 16, ngf = 64, ndf = 64, stem = 64, rmle_iters = 300;
   int threads = 0;
   int64_t log_every = 0;
+  std::string aux_data = "disjoint";
+  app.add_option("--aux-data", aux_data, "auxiliary data: same, disjoint (Fashion-MNIST train) or noise");
   std::vector<std::string> extra;  // kind.key=value
   app.add_option("--log-every", log_every, "print the training loss every N steps");
   app.add_option("--set", extra, "an attacker setting, kind.key=value (repeatable)");
@@ -75,8 +78,10 @@ int main(int argc, char** argv) {
     const Shape& in = g.input().shape;
     datasets::FashionMnistOptions fo;
     fo.size = in[2], fo.channels = in[1];
-    const Tensor aux_x = datasets::load_fashion_mnist(datasets::Part::Train, fo).images.slice(0, aux);
     const Tensor test_x = datasets::load_fashion_mnist(datasets::Part::Test, fo).images.slice(0, test);
+    const Tensor aux_x = attack::auxiliary_images(attack::parse_aux_data(aux_data), test_x,
+                                                  datasets::load_fashion_mnist(datasets::Part::Train, fo).images, aux, 1);
+    std::printf("aux_data=%s ", aux_data.c_str());
     std::printf("model=%s aux=%ld test=%ld steps=%ld batch=%ld ngf=%ld ndf=%ld stem=%ld threads=%d\n", model.c_str(),
                 static_cast<long>(aux), static_cast<long>(test), static_cast<long>(steps), static_cast<long>(batch),
                 static_cast<long>(ngf), static_cast<long>(ndf), static_cast<long>(stem), num_threads());
