@@ -45,6 +45,9 @@ bench: build
 	/usr/bin/python3 bench/torch_conv.py --threads $(JOBS)
 	for m in vgg16 resnet50 efficientnet_b0; do $(SPLITLEAK) bench forward --model $$m --iters 15 --threads $(JOBS); done
 	/usr/bin/python3 bench/torch_forward.py --iters 15 --threads $(JOBS)
+	for s in "32 16" "64 8" "256 2"; do set -- $$s; \
+	  $(SPLITLEAK) bench cgan-step --image-size $$1 --feat-channels 64 --batch $$2 --steps 5 --threads $(JOBS); \
+	  /usr/bin/python3 bench/torch_cgan_step.py --image-size $$1 --feat-channels 64 --batch $$2 --steps 5 --threads $(JOBS); done
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
