@@ -57,6 +57,7 @@ struct RuntimeConfig {
   std::string tee_backend = "cpu";  // where the front partition's time is measured
   std::string gpu_backend = "cpu";  // where the back partition's time is measured
   int64_t latency_batch = 1, latency_iters = 5;
+  double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)
 };
 
 struct PrivacyConfig {

@@ -285,6 +285,7 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   gpu.finish();
   r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
   r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
+  r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
   s.finish();
 }
 
@@ -356,6 +357,7 @@ void check_paths(const ExperimentConfig& c) {
 
 std::string resolved_yaml(const ExperimentConfig& c) {
   YAML::Emitter out;
+  out.SetDoublePrecision(15);  // what a person typed reads back as typed (0.3, not 0.29999999999999999)
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << c.name;
   out << YAML::Key << "seed" << YAML::Value << c.seed;
@@ -396,7 +398,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
       << c.runtime.gpu_backend << YAML::EndMap;
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
-  out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters << YAML::EndMap;
+  out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
+  out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;
   out << YAML::Key << "privacy" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "metric" << YAML::Value << c.privacy.metric << YAML::Key << "threshold" << YAML::Value
       << c.privacy.threshold << YAML::Key << "confidence" << YAML::Value << c.privacy.confidence << YAML::EndMap;
