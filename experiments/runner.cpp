@@ -20,6 +20,7 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
+#include "experiments/report.h"
 #include "experiments/results.h"
 #include "experiments/victim_setup.h"
 #include "splitleak/version.h"
@@ -296,8 +297,12 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   write_results_csv(results, (dir / "results.csv").string());
   write_results_h5(results, (dir / "results.h5").string());
   summary.recommended_cut = results.recommended ? results.cuts[*results.recommended].name : "";
-  log->info("done in {}: recommended cut {}; results in {}", duration_text(seconds_since(run_t0)),
-            summary.recommended_cut.empty() ? "none (no safe cut)" : summary.recommended_cut, summary.results_json);
+  {
+    Stage stage{log, "report"};
+    summary.report_html = render_report(dir.string());
+  }
+  log->info("done in {}: recommended cut {}; report {}", duration_text(seconds_since(run_t0)),
+            summary.recommended_cut.empty() ? "none (no safe cut)" : summary.recommended_cut, summary.report_html);
   spdlog::drop("run");
   return summary;
 }
