@@ -1,7 +1,13 @@
 // The --dry-run plan: what a run would do, from the configuration and the model alone.
+#include <chrono>
+#include <cmath>
+#include <map>
 #include <sstream>
 
+#include "attack/attacker.h"
 #include "core/error.h"
+#include "core/random.h"
+#include "victim/partition.h"
 #include "experiments/runner.h"
 #include "experiments/victim_setup.h"
 #include "victim/accounting.h"
@@ -15,6 +21,47 @@ std::string flops_text(int64_t flops) {
   if (flops >= 1'000'000'000) std::snprintf(buf, sizeof buf, "%.2f GFLOP", static_cast<double>(flops) / 1e9);
   else std::snprintf(buf, sizeof buf, "%.2f MFLOP", static_cast<double>(flops) / 1e6);
   return buf;
+}
+
+// One timed training step of each attacker at the first cut (random features and images of the
+// right shapes), scaled by steps and cuts; rmle: one iteration on one batch, scaled.
+double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c) {
+  if (cuts.empty()) return 0;
+  const victim::Partition p = victim::partition(g, cuts.front().name);
+  const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
+  const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
+  Generator gen(1);
+  double total = 0;
+  for (const auto& a : c.attackers) {
+    std::map<std::string, std::string> settings = a.settings;
+    const bool white_box = a.kind == "rmle";
+    int64_t iterations = 300, batch = a.batch_size;
+    if (white_box) {
+      iterations = settings.count("iterations") ? std::stoll(settings.at("iterations")) : 300;
+      batch = settings.count("batch_size") ? std::stoll(settings.at("batch_size")) : 64;
+      batch = std::min(batch, c.dataset.test);
+      settings["iterations"] = "1";
+    }
+    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
+    Shape fs = feature, is = image;
+    fs.insert(fs.begin(), std::max<int64_t>(batch, 2)), is.insert(is.begin(), std::max<int64_t>(batch, 2));
+    Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
+    init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
+    // A first, untimed step or batch warms allocations and threads; the second is timed (a fit
+    // continues from the steps it has done).
+    attack::FitOptions fit;
+    fit.steps = 1, fit.batch_size = batch;
+    if (white_box) attacker->reconstruct(f);
+    else attacker->fit(f, x, fit);
+    const auto t0 = std::chrono::steady_clock::now();
+    fit.steps = 2;
+    if (white_box) attacker->reconstruct(f);
+    else attacker->fit(f, x, fit);
+    const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
+    total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(cuts.size());
+  }
+  return total;
 }
 
 }  // namespace
@@ -33,6 +80,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
                                                  c.victim.model.find(".h5") == std::string::npos);
   int64_t cut_count = 0;
+  double estimate_seconds = -1;
   if (model_is_here) {
     Shape input;
     victim::Graph g = victim::load_model(c.victim.model);
@@ -56,6 +104,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
                     flops_text(front.flops).c_str(), flops_text(back.flops).c_str());
       out << line;
     }
+    estimate_seconds = estimate_attack_seconds(g, cuts, c);
   } else {
     out << "cuts: not listed (the model file is missing)\n";
     cut_count = c.victim.all_cuts ? 0 : static_cast<int64_t>(c.victim.cuts.size());
@@ -73,6 +122,12 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "runtime: tee " << c.runtime.tee_backend << ", gpu " << c.runtime.gpu_backend << "\n";
   out << "work: " << cut_count << " cuts x " << c.attackers.size() << " attackers, " << steps * cut_count
       << " training steps in all\n";
+  if (estimate_seconds >= 0) {
+    char line[160];
+    std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (one timed step per attacker at the "
+                  "first cut, scaled)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
+    out << line;
+  }
   return out.str();
 }
 
