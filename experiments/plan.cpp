@@ -43,21 +43,24 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       settings["iterations"] = "1";
     }
     auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
+    // Timed at batch 2 and scaled linearly: a dry run of a 224x224 experiment stays seconds.
+    const int64_t timed_batch = 2;
     Shape fs = feature, is = image;
-    fs.insert(fs.begin(), std::max<int64_t>(batch, 2)), is.insert(is.begin(), std::max<int64_t>(batch, 2));
+    fs.insert(fs.begin(), timed_batch), is.insert(is.begin(), timed_batch);
     Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
     init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
     // A first, untimed step or batch warms allocations and threads; the second is timed (a fit
     // continues from the steps it has done).
     attack::FitOptions fit;
-    fit.steps = 1, fit.batch_size = batch;
+    fit.steps = 1, fit.batch_size = timed_batch;
     if (white_box) attacker->reconstruct(f);
     else attacker->fit(f, x, fit);
     const auto t0 = std::chrono::steady_clock::now();
     fit.steps = 2;
     if (white_box) attacker->reconstruct(f);
     else attacker->fit(f, x, fit);
-    const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() *
+                        static_cast<double>(batch) / static_cast<double>(timed_batch);
     const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
     total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(cuts.size());
   }
@@ -125,7 +128,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   if (estimate_seconds >= 0) {
     char line[160];
     std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (one timed step per attacker at the "
-                  "first cut, scaled)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
+                  "first cut at batch 2, scaled)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
     out << line;
   }
   return out.str();
