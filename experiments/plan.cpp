@@ -23,8 +23,8 @@ std::string flops_text(int64_t flops) {
   return buf;
 }
 
-// One timed training step of each attacker at the first cut (random features and images of the
-// right shapes), scaled by steps and cuts; rmle: one iteration on one batch, scaled.
+// Each attacker's step time at the first cut (random features and images of the right shapes),
+// scaled by steps and cuts; rmle: one iteration per batch, scaled by iterations and batches.
 double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c) {
   if (cuts.empty()) return 0;
   const victim::Partition p = victim::partition(g, cuts.front().name);
@@ -43,24 +43,29 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       settings["iterations"] = "1";
     }
     auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
-    // Timed at batch 2 and scaled linearly: a dry run of a 224x224 experiment stays seconds.
-    const int64_t timed_batch = 2;
+    // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
+    // cost per step plus a cost per image) to the configured batch: a dry run of a 224x224
+    // experiment stays seconds. A fit continues from the steps it has done.
     Shape fs = feature, is = image;
-    fs.insert(fs.begin(), timed_batch), is.insert(is.begin(), timed_batch);
+    fs.insert(fs.begin(), 4), is.insert(is.begin(), 4);
     Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
     init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
-    // A first, untimed step or batch warms allocations and threads; the second is timed (a fit
-    // continues from the steps it has done).
-    attack::FitOptions fit;
-    fit.steps = 1, fit.batch_size = timed_batch;
-    if (white_box) attacker->reconstruct(f);
-    else attacker->fit(f, x, fit);
-    const auto t0 = std::chrono::steady_clock::now();
-    fit.steps = 2;
-    if (white_box) attacker->reconstruct(f);
-    else attacker->fit(f, x, fit);
-    const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() *
-                        static_cast<double>(batch) / static_cast<double>(timed_batch);
+    int64_t steps_done = 0;
+    auto timed = [&](int64_t b) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (white_box) {
+        attacker->reconstruct(f.slice(0, b));
+      } else {
+        attack::FitOptions fit;
+        fit.steps = ++steps_done, fit.batch_size = b;
+        attacker->fit(f, x, fit);
+      }
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    timed(2);
+    const double t2 = timed(2), t4 = timed(4);
+    const double per_image = std::max(0.0, (t4 - t2) / 2), fixed = std::max(0.0, t2 - 2 * per_image);
+    const double step = fixed + per_image * static_cast<double>(batch);
     const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
     total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(cuts.size());
   }
@@ -127,8 +132,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
       << " training steps in all\n";
   if (estimate_seconds >= 0) {
     char line[160];
-    std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (one timed step per attacker at the "
-                  "first cut at batch 2, scaled)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
+    std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (steps timed at batches 2 and 4 at the "
+                  "first cut, extrapolated)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
     out << line;
   }
   return out.str();
