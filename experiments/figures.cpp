@@ -34,7 +34,10 @@ std::string tex(const std::string& s) {
 
 std::string tick_labels(const std::vector<std::string>& cuts) {
   std::string out;
-  for (const auto& c : cuts) out += (out.empty() ? "" : "\n") + tex(c);
+  for (const auto& c : cuts) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(tex(c));
+  }
   return out;
 }
 

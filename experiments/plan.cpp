@@ -7,6 +7,7 @@
 #include "attack/attacker.h"
 #include "core/error.h"
 #include "core/random.h"
+#include "datasets/dataset_spec.h"
 #include "victim/partition.h"
 #include "experiments/runner.h"
 #include "experiments/victim_setup.h"
@@ -40,7 +41,7 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       iterations = settings.count("iterations") ? std::stoll(settings.at("iterations")) : 300;
       batch = settings.count("batch_size") ? std::stoll(settings.at("batch_size")) : 64;
       batch = std::min(batch, c.dataset.test);
-      settings["iterations"] = "1";
+      settings.insert_or_assign("iterations", std::to_string(1));
     }
     auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
     // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
@@ -99,6 +100,15 @@ std::string plan_experiment(const ExperimentConfig& c) {
       g = victim::load_model(c.victim.model, input);
     }
     const int n = static_cast<int>(g.nodes.size());
+    if (missing.empty() && c.dataset.kind != "folder") {
+      // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
+      // image folder is resized to any input and is not read here).
+      const Shape& in = g.input().shape;
+      const datasets::TrainTest data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+      out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
+          << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
+      check_dataset_sizes(c, data);
+    }
     out << "  input " << shape_str(g.input().shape) << ", " << g.parameter_count() << " parameters, "
         << flops_text(victim::total_cost(g, 0, n).flops) << " per image\n";
     const auto cuts = select_cuts(g, c.victim);
@@ -120,7 +130,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "attackers (" << c.attackers.size() << "):\n";
   int64_t steps = 0;
   for (const auto& a : c.attackers) {
-    out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size;
+    if (a.kind == "rmle") out << "  rmle: white box, optimises each held-out batch (its iterations and batch_size settings)";
+    else out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size;
     for (const auto& [k, v] : a.settings) out << ", " << k << "=" << v;
     out << "\n";
     steps += a.kind == "rmle" ? 0 : a.steps;

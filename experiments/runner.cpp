@@ -76,12 +76,6 @@ Tensor run_batched(const victim::Graph& g, const Tensor& x) {
   return out;
 }
 
-Tensor vector_tensor(const std::vector<double>& v) {
-  Tensor t = Tensor::empty({static_cast<int64_t>(v.size())});
-  for (size_t i = 0; i < v.size(); ++i) t.data()[i] = static_cast<float>(v[i]);
-  return t;
-}
-
 // The score file of one (cut, attacker): per-image metrics (exact doubles) and training time;
 // its presence means the pair is done.
 struct PairFiles {

@@ -29,6 +29,16 @@ void take_weights(victim::Graph& graph, const victim::Graph& source, const std::
 
 }  // namespace
 
+void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& data) {
+  check(data.test.size() >= c.dataset.test, c.file + ": dataset.test: " + std::to_string(c.dataset.test) +
+                                                " held-out images asked for, the test split holds " +
+                                                std::to_string(data.test.size()));
+  if (c.dataset.aux_data == "disjoint")
+    check(data.train.size() >= c.dataset.aux, c.file + ": dataset.aux: " + std::to_string(c.dataset.aux) +
+                                                  " auxiliary images asked for, the train split holds " +
+                                                  std::to_string(data.train.size()));
+}
+
 VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
   VictimSetup s;
   Shape input;
@@ -43,13 +53,7 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
   check(in.size() == 4 && in[2] == in[3], c.path_origins.at("victim.model").str() + ": the victim must take square (C, H, W) images, not " +
                                               shape_str(in));
   s.data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
-  check(s.data.test.size() >= c.dataset.test, c.file + ": dataset.test: " + std::to_string(c.dataset.test) +
-                                                  " held-out images asked for, the test split holds " +
-                                                  std::to_string(s.data.test.size()));
-  if (c.dataset.aux_data == "disjoint")
-    check(s.data.train.size() >= c.dataset.aux, c.file + ": dataset.aux: " + std::to_string(c.dataset.aux) +
-                                                    " auxiliary images asked for, the train split holds " +
-                                                    std::to_string(s.data.train.size()));
+  check_dataset_sizes(c, s.data);
 
   const fs::path trained = run_dir / "victim.h5";
   if (!c.victim.weights.empty()) {

@@ -28,6 +28,10 @@ struct VictimSetup {
 VictimSetup setup_victim(const ExperimentConfig& config, const std::filesystem::path& run_dir,
                          const std::shared_ptr<spdlog::logger>& log);
 
+// Throws Error naming the key when `data` holds fewer images than dataset.test (test split) or,
+// with disjoint auxiliary data, dataset.aux (train split).
+void check_dataset_sizes(const ExperimentConfig& config, const datasets::TrainTest& data);
+
 struct CutChoice {
   std::string name;
   int index = 0;  // node index

@@ -8,6 +8,7 @@ set -eu
 SL="$1"
 SRC="$2"
 DIR="$3"
+TON_IOT_SAMPLE="$4"
 PY=/usr/bin/python3
 rm -rf "$DIR" && mkdir -p "$DIR"
 
@@ -137,4 +138,9 @@ for f in "$SRC"/experiments/*.yaml; do
   expect_code 0 "attackers (" run "$f" --dry-run
 done
 expect_code 0 "dataset.path: no such folder '/data/imagenet/val'" run "$SRC/experiments/imagenet_vgg16.yaml" --dry-run
+# With a CSV present the dry run loads the records and checks they fit the victim's input.
+expect_code 0 "data: 1600 training and 400 held-out images of [1, 32, 32]" run "$SRC/experiments/ton_iot.yaml" \
+  --dry-run --set "dataset.path=$TON_IOT_SAMPLE" --set dataset.aux=1000
+expect_code 2 "dataset.aux: 4000 auxiliary images asked for, the train split holds 1600" \
+  run "$SRC/experiments/ton_iot.yaml" --dry-run --set "dataset.path=$TON_IOT_SAMPLE"
 echo ok
