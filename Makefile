@@ -28,15 +28,10 @@ test-sanitize: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The quick-start experiment arrives with the experiments issue; until then this shows what the
-# engine does on this machine.
+# The quick-start experiment (experiments/quickstart.yaml), in a fresh run directory each time;
+# prints where the report is and the recommended cut.
 quickstart: build
-	@echo "== splitleak quick start =="
-	@$(SPLITLEAK) --version
-	@echo "-- conv2d at a VGG-16 block-3 shape (batch 8, 256->256, 56x56):"
-	@$(SPLITLEAK) bench conv2d --batch 8 --in-channels 256 --out-channels 256 --size 56 --iters 3
-	@echo "-- conv_transpose2d at a pix2pix decoder shape (batch 8, 256->64, 32x32 -> 64x64):"
-	@$(SPLITLEAK) bench conv2d --transposed --batch 8 --in-channels 256 --out-channels 64 --size 32 --kernel 4 --stride 2 --iters 3
+	@$(SPLITLEAK) run experiments/quickstart.yaml --out runs/quickstart-$$(date +%Y%m%d-%H%M%S)
 
 # Engine benchmarks, then PyTorch on the same shapes and thread count (bench/RESULTS.md).
 bench: build

@@ -12,8 +12,10 @@ class Config {
  public:
   Config() = default;
   // `where` names the source in messages ("exp.yaml: attackers[0]").
-  Config(std::string where, std::map<std::string, std::string> values)
-      : where_(std::move(where)), values_(std::move(values)) {}
+  // `origins` may name each key's own place ("exp.yaml:14: attackers[0].lr"); keys without
+  // one are reported as "<where>: <key>".
+  Config(std::string where, std::map<std::string, std::string> values, std::map<std::string, std::string> origins = {})
+      : where_(std::move(where)), values_(std::move(values)), origins_(std::move(origins)) {}
   int64_t get_int(const std::string& key, int64_t fallback) const;
   double get_double(const std::string& key, double fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
@@ -23,8 +25,9 @@ class Config {
 
  private:
   const std::string* find(const std::string& key) const;
+  std::string at(const std::string& key) const;
   std::string where_;
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::string> values_, origins_;
   mutable std::set<std::string> used_;
 };
 

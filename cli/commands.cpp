@@ -25,15 +25,9 @@ bool add_bench(Command kind) {
   return true;
 }
 
-double median_ms(int iters, const std::function<void()>& f) {
-  std::vector<double> ms;
-  for (int i = 0; i < iters; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms.empty() ? 0.0 : ms[ms.size() / 2];
+int& requested_threads() {
+  static int threads = 0;
+  return threads;
 }
 
 }  // namespace splitleak::cli

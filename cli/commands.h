@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/timing.h"
+
 namespace splitleak::cli {
 
 struct Command {
@@ -23,7 +25,9 @@ bool add_command(Command command);
 std::vector<Command>& bench_kinds();
 bool add_bench(Command kind);
 
-// Median wall time in milliseconds of `iters` calls of f.
-double median_ms(int iters, const std::function<void()>& f);
+// The --threads value given on the command line (0 when none was); main() sets it.
+int& requested_threads();
+
+using splitleak::median_ms;  // core/timing.h
 
 }  // namespace splitleak::cli

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   }
   try {
     set_num_threads(threads);
+    cli::requested_threads() = threads;
     return action();
   } catch (const Error& e) {
     std::fprintf(stderr, "splitleak: error: %s\n", e.what());

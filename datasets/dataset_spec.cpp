@@ -29,13 +29,11 @@ TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, 
   }
   if (kind == "ton-iot") {
     check(!arg.empty(), "dataset '" + spec + "': give the CSV as ton-iot:PATH");
+    check(channels == 1, "dataset '" + spec + "': TON_IoT records are one-channel images; the model takes " +
+                             std::to_string(channels) + " channels");
     TonIotOptions o;
-    o.path = arg, o.seed = seed;
+    o.path = arg, o.seed = seed, o.side = size;
     TonIotData data = load_ton_iot(o);
-    check(channels == 1 && data.train.images.size(2) == size,
-          "dataset '" + spec + "': TON_IoT records are 1x" + std::to_string(data.train.images.size(2)) + "x" +
-              std::to_string(data.train.images.size(2)) + " images; the model takes " + std::to_string(channels) +
-              "x" + std::to_string(size) + "x" + std::to_string(size));
     return {std::move(data.train), std::move(data.test)};
   }
   throw Error("unknown dataset '" + spec + "' (known: fashion-mnist[:ROOT], folder:PATH, ton-iot:CSV)");

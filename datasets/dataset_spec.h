@@ -15,7 +15,7 @@ struct TrainTest {
 };
 
 // Images become (channels, size, size) (resized or channel-replicated where the source allows;
-// TON_IoT images keep their own side and must match). Throws Error naming the spec.
+// TON_IoT records are zero padded to the side, which must hold them). Throws Error naming the spec.
 TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, uint64_t seed = 0);
 
 }  // namespace splitleak::datasets

@@ -27,7 +27,7 @@ bool parse_number(const std::string& s, double& out) {
 }  // namespace
 
 TabularCodec::TabularCodec(const CsvTable& table, const std::vector<int64_t>& rows, const std::vector<int64_t>& cols,
-                           int64_t top_k) {
+                           int64_t top_k, int64_t side) {
   check(top_k >= 1, "TON_IoT: top_k must be at least 1");
   int64_t pixel = 0;
   for (int64_t c : cols) {
@@ -67,7 +67,11 @@ TabularCodec::TabularCodec(const CsvTable& table, const std::vector<int64_t>& ro
     columns_.push_back(std::move(col));
   }
   features_ = pixel;
-  side_ = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(features_)))));
+  const int64_t smallest = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(features_)))));
+  check(side == 0 || side >= smallest, "TON_IoT: the records encode to " + std::to_string(features_) +
+                                           " features, which need images of side " + std::to_string(smallest) +
+                                           " or more; " + std::to_string(side) + " asked for");
+  side_ = side == 0 ? smallest : side;
 }
 
 Tensor TabularCodec::encode(const CsvTable& table, const std::vector<int64_t>& rows) const {
@@ -197,7 +201,7 @@ TonIotData load_ton_iot(const TonIotOptions& o) {
   const Split split = seeded_split(static_cast<int64_t>(t.rows.size()), o.train_fraction, o.seed);
   d.train_rows = split.first, d.test_rows = split.second;
   check(!d.train_rows.empty(), o.path + ": the training split is empty (train_fraction " + std::to_string(o.train_fraction) + ")");
-  d.codec = TabularCodec(t, d.train_rows, features, o.top_k);
+  d.codec = TabularCodec(t, d.train_rows, features, o.top_k, o.side);
   auto make = [&](const std::vector<int64_t>& rows) {
     ImageSet s{d.codec.encode(t, rows), {}, class_names};
     for (int64_t r : rows) s.labels.push_back(labels[static_cast<size_t>(r)]);

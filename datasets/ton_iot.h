@@ -8,8 +8,9 @@
 // non-missing training values parse as numbers, else categorical; "-" is missing. Numeric columns
 // are min-max scaled on the training split (missing -> 0); categorical ones are one-hot over their
 // top_k training levels plus an "other" slot (missing -> all zeros). The feature vector is laid
-// row-major into the smallest square image, zero padded; the column-to-pixel map is kept so an
-// image decodes back into feature values.
+// row-major into the smallest square image (or a larger side asked for, so that the records fit a
+// model's input), zero padded; the column-to-pixel map is kept so an image decodes back into
+// feature values.
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct TonIotOptions {
   bool keep_identifiers = false;
   double train_fraction = 0.8;
   uint64_t seed = 0;
+  int64_t side = 0;  // the image side; 0: the smallest square that holds the features
 };
 
 // One used column: where it sits in the image and how it is encoded.
@@ -50,9 +52,11 @@ struct TabularScores {
 class TabularCodec {
  public:
   TabularCodec() = default;
-  // Fits scaling and levels on `rows` (a CSV table's rows) for `columns` (CSV indices).
+  // Fits scaling and levels on `rows` (a CSV table's rows) for `columns` (CSV indices). `side`:
+  // the image side, 0 for the smallest square that holds the features; a side too small for
+  // them throws Error naming both.
   TabularCodec(const CsvTable& table, const std::vector<int64_t>& rows, const std::vector<int64_t>& columns,
-               int64_t top_k);
+               int64_t top_k, int64_t side = 0);
   const std::vector<TabularColumn>& columns() const { return columns_; }
   int64_t features() const { return features_; }
   int64_t side() const { return side_; }

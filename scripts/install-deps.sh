@@ -10,7 +10,7 @@ packages=(
   libeigen3-dev libomp-dev libhdf5-dev libyaml-cpp-dev libsodium-dev
   libopencv-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libseccomp-dev zlib1g-dev
-  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libmgl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # reference tools (tests and benchmarks only, run by /usr/bin/python3)

@@ -106,6 +106,27 @@ TEST(TonIot, ImagesDecodeBackToTheRecords) {
   EXPECT_LT(test.numeric_mae_scaled, 0.01);
 }
 
+TEST(TonIot, PaddedToAModelsSideTheRecordsStayTheSame) {
+  const TonIotData natural = load_ton_iot(sample());
+  TonIotOptions o = sample();
+  o.side = 32;
+  const TonIotData padded = load_ton_iot(o);
+  ASSERT_EQ(padded.train.images.shape(), (Shape{1600, 1, 32, 32}));
+  EXPECT_EQ(padded.codec.decode(padded.test.images), natural.codec.decode(natural.test.images));
+  // Only the first features() pixels carry data; the padding is zero.
+  const std::vector<float> v = padded.train.images.to_vector();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (static_cast<int64_t>(i % 1024) >= padded.codec.features()) ASSERT_EQ(v[i], 0.0f) << i;
+  o.side = natural.codec.side() - 1;
+  try {
+    load_ton_iot(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("need images of side " + std::to_string(natural.codec.side())), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(TonIot, DamagedImagesScoreWorse) {
   const TonIotData d = load_ton_iot(sample());
   Tensor blank = Tensor::zeros(d.test.images.shape());

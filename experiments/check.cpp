@@ -1,0 +1,182 @@
+#include "experiments/check.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <map>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "experiments/results.h"
+#include "experiments/yaml_section.h"
+
+namespace splitleak::experiments {
+namespace {
+
+using json = nlohmann::json;
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void read_cut_thresholds(Section s, CutThresholds& t) {
+  if (s.has("min_psnr"))
+    s.fail("min_psnr", "a higher PSNR is a closer reconstruction, so the privacy bound is max_psnr");
+  if (s.has("max_ssim")) t.max_ssim = s.get_double("max_ssim", 1, 0, 1);
+  if (s.has("max_psnr")) t.max_psnr = s.get_double("max_psnr", 100, 0, 1000);
+  if (s.has("max_label_leakage")) t.max_label_leakage = s.get_double("max_label_leakage", 1, 0, 1);
+  s.finish();
+  if (!t.max_ssim && !t.max_psnr && !t.max_label_leakage)
+    throw Error(s.origin("max_ssim").str() + ": no threshold for cut '" + t.cut +
+                "' (max_ssim, max_psnr or max_label_leakage)");
+}
+
+}  // namespace
+
+Thresholds load_thresholds(const std::string& path) {
+  check(std::filesystem::is_regular_file(path), path + ": no such thresholds file");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw Error(path + ": cannot read: " + e.msg);
+  }
+  check(root.IsMap(), path + ": expected a mapping with cuts and/or recommended_cut_at_most");
+  const Source source{path, {}};
+  Section s(root, "", source);
+  Thresholds t;
+  if (s.has("cuts")) {
+    Section cuts = s.child("cuts");
+    for (const auto& kv : cuts.node()) {
+      CutThresholds c;
+      c.cut = kv.first.as<std::string>();
+      read_cut_thresholds(cuts.child(c.cut), c);
+      t.cuts.push_back(c);
+    }
+  }
+  if (s.has("recommended_cut_at_most")) t.recommended_cut_at_most = s.get_string("recommended_cut_at_most", "");
+  s.finish();
+  check(!t.cuts.empty() || t.recommended_cut_at_most, path + ": no thresholds (cuts or recommended_cut_at_most)");
+  return t;
+}
+
+std::vector<CheckRow> check_results(const std::string& path, const Thresholds& thresholds) {
+  json doc;
+  try {
+    doc = json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw Error(path + ": not valid JSON: " + e.what());
+  }
+  try {
+    check(doc.value("schema", "") == kResultsSchema,
+          path + ": not a splitleak results file (schema " + std::string(kResultsSchema) + ")");
+    std::map<std::string, size_t> position;
+    const json& cuts = doc.at("cuts");
+    for (size_t i = 0; i < cuts.size(); ++i) position[cuts[i].at("name").get<std::string>()] = i;
+    std::vector<std::string> names;
+    for (const auto& [n, i] : position) names.push_back(n);
+
+    std::vector<CheckRow> rows;
+    // The attacker with the highest mean of `metric` at a cut, and that mean's upper bound.
+    auto worst = [&](const json& cut, const char* metric) {
+      const json* best = nullptr;
+      for (const auto& a : cut.at("attackers"))
+        if (!best || a.at(metric).at("mean").get<double>() > (*best).at(metric).at("mean").get<double>()) best = &a;
+      check(best != nullptr, path + ": cut " + cut.at("name").get<std::string>() + " has no attacker results");
+      return std::make_pair(best->at("attacker").get<std::string>(), best->at(metric).at("high").get<double>());
+    };
+    auto apply = [&](const json& cut, const CutThresholds& t) {
+      const std::string name = cut.at("name").get<std::string>();
+      const std::vector<std::tuple<const char*, const char*, std::optional<double>>> checks{
+          {"max_ssim", "ssim", t.max_ssim}, {"max_psnr", "psnr", t.max_psnr},
+          {"max_label_leakage", "label_leakage", t.max_label_leakage}};
+      for (const auto& [what, metric, limit] : checks) {
+        if (!limit) continue;
+        const auto [attacker, high] = worst(cut, metric);
+        rows.push_back({name, what, number(high), number(*limit), attacker, high <= *limit});
+      }
+    };
+    for (const auto& t : thresholds.cuts) {
+      if (t.cut == "*") {
+        for (const auto& cut : cuts) apply(cut, t);
+        continue;
+      }
+      auto it = position.find(t.cut);
+      check(it != position.end(), "thresholds name cut '" + t.cut + "', which " + path + " does not hold" +
+                                      did_you_mean(t.cut, names));
+      apply(cuts[it->second], t);
+    }
+    if (thresholds.recommended_cut_at_most) {
+      const std::string& limit = *thresholds.recommended_cut_at_most;
+      auto it = position.find(limit);
+      check(it != position.end(), "recommended_cut_at_most: cut '" + limit + "' is not in " + path + did_you_mean(limit, names));
+      const json& rec = doc.at("recommended_cut");
+      CheckRow row{"(recommendation)", "recommended_cut_at_most", rec.is_null() ? "none" : rec.get<std::string>(), limit, "",
+                   false};
+      row.ok = !rec.is_null() && position.at(rec.get<std::string>()) <= it->second;
+      rows.push_back(row);
+    }
+    return rows;
+  } catch (const json::exception& e) {
+    throw Error(path + ": malformed results: " + e.what());
+  }
+}
+
+std::string check_table(const std::vector<CheckRow>& rows) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-24s %-24s %-12s %-10s %-12s %s\n", "cut", "threshold", "value", "limit",
+                "attacker", "status");
+  out += line;
+  for (const auto& r : rows) {
+    std::snprintf(line, sizeof line, "%-24s %-24s %-12s %-10s %-12s %s\n", r.cut.c_str(), r.what.c_str(), r.value.c_str(),
+                  r.limit.c_str(), r.attacker.empty() ? "-" : r.attacker.c_str(), r.ok ? "ok" : "VIOLATED");
+    out += line;
+  }
+  size_t failed = 0;
+  for (const auto& r : rows) failed += r.ok ? 0 : 1;
+  out += std::to_string(rows.size()) + " thresholds, " + std::to_string(failed) + " violated\n";
+  return out;
+}
+
+std::string junit_xml(const std::vector<CheckRow>& rows, const std::string& results_json) {
+  size_t failed = 0;
+  for (const auto& r : rows) failed += r.ok ? 0 : 1;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"splitleak check\" tests=\"" + std::to_string(rows.size()) + "\" failures=\"" +
+         std::to_string(failed) + "\">\n";
+  out += "  <testsuite name=\"" + xml_escape(results_json) + "\" tests=\"" + std::to_string(rows.size()) +
+         "\" failures=\"" + std::to_string(failed) + "\" errors=\"0\">\n";
+  for (const auto& r : rows) {
+    out += "    <testcase classname=\"splitleak.check." + xml_escape(r.cut) + "\" name=\"" + xml_escape(r.what) + "\"";
+    if (r.ok) {
+      out += "/>\n";
+      continue;
+    }
+    const std::string message = r.what + ": " + r.value + " > " + r.limit + (r.attacker.empty() ? "" : " (" + r.attacker + ")");
+    out += ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"threshold\">" + xml_escape(message) +
+           "</failure>\n    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace splitleak::experiments

@@ -1,0 +1,97 @@
+#pragma once
+// An experiment as its YAML file describes it (docs/experiments.md is the reference for every
+// key): the dataset, the victim and its cuts, the attackers, the runtimes, the privacy decision
+// and the output folder. Every field holds its default until the file or a --set override says
+// otherwise; `resolved_yaml` writes them all back.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace splitleak::experiments {
+
+// Where a value came from, for messages: "exp.yaml:14: attackers[0].steps".
+struct Origin {
+  std::string file;
+  int line = 0;  // 1-based; 0 when the value is a default or came from --set
+  std::string key;
+  std::string str() const;
+};
+
+struct DatasetConfig {
+  std::string kind = "fashion-mnist";  // fashion-mnist | folder | ton-iot
+  std::string path;                    // root folder, image folder or CSV (fashion-mnist: optional)
+  int64_t channels = 0, size = 0;      // image shape fed to the victim; 0: the victim's input
+  int64_t aux = 2000;                  // auxiliary images the attackers learn from
+  int64_t test = 200;                  // held-out victim inputs the attackers reconstruct
+  std::string aux_data = "disjoint";   // same | disjoint | noise
+  std::string spec() const;            // datasets::load_dataset's spec
+};
+
+struct VictimTrainConfig {
+  bool enabled = false;  // true when victim.train is given
+  int64_t epochs = 3, batch_size = 128;
+  std::string optimizer = "adam";
+  double lr = 1e-3, momentum = 0.9, weight_decay = 0.0;
+  bool lr_decay = true;
+};
+
+struct VictimConfig {
+  std::string model;    // zoo spec, .onnx or .h5
+  std::string weights;  // optional splitleak .h5 whose weights replace the model's
+  VictimTrainConfig train;
+  bool all_cuts = true;
+  std::vector<std::string> cuts;  // when !all_cuts, in order from the input
+  std::vector<Origin> cut_origins;  // one per cut, for "no such cut" messages
+};
+
+struct AttackerConfig {
+  std::string kind;
+  int64_t steps = 1000, batch_size = 16;
+  std::map<std::string, std::string> settings;  // everything else, for the attacker's Config
+  std::map<std::string, Origin> origins;        // per setting, for messages
+  Origin origin;                                 // the list entry
+};
+
+struct RuntimeConfig {
+  std::string tee_backend = "cpu";  // where the front partition's time is measured
+  std::string gpu_backend = "cpu";  // where the back partition's time is measured
+  int64_t latency_batch = 1, latency_iters = 5;
+  double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)
+};
+
+struct PrivacyConfig {
+  std::string metric = "ssim";
+  double threshold = 0.3, confidence = 0.95;
+};
+
+struct ExperimentConfig {
+  std::string file;  // the YAML it came from
+  std::string name;
+  uint64_t seed = 0;
+  int threads = 0;  // 0: all cores
+  DatasetConfig dataset;
+  VictimConfig victim;
+  std::vector<AttackerConfig> attackers;
+  RuntimeConfig runtime;
+  PrivacyConfig privacy;
+  std::string output;  // run directory; default runs/<name>
+  std::map<std::string, Origin> path_origins;  // dataset.path, victim.model, victim.weights
+};
+
+// Parses `path`, applies the overrides ("key.path=value", a YAML scalar or flow sequence; list
+// entries as attackers.0.steps) and validates. Throws Error naming file, line and key with what
+// was expected; an unknown key gets the closest known one as a "did you mean".
+ExperimentConfig load_experiment(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The files and folders the experiment reads that do not exist, one message each ("exp.yaml:4:
+// victim.weights: no such file 'w.h5'"). Relative paths are taken from the working directory.
+// load_experiment does not check them, so --dry-run can plan a configuration whose data is not
+// here; check_paths throws the first.
+std::vector<std::string> missing_paths(const ExperimentConfig& config);
+void check_paths(const ExperimentConfig& config);
+
+// Every value, defaults included, as YAML (config.resolved.yaml adds the version and threads).
+std::string resolved_yaml(const ExperimentConfig& config);
+
+}  // namespace splitleak::experiments

@@ -1,0 +1,291 @@
+// The experiment file: yaml-cpp parses, a Section per mapping records the keys the schema asks
+// for (so the rest are unknown keys, reported with a "did you mean"), and every message names
+// file, line and key.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <set>
+
+#include "attack/attacker.h"
+#include "core/error.h"
+#include "core/suggest.h"
+#include "experiments/experiment.h"
+#include "experiments/yaml_section.h"
+
+namespace splitleak::experiments {
+
+std::string Origin::str() const {
+  if (file == "--set") return "--set " + key;
+  return line > 0 ? file + ":" + std::to_string(line) + ": " + key : file + ": " + key;
+}
+
+std::string DatasetConfig::spec() const {
+  if (kind == "fashion-mnist") return path.empty() ? kind : kind + ":" + path;
+  return kind + ":" + path;
+}
+
+namespace {
+
+// Sets a.b.c (list entries by index) to `value`, creating mappings on the way.
+void set_path(YAML::Node node, const std::vector<std::string>& parts, size_t i, const YAML::Node& value,
+              const std::string& text) {
+  const std::string& part = parts[i];
+  const bool last = i + 1 == parts.size();
+  if (node.IsSequence()) {
+    size_t index = 0;
+    try {
+      index = std::stoul(part);
+    } catch (const std::exception&) {
+      throw Error("--set " + text + ": '" + part + "' is not a list index");
+    }
+    check(index < node.size(), "--set " + text + ": index " + part + " is past the list's " +
+                                   std::to_string(node.size()) + " entries");
+    if (last) node[index] = value;
+    else set_path(node[index], parts, i + 1, value, text);
+    return;
+  }
+  check(!node.IsScalar(), "--set " + text + ": '" + part + "' is below a value, not a mapping");
+  if (last) {
+    node[part] = value;
+    return;
+  }
+  if (!node[part] || node[part].IsNull()) node[part] = YAML::Node(YAML::NodeType::Map);
+  set_path(node[part], parts, i + 1, value, text);
+}
+
+// "attackers.0.steps" -> "attackers[0].steps" (how Origin names keys).
+std::string display_path(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    const bool index = !p.empty() && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
+    out += index ? "[" + p + "]" : (out.empty() ? "" : ".") + p;
+  }
+  return out;
+}
+
+void apply_override(YAML::Node& root, const std::string& text, Source& source) {
+  const auto eq = text.find('=');
+  check(eq != std::string::npos && eq > 0, "--set " + text + ": expected key.path=value");
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : text.substr(0, eq)) {
+    if (c == '.') parts.push_back(part), part.clear();
+    else part += c;
+  }
+  parts.push_back(part);
+  for (const auto& p : parts) check(!p.empty(), "--set " + text + ": empty key in the path");
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw Error("--set " + text + ": the value is not YAML: " + e.msg);
+  }
+  set_path(root, parts, 0, value, text);
+  source.overridden.insert(display_path(parts));
+}
+
+void parse_dataset(Section s, DatasetConfig& d, std::map<std::string, Origin>& origins) {
+  d.kind = s.get_choice("kind", d.kind, {"fashion-mnist", "folder", "ton-iot"});
+  d.path = s.get_string("path", d.path);
+  origins["dataset.path"] = s.origin("path");
+  if (d.kind != "fashion-mnist" && d.path.empty()) s.fail("path", "the " + d.kind + " dataset needs a path");
+  d.channels = s.get_int("channels", d.channels, 0);
+  d.size = s.get_int("size", d.size, 0);
+  d.aux = s.get_int("aux", d.aux, 2);
+  d.test = s.get_int("test", d.test, 2);
+  d.aux_data = s.get_choice("aux_data", d.aux_data, {"same", "disjoint", "noise"});
+  s.finish();
+}
+
+void parse_victim(Section s, VictimConfig& v, std::map<std::string, Origin>& origins) {
+  if (!s.has("model")) s.missing("model", "a zoo name (e.g. lenet5), an .onnx or a splitleak .h5 file");
+  v.model = s.get_string("model", "");
+  v.weights = s.get_string("weights", "");
+  origins["victim.model"] = s.origin("model"), origins["victim.weights"] = s.origin("weights");
+  if (s.has("train")) {
+    Section t = s.child("train");
+    v.train.enabled = true;
+    v.train.epochs = t.get_int("epochs", v.train.epochs, 1);
+    v.train.batch_size = t.get_int("batch_size", v.train.batch_size, 1);
+    v.train.optimizer = t.get_choice("optimizer", v.train.optimizer, {"adam", "sgd"});
+    v.train.lr = t.get_double("lr", v.train.lr, 0, 10, true);
+    v.train.momentum = t.get_double("momentum", v.train.momentum, 0, 1);
+    v.train.weight_decay = t.get_double("weight_decay", v.train.weight_decay, 0, 1);
+    v.train.lr_decay = t.get_bool("lr_decay", v.train.lr_decay);
+    t.finish();
+  }
+  if (!v.weights.empty() && v.train.enabled) s.fail("weights", "give weights or train, not both");
+  const YAML::Node cuts = s.raw("cuts");
+  if (!cuts || cuts.IsNull() || (cuts.IsScalar() && cuts.Scalar() == "all")) {
+    v.all_cuts = true;
+  } else if (cuts.IsSequence() && cuts.size() > 0) {
+    v.all_cuts = false;
+    for (size_t i = 0; i < cuts.size(); ++i) {
+      if (!cuts[i].IsScalar()) s.fail("cuts", "entry " + std::to_string(i) + " is not a cut name");
+      v.cuts.push_back(cuts[i].Scalar());
+      const YAML::Mark m = cuts[i].Mark();
+      v.cut_origins.push_back({s.origin("cuts").file, m.is_null() ? s.origin("cuts").line : m.line + 1,
+                               s.key_path("cuts") + "[" + std::to_string(i) + "]"});
+    }
+  } else {
+    s.fail("cuts", "expected 'all' or a non-empty list of cut names, got " + kind_name(cuts));
+  }
+  s.finish();
+}
+
+AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source& source) {
+  const std::string path = "attackers[" + std::to_string(index) + "]";
+  AttackerConfig a;
+  Section s(node, path, source);
+  a.origin = {source.file, node.Mark().is_null() ? 0 : node.Mark().line + 1, path};
+  if (!node.IsMap()) throw Error(a.origin.str() + ": expected a mapping with 'kind', got " + kind_name(node));
+  if (!s.has("kind")) s.missing("kind", "one of the registered attackers");
+  const std::vector<std::string> kinds = attack::attacker_kinds();
+  a.kind = s.get_choice("kind", "", kinds);
+  a.steps = s.get_int("steps", a.steps, 1);
+  a.batch_size = s.get_int("batch_size", a.batch_size, 1);
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "kind" || key == "steps" || key == "batch_size") continue;
+    if (!kv.second.IsScalar()) s.fail(key, "expected a single value, got " + kind_name(kv.second));
+    a.settings[key] = kv.second.Scalar();
+    a.origins[key] = s.origin(key);
+  }
+  return a;
+}
+
+void parse_runtime(Section s, RuntimeConfig& r) {
+  Section tee = s.child("tee");
+  r.tee_backend = tee.get_choice("backend", r.tee_backend, {"cpu"});
+  tee.finish();
+  Section gpu = s.child("gpu");
+  r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu"});
+  gpu.finish();
+  r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
+  r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
+  r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
+  s.finish();
+}
+
+void parse_privacy(Section s, PrivacyConfig& p) {
+  p.metric = s.get_choice("metric", p.metric, {"ssim"});
+  p.threshold = s.get_double("threshold", p.threshold, 0, 1);
+  p.confidence = s.get_double("confidence", p.confidence, 0, 1, true);
+  if (p.confidence >= 1) s.fail("confidence", "expected a number in (0, 1), got 1");
+  s.finish();
+}
+
+}  // namespace
+
+ExperimentConfig load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+  check(std::filesystem::is_regular_file(path), path + ": no such experiment file");
+  Source source{path, {}};
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw Error(path + ": cannot read: " + e.msg);
+  }
+  if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  check(root.IsMap(), path + ": expected a mapping of experiment keys at the top, got " + kind_name(root));
+  for (const auto& o : overrides) apply_override(root, o, source);
+
+  ExperimentConfig c;
+  c.file = path;
+  Section s(root, "", source);
+  c.name = s.get_string("name", std::filesystem::path(path).stem().string());
+  if (c.name.empty() || c.name.find('/') != std::string::npos) s.fail("name", "expected a name without '/', got '" + c.name + "'");
+  c.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0));
+  c.threads = static_cast<int>(s.get_int("threads", 0, 0));
+  parse_dataset(s.child("dataset"), c.dataset, c.path_origins);
+  if (!s.has("victim")) s.missing("victim", "the model under attack (victim: {model: ...})");
+  parse_victim(s.child("victim"), c.victim, c.path_origins);
+  if (!s.has("attackers")) s.missing("attackers", "a list of attackers ({kind: cgan, ...})");
+  const YAML::Node attackers = s.raw("attackers");
+  if (!attackers.IsSequence() || attackers.size() == 0)
+    s.fail("attackers", "expected a non-empty list of attackers ({kind: cgan, ...})");
+  for (size_t i = 0; i < attackers.size(); ++i) c.attackers.push_back(parse_attacker(attackers[i], i, source));
+  parse_runtime(s.child("runtime"), c.runtime);
+  parse_privacy(s.child("privacy"), c.privacy);
+  c.output = s.get_string("output", "runs/" + c.name);
+  s.finish();
+  return c;
+}
+
+std::vector<std::string> missing_paths(const ExperimentConfig& c) {
+  std::vector<std::string> out;
+  auto need = [&](const std::string& key, const std::string& path, const char* what) {
+    if (!path.empty() && !std::filesystem::exists(path))
+      out.push_back(c.path_origins.at(key).str() + ": no such " + what + " '" + path + "'");
+  };
+  need("dataset.path", c.dataset.path, c.dataset.kind == "ton-iot" ? "file" : "folder");
+  const std::string& m = c.victim.model;
+  const bool is_file = m.ends_with(".onnx") || m.ends_with(".h5");
+  if (is_file) need("victim.model", m, "file");
+  need("victim.weights", c.victim.weights, "file");
+  return out;
+}
+
+void check_paths(const ExperimentConfig& c) {
+  const auto missing = missing_paths(c);
+  if (!missing.empty()) throw Error(missing.front());
+}
+
+std::string resolved_yaml(const ExperimentConfig& c) {
+  YAML::Emitter out;
+  out.SetDoublePrecision(15);  // what a person typed reads back as typed (0.3, not 0.29999999999999999)
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << c.name;
+  out << YAML::Key << "seed" << YAML::Value << c.seed;
+  out << YAML::Key << "threads" << YAML::Value << c.threads;
+  out << YAML::Key << "dataset" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "kind" << YAML::Value << c.dataset.kind << YAML::Key << "path" << YAML::Value << c.dataset.path;
+  out << YAML::Key << "channels" << YAML::Value << c.dataset.channels << YAML::Key << "size" << YAML::Value
+      << c.dataset.size;
+  out << YAML::Key << "aux" << YAML::Value << c.dataset.aux << YAML::Key << "test" << YAML::Value << c.dataset.test;
+  out << YAML::Key << "aux_data" << YAML::Value << c.dataset.aux_data << YAML::EndMap;
+  out << YAML::Key << "victim" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "model" << YAML::Value << c.victim.model;
+  if (!c.victim.weights.empty()) out << YAML::Key << "weights" << YAML::Value << c.victim.weights;
+  if (c.victim.train.enabled) {
+    const VictimTrainConfig& t = c.victim.train;
+    out << YAML::Key << "train" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "epochs" << YAML::Value << t.epochs << YAML::Key << "batch_size" << YAML::Value << t.batch_size;
+    out << YAML::Key << "optimizer" << YAML::Value << t.optimizer << YAML::Key << "lr" << YAML::Value << t.lr;
+    out << YAML::Key << "momentum" << YAML::Value << t.momentum << YAML::Key << "weight_decay" << YAML::Value
+        << t.weight_decay;
+    out << YAML::Key << "lr_decay" << YAML::Value << t.lr_decay << YAML::EndMap;
+  }
+  out << YAML::Key << "cuts" << YAML::Value;
+  if (c.victim.all_cuts) out << "all";
+  else out << YAML::Flow << c.victim.cuts;
+  out << YAML::EndMap;
+  out << YAML::Key << "attackers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& a : c.attackers) {
+    out << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << a.kind;
+    out << YAML::Key << "steps" << YAML::Value << a.steps << YAML::Key << "batch_size" << YAML::Value << a.batch_size;
+    for (const auto& [k, v] : a.settings) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "runtime" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "tee" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
+      << c.runtime.tee_backend << YAML::EndMap;
+  out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
+      << c.runtime.gpu_backend << YAML::EndMap;
+  out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
+  out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
+  out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;
+  out << YAML::Key << "privacy" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "metric" << YAML::Value << c.privacy.metric << YAML::Key << "threshold" << YAML::Value
+      << c.privacy.threshold << YAML::Key << "confidence" << YAML::Value << c.privacy.confidence << YAML::EndMap;
+  out << YAML::Key << "output" << YAML::Value << c.output;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace splitleak::experiments

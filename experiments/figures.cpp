@@ -1,0 +1,143 @@
+#include "experiments/figures.h"
+
+#include <mgl2/mgl.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "core/error.h"
+
+namespace splitleak::experiments {
+namespace {
+
+const char* kColours[] = {"b", "r", "g", "m", "c", "h"};  // MathGL colour ids, per series
+const char* kBands[] = {"{b9}", "{r9}", "{g9}", "{m9}", "{c9}", "{h9}"};
+
+mglData to_mgl(const std::vector<double>& v) {
+  mglData d(static_cast<long>(v.size()));
+  for (size_t i = 0; i < v.size(); ++i) d.a[i] = v[i];
+  return d;
+}
+
+// MathGL reads text as TeX: '_' and '^' would start sub- and superscripts.
+std::string tex(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '_' || c == '^' || c == '\\' || c == '{' || c == '}') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string tick_labels(const std::vector<std::string>& cuts) {
+  std::string out;
+  for (const auto& c : cuts) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(tex(c));
+  }
+  return out;
+}
+
+void write_png(mglGraph& gr, const std::string& png) {
+  gr.WritePNG(png.c_str(), "", false);
+  check(std::ifstream(png).good(), png + ": the figure could not be written");
+}
+
+}  // namespace
+
+void plot_metric_vs_cut(const std::string& png, const std::string& title, const std::string& y_label,
+                        const std::vector<std::string>& cuts, const std::vector<Series>& series, double y_min,
+                        double y_max, double threshold) {
+  const int n = static_cast<int>(cuts.size());
+  mglGraph gr(0, 960, 520);
+  gr.SetFontSize(3.0);
+  gr.SetRanges(-0.5, n - 0.5, y_min, y_max);
+  gr.Title(title.c_str());
+  std::vector<double> xs(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) xs[static_cast<size_t>(i)] = i;
+  const mglData x = to_mgl(xs);
+  for (size_t s = 0; s < series.size(); ++s) {
+    gr.Region(x, to_mgl(series[s].low), to_mgl(series[s].high), kBands[s % 6]);
+  }
+  for (size_t s = 0; s < series.size(); ++s) {
+    const std::string style = std::string(kColours[s % 6]) + "-o";
+    gr.Plot(x, to_mgl(series[s].mean), style.c_str());
+    gr.AddLegend(tex(series[s].label).c_str(), style.c_str());
+  }
+  if (threshold >= 0) {
+    gr.Line(mglPoint(-0.5, threshold), mglPoint(n - 0.5, threshold), "k|");
+    gr.AddLegend(("threshold " + std::to_string(threshold).substr(0, 4)).c_str(), "k|");
+  }
+  gr.SetTicksVal('x', x, tick_labels(cuts).c_str());
+  gr.Axis();
+  gr.Label('y', y_label.c_str(), 0);
+  gr.Legend(3, "#");
+  write_png(gr, png);
+}
+
+void plot_privacy_vs_latency(const std::string& png, const std::vector<std::string>& cuts,
+                             const std::vector<double>& latency_ms, const std::vector<double>& ssim_high,
+                             int recommended, double threshold, double full_tee_ms, double no_tee_ms) {
+  double x_max = std::max(full_tee_ms, no_tee_ms);
+  for (double v : latency_ms) x_max = std::max(x_max, v);
+  x_max = x_max > 0 ? x_max * 1.15 : 1;
+  mglGraph gr(0, 960, 520);
+  gr.SetFontSize(3.0);
+  gr.SetRanges(0, x_max, 0, 1);
+  gr.Title("Privacy against latency per cut");
+  gr.Plot(to_mgl(latency_ms), to_mgl(ssim_high), " bo");
+  for (size_t i = 0; i < cuts.size(); ++i)
+    gr.Puts(mglPoint(latency_ms[i], ssim_high[i] + 0.03), tex(cuts[i]).c_str(), ":C", 2.5);
+  if (recommended >= 0) {
+    const auto r = static_cast<size_t>(recommended);
+    gr.Mark(mglPoint(latency_ms[r], ssim_high[r]), "r*");
+    gr.AddLegend(("recommended: " + tex(cuts[r])).c_str(), "r*");
+  }
+  gr.Line(mglPoint(0, threshold), mglPoint(x_max, threshold), "k|");
+  gr.AddLegend("SSIM threshold", "k|");
+  gr.Line(mglPoint(full_tee_ms, 0), mglPoint(full_tee_ms, 1), "m;");
+  gr.AddLegend("whole model in the TEE", "m;");
+  gr.Line(mglPoint(no_tee_ms, 0), mglPoint(no_tee_ms, 1), "g;");
+  gr.AddLegend("no TEE", "g;");
+  gr.Axis();
+  gr.Label('x', "latency of the split, ms", 0);
+  gr.Label('y', "worst-case SSIM (upper 95% bound)", 0);
+  gr.Legend(3, "#");
+  write_png(gr, png);
+}
+
+void write_image_grid(const std::string& png, const std::vector<std::string>& row_labels, const std::vector<Tensor>& rows) {
+  check(!rows.empty() && rows.size() == row_labels.size(), png + ": no images for the grid");
+  const int64_t c = rows[0].size(1), h = rows[0].size(2), w = rows[0].size(3);
+  const int scale = static_cast<int>(std::max<int64_t>(1, 96 / std::max(h, w)));
+  const int cell_h = static_cast<int>(h) * scale, cell_w = static_cast<int>(w) * scale, pad = 4, label_w = 150;
+  int64_t cols = 0;
+  for (const auto& r : rows) cols = std::max(cols, r.size(0));
+  cv::Mat canvas(static_cast<int>(rows.size()) * (cell_h + pad) + pad, label_w + static_cast<int>(cols) * (cell_w + pad),
+                 CV_8UC3, cv::Scalar(255, 255, 255));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const int y0 = pad + static_cast<int>(r) * (cell_h + pad);
+    cv::putText(canvas, row_labels[r], {6, y0 + cell_h / 2 + 5}, cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1,
+                cv::LINE_AA);
+    for (int64_t i = 0; i < rows[r].size(0); ++i) {
+      cv::Mat img(static_cast<int>(h), static_cast<int>(w), CV_8UC3);
+      const float* p = rows[r].data() + i * c * h * w;
+      for (int64_t y = 0; y < h; ++y)
+        for (int64_t x = 0; x < w; ++x)
+          for (int ch = 0; ch < 3; ++ch) {
+            const int64_t src = c == 1 ? 0 : 2 - ch;  // tensors are RGB, OpenCV BGR
+            const float v = std::clamp(p[(src * h + y) * w + x], 0.0f, 1.0f);
+            img.at<cv::Vec3b>(static_cast<int>(y), static_cast<int>(x))[ch] = static_cast<uint8_t>(std::lround(v * 255));
+          }
+      cv::Mat big;
+      cv::resize(img, big, {cell_w, cell_h}, 0, 0, cv::INTER_NEAREST);
+      big.copyTo(canvas(cv::Rect(label_w + static_cast<int>(i) * (cell_w + pad), y0, cell_w, cell_h)));
+    }
+  }
+  check(cv::imwrite(png, canvas), png + ": cannot write the image grid");
+}
+
+}  // namespace splitleak::experiments

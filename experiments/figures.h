@@ -1,0 +1,31 @@
+#pragma once
+// The report's plots (MathGL) and image grids (OpenCV), each written as a PNG. Internal to
+// experiments/.
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace splitleak::experiments {
+
+struct Series {
+  std::string label;
+  std::vector<double> mean, low, high;  // one per x position
+};
+
+// A metric per cut: one line per series with its interval band; `threshold` < 0: no line.
+void plot_metric_vs_cut(const std::string& png, const std::string& title, const std::string& y_label,
+                        const std::vector<std::string>& cuts, const std::vector<Series>& series, double y_min,
+                        double y_max, double threshold);
+
+// Worst-case SSIM (upper bound) against latency per cut, names beside the points, `recommended`
+// (or -1) drawn larger; the full-TEE and no-TEE latencies as vertical lines.
+void plot_privacy_vs_latency(const std::string& png, const std::vector<std::string>& cuts,
+                             const std::vector<double>& latency_ms, const std::vector<double>& ssim_high,
+                             int recommended, double threshold, double full_tee_ms, double no_tee_ms);
+
+// Rows of images (each (k, C, H, W) in [0, 1]) with a label at the left of each row.
+void write_image_grid(const std::string& png, const std::vector<std::string>& row_labels,
+                      const std::vector<Tensor>& rows);
+
+}  // namespace splitleak::experiments

@@ -1,0 +1,153 @@
+// The --dry-run plan: what a run would do, from the configuration and the model alone.
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "attack/attacker.h"
+#include "core/error.h"
+#include "core/random.h"
+#include "datasets/dataset_spec.h"
+#include "victim/partition.h"
+#include "experiments/runner.h"
+#include "experiments/victim_setup.h"
+#include "victim/accounting.h"
+#include "victim/load.h"
+
+namespace splitleak::experiments {
+namespace {
+
+std::string flops_text(int64_t flops) {
+  char buf[32];
+  if (flops >= 1'000'000'000) std::snprintf(buf, sizeof buf, "%.2f GFLOP", static_cast<double>(flops) / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.2f MFLOP", static_cast<double>(flops) / 1e6);
+  return buf;
+}
+
+// Each attacker's step time at the first cut (random features and images of the right shapes),
+// scaled by steps and cuts; rmle: one iteration per batch, scaled by iterations and batches.
+double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c) {
+  if (cuts.empty()) return 0;
+  const victim::Partition p = victim::partition(g, cuts.front().name);
+  const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
+  const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
+  Generator gen(1);
+  double total = 0;
+  for (const auto& a : c.attackers) {
+    std::map<std::string, std::string> settings = a.settings;
+    const bool white_box = a.kind == "rmle";
+    int64_t iterations = 300, batch = a.batch_size;
+    if (white_box) {
+      iterations = settings.count("iterations") ? std::stoll(settings.at("iterations")) : 300;
+      batch = settings.count("batch_size") ? std::stoll(settings.at("batch_size")) : 64;
+      batch = std::min(batch, c.dataset.test);
+      settings.insert_or_assign("iterations", std::to_string(1));
+    }
+    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
+    // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
+    // cost per step plus a cost per image) to the configured batch: a dry run of a 224x224
+    // experiment stays seconds. A fit continues from the steps it has done.
+    Shape fs = feature, is = image;
+    fs.insert(fs.begin(), 4), is.insert(is.begin(), 4);
+    Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
+    init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
+    int64_t steps_done = 0;
+    auto timed = [&](int64_t b) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (white_box) {
+        attacker->reconstruct(f.slice(0, b));
+      } else {
+        attack::FitOptions fit;
+        fit.steps = ++steps_done, fit.batch_size = b;
+        attacker->fit(f, x, fit);
+      }
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    timed(2);
+    const double t2 = timed(2), t4 = timed(4);
+    const double per_image = std::max(0.0, (t4 - t2) / 2), fixed = std::max(0.0, t2 - 2 * per_image);
+    const double step = fixed + per_image * static_cast<double>(batch);
+    const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
+    total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(cuts.size());
+  }
+  return total;
+}
+
+}  // namespace
+
+std::string plan_experiment(const ExperimentConfig& c) {
+  std::ostringstream out;
+  out << "experiment " << c.name << " (" << c.file << "), seed " << c.seed << ", output " << c.output << "\n";
+  out << "dataset: " << c.dataset.spec() << ", " << c.dataset.aux << " auxiliary images (" << c.dataset.aux_data << "), "
+      << c.dataset.test << " held-out images\n";
+  const auto missing = missing_paths(c);
+  for (const auto& m : missing) out << "missing: " << m << "\n";
+  out << "victim: " << c.victim.model;
+  if (!c.victim.weights.empty()) out << ", weights " << c.victim.weights;
+  if (c.victim.train.enabled) out << ", trained here for " << c.victim.train.epochs << " epochs";
+  out << "\n";
+  const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
+                                                 c.victim.model.find(".h5") == std::string::npos);
+  int64_t cut_count = 0;
+  double estimate_seconds = -1;
+  if (model_is_here) {
+    Shape input;
+    victim::Graph g = victim::load_model(c.victim.model);
+    if (c.dataset.channels > 0 || c.dataset.size > 0) {
+      const Shape& in = g.input().shape;
+      input = {c.dataset.channels > 0 ? c.dataset.channels : in[1], c.dataset.size > 0 ? c.dataset.size : in[2],
+               c.dataset.size > 0 ? c.dataset.size : in[3]};
+      g = victim::load_model(c.victim.model, input);
+    }
+    const int n = static_cast<int>(g.nodes.size());
+    if (missing.empty() && c.dataset.kind != "folder") {
+      // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
+      // image folder is resized to any input and is not read here).
+      const Shape& in = g.input().shape;
+      const datasets::TrainTest data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+      out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
+          << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
+      check_dataset_sizes(c, data);
+    }
+    out << "  input " << shape_str(g.input().shape) << ", " << g.parameter_count() << " parameters, "
+        << flops_text(victim::total_cost(g, 0, n).flops) << " per image\n";
+    const auto cuts = select_cuts(g, c.victim);
+    cut_count = static_cast<int64_t>(cuts.size());
+    out << "cuts (" << cuts.size() << "):\n";
+    for (const auto& cut : cuts) {
+      const auto front = victim::total_cost(g, 0, cut.index + 1), back = victim::total_cost(g, cut.index + 1, n);
+      char line[256];
+      std::snprintf(line, sizeof line, "  %-24s feature %-16s front %12s  back %12s\n", cut.name.c_str(),
+                    shape_str(Shape(g.nodes[cut.index].shape.begin() + 1, g.nodes[cut.index].shape.end())).c_str(),
+                    flops_text(front.flops).c_str(), flops_text(back.flops).c_str());
+      out << line;
+    }
+    estimate_seconds = estimate_attack_seconds(g, cuts, c);
+  } else {
+    out << "cuts: not listed (the model file is missing)\n";
+    cut_count = c.victim.all_cuts ? 0 : static_cast<int64_t>(c.victim.cuts.size());
+  }
+  out << "attackers (" << c.attackers.size() << "):\n";
+  int64_t steps = 0;
+  for (const auto& a : c.attackers) {
+    if (a.kind == "rmle") out << "  rmle: white box, optimises each held-out batch (its iterations and batch_size settings)";
+    else out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size;
+    for (const auto& [k, v] : a.settings) out << ", " << k << "=" << v;
+    out << "\n";
+    steps += a.kind == "rmle" ? 0 : a.steps;
+  }
+  out << "privacy: a cut is safe when the upper " << c.privacy.confidence * 100 << "% bound of the worst mean "
+      << c.privacy.metric << " is <= " << c.privacy.threshold << "\n";
+  out << "runtime: tee " << c.runtime.tee_backend << ", gpu " << c.runtime.gpu_backend << "\n";
+  out << "work: " << cut_count << " cuts x " << c.attackers.size() << " attackers, " << steps * cut_count
+      << " training steps in all\n";
+  if (estimate_seconds >= 0) {
+    char line[160];
+    std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (steps timed at batches 2 and 4 at the "
+                  "first cut, extrapolated)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
+    out << line;
+  }
+  return out.str();
+}
+
+}  // namespace splitleak::experiments

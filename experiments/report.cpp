@@ -1,0 +1,198 @@
+#include "experiments/report.h"
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/hdf5_io.h"
+#include "experiments/figures.h"
+#include "experiments/results.h"
+
+namespace splitleak::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string base64_file(const fs::path& path) {
+  const std::string bytes = read_file(path.string());
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+std::string img(const fs::path& png, const std::string& alt) {
+  return "<img alt=\"" + html_escape(alt) + "\" src=\"data:image/png;base64," + base64_file(png) + "\">\n";
+}
+
+std::string fmt(double v, const char* f = "%.3f") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string file_stem(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ? c : '_';
+  return out;
+}
+
+}  // namespace
+
+std::string render_report(const std::string& run_dir) {
+  const fs::path dir(run_dir);
+  const fs::path results_path = dir / "results.json", h5_path = dir / "results.h5";
+  check(fs::is_regular_file(results_path), run_dir + ": no results.json (has the run finished?)");
+  json doc;
+  try {
+    doc = json::parse(read_file(results_path.string()));
+  } catch (const json::exception& e) {
+    throw Error(results_path.string() + ": not valid JSON: " + e.what());
+  }
+  check(doc.value("schema", "") == kResultsSchema, results_path.string() + ": not a splitleak results file");
+  fs::create_directories(dir / "figures");
+  std::map<std::string, Tensor> samples;
+  if (fs::exists(h5_path))
+    for (auto& [name, t] : h5::read_tensors(h5_path.string())) samples[name] = t;
+
+  try {
+    const json& cuts = doc.at("cuts");
+    check(!cuts.empty(), results_path.string() + ": no cuts");
+    const double threshold = doc.at("privacy").at("threshold").get<double>();
+    std::vector<std::string> names;
+    std::vector<std::string> attackers;
+    for (const auto& a : cuts[0].at("attackers")) attackers.push_back(a.at("attacker").get<std::string>());
+    std::vector<Series> ssim(attackers.size()), psnr(attackers.size());
+    std::vector<double> latency, worst_high;
+    int recommended = -1;
+    double psnr_max = 10;
+    for (size_t k = 0; k < cuts.size(); ++k) {
+      const json& c = cuts[k];
+      names.push_back(c.at("name").get<std::string>());
+      if (doc.at("recommended_cut").is_string() && doc.at("recommended_cut").get<std::string>() == names.back())
+        recommended = static_cast<int>(k);
+      for (size_t i = 0; i < attackers.size(); ++i) {
+        const json& a = c.at("attackers").at(i);
+        ssim[i].label = psnr[i].label = attackers[i];
+        for (auto [series, key] : {std::pair{&ssim[i], "ssim"}, std::pair{&psnr[i], "psnr"}}) {
+          series->mean.push_back(a.at(key).at("mean").get<double>());
+          series->low.push_back(a.at(key).at("low").get<double>());
+          series->high.push_back(a.at(key).at("high").get<double>());
+        }
+        psnr_max = std::max(psnr_max, psnr[i].high.back());
+      }
+      latency.push_back(c.at("latency").at("total_ms").get<double>());
+      worst_high.push_back(c.at("worst_ssim").at("high").get<double>());
+    }
+    const fs::path figs = dir / "figures";
+    plot_metric_vs_cut((figs / "ssim_vs_cut.png").string(), "Reconstruction SSIM per cut (higher = more leakage)", "SSIM",
+                       names, ssim, 0, 1, threshold);
+    plot_metric_vs_cut((figs / "psnr_vs_cut.png").string(), "Reconstruction PSNR per cut (higher = more leakage)",
+                       "PSNR, dB", names, psnr, 0, std::ceil(psnr_max / 5) * 5, -1);
+    const json& base = doc.at("baselines");
+    plot_privacy_vs_latency((figs / "privacy_vs_latency.png").string(), names, latency, worst_high, recommended, threshold,
+                            base.at("full_tee_ms").get<double>(), base.at("no_tee_ms").get<double>());
+
+    std::vector<fs::path> grids;
+    auto originals = samples.find("originals");
+    for (size_t k = 0; k < cuts.size() && originals != samples.end(); ++k) {
+      auto rec = samples.find("cuts/" + std::to_string(k) + "/reconstructions");
+      if (rec == samples.end()) continue;
+      std::vector<std::string> labels{"original"};
+      std::vector<Tensor> rows{originals->second};
+      for (size_t i = 0; i < attackers.size() && static_cast<int64_t>(i) < rec->second.size(0); ++i) {
+        labels.push_back(attackers[i]);
+        Shape s(rec->second.shape().begin() + 1, rec->second.shape().end());
+        rows.push_back(rec->second.slice(static_cast<int64_t>(i), static_cast<int64_t>(i) + 1).view(s));
+      }
+      grids.push_back(figs / ("reconstructions_" + std::to_string(k) + "_" + file_stem(names[k]) + ".png"));
+      write_image_grid(grids.back().string(), labels, rows);
+    }
+
+    // The page.
+    const json& v = doc.at("victim");
+    std::ostringstream h;
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>splitleak: " << html_escape(doc.at("name").get<std::string>())
+      << "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+         "th{background:#f0f0f0}td.l,th.l{text-align:left}.unsafe{color:#b00}.safe{color:#070}img{max-width:100%}"
+         "</style></head><body>\n";
+    h << "<h1>splitleak report: " << html_escape(doc.at("name").get<std::string>()) << "</h1>\n";
+    h << "<p><b>Recommended cut: "
+      << (recommended >= 0 ? html_escape(names[static_cast<size_t>(recommended)]) : std::string("none (no cut is safe)"))
+      << "</b> &mdash; the earliest cut whose worst-case SSIM (upper " << fmt(doc.at("privacy").at("confidence").get<double>() * 100, "%.0f")
+      << "% bound over attackers) is at most " << fmt(threshold, "%.2f") << ", with every deeper cut safe too.</p>\n";
+    h << "<h2>Victim</h2>\n<table><tr><th class=l>model</th><td class=l>" << html_escape(v.at("model").get<std::string>())
+      << "</td></tr><tr><th class=l>input</th><td class=l>" << v.at("input_shape").dump() << "</td></tr>"
+      << "<tr><th class=l>parameters</th><td class=l>" << v.at("parameters").get<int64_t>() << "</td></tr>"
+      << "<tr><th class=l>FLOPs per image</th><td class=l>" << v.at("flops").get<int64_t>() << "</td></tr>"
+      << "<tr><th class=l>accuracy</th><td class=l>" << fmt(v.at("accuracy").get<double>() * 100, "%.2f") << "% on "
+      << v.at("test_images").get<int64_t>() << " test images</td></tr></table>\n";
+    h << "<h2>Leakage per cut</h2>\n" << img(figs / "ssim_vs_cut.png", "SSIM per cut") << img(figs / "psnr_vs_cut.png", "PSNR per cut");
+    h << "<table><tr><th class=l>cut</th><th class=l>feature map</th><th class=l>attacker</th><th>SSIM</th><th>95% interval</th>"
+         "<th>PSNR</th><th>label leakage</th><th>training, s</th><th class=l>verdict</th></tr>\n";
+    for (const auto& c : cuts) {
+      bool first = true;
+      for (const auto& a : c.at("attackers")) {
+        h << "<tr><td class=l>" << (first ? html_escape(c.at("name").get<std::string>()) : "") << "</td><td class=l>"
+          << (first ? c.at("feature_shape").dump() : "") << "</td><td class=l>" << html_escape(a.at("attacker").get<std::string>())
+          << (a.at("attacker") == c.at("worst_attacker") ? " (worst)" : "") << "</td><td>" << fmt(a.at("ssim").at("mean").get<double>())
+          << "</td><td>[" << fmt(a.at("ssim").at("low").get<double>()) << ", " << fmt(a.at("ssim").at("high").get<double>())
+          << "]</td><td>" << fmt(a.at("psnr").at("mean").get<double>(), "%.2f") << "</td><td>"
+          << fmt(a.at("label_leakage").at("mean").get<double>(), "%.2f") << "</td><td>"
+          << fmt(a.at("train_seconds").get<double>(), "%.0f") << "</td><td class=l>";
+        if (first) h << (c.at("safe").get<bool>() ? "<span class=safe>safe</span>" : "<span class=unsafe>leaks</span>");
+        h << "</td></tr>\n";
+        first = false;
+      }
+    }
+    h << "</table>\n<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
+    h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th>"
+         "<th>front FLOPs</th><th>back FLOPs</th></tr>\n";
+    for (const auto& c : cuts) {
+      const json& l = c.at("latency");
+      h << "<tr><td class=l>" << html_escape(c.at("name").get<std::string>()) << "</td><td>" << fmt(l.at("tee_ms").get<double>())
+        << "</td><td>" << fmt(l.at("transfer_ms").get<double>(), "%.4f") << "</td><td>" << fmt(l.at("gpu_ms").get<double>())
+        << "</td><td>" << fmt(l.at("total_ms").get<double>()) << "</td><td>" << c.at("front_flops").get<int64_t>() << "</td><td>"
+        << c.at("back_flops").get<int64_t>() << "</td></tr>\n";
+    }
+    h << "</table><p>Whole model in the TEE: " << fmt(base.at("full_tee_ms").get<double>()) << " ms; no TEE: "
+      << fmt(base.at("no_tee_ms").get<double>()) << " ms. TEE backend <code>" << html_escape(base.at("tee_backend").get<std::string>())
+      << "</code>, GPU backend <code>" << html_escape(base.at("gpu_backend").get<std::string>()) << "</code>.</p>\n";
+    if (!grids.empty()) {
+      h << "<h2>Reconstructions</h2>\n";
+      for (size_t k = 0; k < grids.size(); ++k) h << "<h3>" << html_escape(grids[k].stem().string()) << "</h3>\n" << img(grids[k], grids[k].stem().string());
+    }
+    h << "<h2>Settings</h2>\n<p>SSIM: " << html_escape(doc.at("privacy").at("ssim").get<std::string>()) << ". PSNR: "
+      << html_escape(doc.at("privacy").at("psnr").get<std::string>()) << ".</p>\n";
+    const fs::path resolved = dir / "config.resolved.yaml";
+    if (fs::exists(resolved)) h << "<pre>" << html_escape(read_file(resolved.string())) << "</pre>\n";
+    h << "<p>splitleak " << html_escape(doc.value("splitleak_version", "")) << "</p></body></html>\n";
+    const std::string report = (dir / "report.html").string();
+    write_file_atomically(report, h.str());
+    return report;
+  } catch (const json::exception& e) {
+    throw Error(results_path.string() + ": malformed results: " + e.what());
+  }
+}
+
+}  // namespace splitleak::experiments

@@ -1,0 +1,114 @@
+#include "experiments/victim_setup.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/error.h"
+#include "core/suggest.h"
+#include "victim/load.h"
+#include "victim/model_file.h"
+#include "victim/partition.h"
+#include "victim/train.h"
+
+namespace splitleak::experiments {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Copies every weight of `source` into `graph` by name; both must hold the same names and shapes.
+void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where) {
+  for (auto& [name, t] : graph.tensors) {
+    auto it = source.tensors.find(name);
+    check(it != source.tensors.end(), where + ": has no weight '" + name + "' the model needs");
+    check(it->second.shape() == t.shape(), where + ": weight '" + name + "' is " + shape_str(it->second.shape()) +
+                                               ", the model needs " + shape_str(t.shape()));
+    t.copy_from(it->second);
+  }
+}
+
+}  // namespace
+
+void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& data) {
+  check(data.test.size() >= c.dataset.test, c.file + ": dataset.test: " + std::to_string(c.dataset.test) +
+                                                " held-out images asked for, the test split holds " +
+                                                std::to_string(data.test.size()));
+  if (c.dataset.aux_data == "disjoint")
+    check(data.train.size() >= c.dataset.aux, c.file + ": dataset.aux: " + std::to_string(c.dataset.aux) +
+                                                  " auxiliary images asked for, the train split holds " +
+                                                  std::to_string(data.train.size()));
+}
+
+VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
+  VictimSetup s;
+  Shape input;
+  if (c.dataset.channels > 0 || c.dataset.size > 0) {
+    const victim::Graph probe = victim::load_model(c.victim.model);
+    const Shape& in = probe.input().shape;
+    input = {c.dataset.channels > 0 ? c.dataset.channels : in[1], c.dataset.size > 0 ? c.dataset.size : in[2],
+             c.dataset.size > 0 ? c.dataset.size : in[3]};
+  }
+  s.graph = victim::load_model(c.victim.model, input);
+  const Shape& in = s.graph.input().shape;
+  check(in.size() == 4 && in[2] == in[3], c.path_origins.at("victim.model").str() + ": the victim must take square (C, H, W) images, not " +
+                                              shape_str(in));
+  s.data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+  check_dataset_sizes(c, s.data);
+
+  const fs::path trained = run_dir / "victim.h5";
+  if (!c.victim.weights.empty()) {
+    take_weights(s.graph, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
+  } else if (c.victim.train.enabled && fs::exists(trained)) {
+    take_weights(s.graph, victim::load_model_file(trained.string()), trained.string());
+    log->info("victim: trained before ({})", trained.string());
+  } else if (c.victim.train.enabled) {
+    victim::TrainOptions o;
+    const VictimTrainConfig& t = c.victim.train;
+    o.epochs = t.epochs, o.batch_size = t.batch_size, o.optimizer = t.optimizer;
+    o.lr = static_cast<float>(t.lr), o.momentum = static_cast<float>(t.momentum);
+    o.weight_decay = static_cast<float>(t.weight_decay), o.lr_decay = t.lr_decay, o.seed = c.seed;
+    o.checkpoint = (run_dir / "checkpoints" / "victim.h5").string();
+    o.resume = true;
+    auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    const victim::TrainResult r = victim::train_victim(s.graph, s.data.train, s.data.test, o, [&](const victim::TrainProgress& p) {
+      if (!p.epoch_done && std::chrono::steady_clock::now() - last < std::chrono::seconds(10)) return;
+      last = std::chrono::steady_clock::now();
+      log->info("victim training: epoch {}/{} step {}/{} loss {:.4f}, {:.0f} img/s, ETA {:.0f} s{}", p.epoch, p.epochs,
+                p.step, p.steps_per_epoch, p.loss, p.images_per_second, p.eta_seconds,
+                p.epoch_done ? ", test accuracy " + std::to_string(p.test_accuracy) : std::string());
+    });
+    if (r.resumed_from_step > 0) log->info("victim training resumed at step {}", r.resumed_from_step);
+    s.graph.metadata["trained_on"] = c.dataset.spec();
+    victim::save_model(trained.string(), s.graph);
+  }
+  s.accuracy = victim::accuracy(s.graph, s.data.test);
+  return s;
+}
+
+std::vector<CutChoice> select_cuts(const victim::Graph& g, const VictimConfig& v) {
+  std::vector<CutChoice> out;
+  if (v.all_cuts) {
+    for (int i : victim::valid_cuts(g)) out.push_back({g.nodes[i].name, i});
+    check(!out.empty(), "victim " + v.model + " has no valid cut");
+    return out;
+  }
+  std::vector<std::string> names;
+  for (int i : victim::valid_cuts(g)) names.push_back(g.nodes[i].name);
+  int previous = -1;
+  for (size_t k = 0; k < v.cuts.size(); ++k) {
+    const std::string& name = v.cuts[k];
+    const std::string where = v.cut_origins.at(k).str();
+    int index = -1;
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      if (g.nodes[i].name == name) index = static_cast<int>(i);
+    check(index >= 0, where + ": no layer '" + name + "' in " + v.model + did_you_mean(name, names) +
+                          " (splitleak inspect lists the cuts)");
+    check(victim::is_valid_cut(g, index), where + ": '" + name + "' is not a valid cut (a skip connection crosses it)");
+    check(index > previous, where + ": cuts must be listed from the input on; '" + name + "' comes before the previous one");
+    previous = index;
+    out.push_back({name, index});
+  }
+  return out;
+}
+
+}  // namespace splitleak::experiments

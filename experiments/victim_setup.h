@@ -1,0 +1,44 @@
+#pragma once
+// The victim side of a run: the model loaded, given its weights or trained (checkpointed in the
+// run directory, so a killed run resumes training and a finished one is not trained again), the
+// dataset shaped for its input, its accuracy, and the cuts to sweep.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datasets/dataset_spec.h"
+#include "experiments/experiment.h"
+#include "victim/graph.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace splitleak::experiments {
+
+struct VictimSetup {
+  victim::Graph graph;
+  datasets::TrainTest data;
+  double accuracy = 0;  // top-1 on data.test
+};
+
+// Throws Error naming the key when the dataset is too small for dataset.aux / dataset.test, when
+// weights do not fit the model, and so on.
+VictimSetup setup_victim(const ExperimentConfig& config, const std::filesystem::path& run_dir,
+                         const std::shared_ptr<spdlog::logger>& log);
+
+// Throws Error naming the key when `data` holds fewer images than dataset.test (test split) or,
+// with disjoint auxiliary data, dataset.aux (train split).
+void check_dataset_sizes(const ExperimentConfig& config, const datasets::TrainTest& data);
+
+struct CutChoice {
+  std::string name;
+  int index = 0;  // node index
+};
+
+// victim.cuts resolved against the graph: `all` gives every valid cut; a listed name must be a
+// node and a valid cut (Error naming the list entry's file and line, with a "did you mean").
+std::vector<CutChoice> select_cuts(const victim::Graph& graph, const VictimConfig& config);
+
+}  // namespace splitleak::experiments

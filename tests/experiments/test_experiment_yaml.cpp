@@ -1,0 +1,113 @@
+// The experiment schema: the example files load; every file of the bad-YAML corpus
+// (tests/experiments/bad_yaml, each starting with "# expect: <message>") is refused with that
+// message, which names file, line and key; --set overrides; the resolved YAML loads back equal.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "experiments/experiment.h"
+
+namespace splitleak::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource = SPLITLEAK_SOURCE_DIR;
+
+std::string expected_message(const fs::path& file) {
+  std::ifstream in(file);
+  std::string first;
+  std::getline(in, first);
+  const std::string tag = "# expect: ";
+  EXPECT_EQ(first.rfind(tag, 0), 0u) << file << " must start with '" << tag << "'";
+  return first.substr(tag.size());
+}
+
+TEST(ExperimentYaml, EveryBadFileIsRefusedWithItsMessage) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kSource / "tests/experiments/bad_yaml")) {
+    ++files;
+    const std::string want = expected_message(entry.path());
+    try {
+      check_paths(load_experiment(entry.path().string()));
+      ADD_FAILURE() << entry.path() << " loaded";
+    } catch (const Error& e) {
+      const std::string got = e.what();
+      EXPECT_NE(got.find(want), std::string::npos) << entry.path().filename() << "\n  want: " << want << "\n  got:  " << got;
+      EXPECT_NE(got.find(entry.path().string()), std::string::npos) << "names the file: " << got;
+    }
+  }
+  EXPECT_GE(files, 15);
+}
+
+struct TempFile {
+  fs::path path;
+  explicit TempFile(const std::string& text, const std::string& name = "exp.yaml") {
+    const fs::path dir = fs::temp_directory_path() / ("splitleak_yaml_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    path = dir / name;
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { fs::remove_all(path.parent_path()); }
+};
+
+TEST(ExperimentYaml, DefaultsOverridesAndSettings) {
+  const TempFile f(
+      "victim:\n  model: lenet5\n  cuts: [relu1, pool2]\nattackers:\n  - kind: cgan\n    ngf: 32\n  - kind: rmle\n");
+  ExperimentConfig c = load_experiment(f.path.string());
+  EXPECT_EQ(c.name, "exp");
+  EXPECT_EQ(c.output, "runs/exp");
+  EXPECT_EQ(c.dataset.spec(), "fashion-mnist");
+  EXPECT_EQ(c.dataset.aux_data, "disjoint");
+  EXPECT_FALSE(c.victim.all_cuts);
+  EXPECT_EQ(c.victim.cuts, (std::vector<std::string>{"relu1", "pool2"}));
+  EXPECT_EQ(c.victim.cut_origins[1].str(), f.path.string() + ":3: victim.cuts[1]");
+  ASSERT_EQ(c.attackers.size(), 2u);
+  EXPECT_EQ(c.attackers[0].settings.at("ngf"), "32");
+  EXPECT_EQ(c.attackers[0].origins.at("ngf").str(), f.path.string() + ":6: attackers[0].ngf");
+  EXPECT_DOUBLE_EQ(c.privacy.threshold, 0.3);
+
+  c = load_experiment(f.path.string(), {"attackers.0.steps=50", "privacy.threshold=0.2", "victim.cuts=[conv1]",
+                                        "dataset.aux=100", "victim.train.epochs=2"});
+  EXPECT_EQ(c.attackers[0].steps, 50);
+  EXPECT_DOUBLE_EQ(c.privacy.threshold, 0.2);
+  EXPECT_EQ(c.victim.cuts, (std::vector<std::string>{"conv1"}));
+  EXPECT_EQ(c.dataset.aux, 100);
+  EXPECT_TRUE(c.victim.train.enabled);
+  EXPECT_EQ(c.victim.train.epochs, 2);
+
+  for (const auto& [override_text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"attackers.0.steps=-1", "--set attackers[0].steps: expected an integer >= 1, got -1"},
+           {"attackers.7.steps=1", "--set attackers.7.steps=1: index 7 is past the list's 2 entries"},
+           {"privacy.treshold=0.1", "--set privacy.treshold: unknown key (did you mean 'threshold'?)"},
+           {"victim.model.x=1", "--set victim.model.x=1: 'x' is below a value, not a mapping"},
+           {"threads", "--set threads: expected key.path=value"}}) {
+    try {
+      load_experiment(f.path.string(), {override_text});
+      ADD_FAILURE() << override_text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ExperimentYaml, ResolvedYamlLoadsBackToTheSameValues) {
+  const TempFile f(
+      "name: t\nseed: 4\ndataset: {kind: fashion-mnist, aux: 300}\nvictim:\n  model: lenet5\n  train: {epochs: 2}\n"
+      "attackers:\n  - {kind: inverse_net, loss: l1, steps: 20}\nprivacy: {threshold: 0.25}\n");
+  const ExperimentConfig a = load_experiment(f.path.string());
+  const TempFile g(resolved_yaml(a), "resolved.yaml");
+  const ExperimentConfig b = load_experiment(g.path.string());
+  EXPECT_EQ(resolved_yaml(b), resolved_yaml(a));
+  EXPECT_EQ(b.seed, 4u);
+  EXPECT_EQ(b.dataset.aux, 300);
+  EXPECT_EQ(b.attackers[0].settings.at("loss"), "l1");
+  EXPECT_EQ(b.attackers[0].steps, 20);
+  EXPECT_TRUE(b.victim.train.enabled);
+}
+
+}  // namespace
+}  // namespace splitleak::experiments
