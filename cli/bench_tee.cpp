@@ -1,0 +1,89 @@
+// `splitleak bench tee --model M --cut C --batch B --iters N`: what the enclave boundary costs per
+// inference. Median times of: the plain front forward; the sim backend's run; the process
+// backend's run; and the process overhead (process run - plain forward), split into sealing
+// (client side), decrypt/export (inside) and transport (socketpair round trip).
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/autograd.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/random.h"
+#include "core/tensor_bytes.h"
+#include "core/timing.h"
+#include "tee_runtime/enclave.h"
+#include "victim/execute.h"
+#include "victim/load.h"
+#include "victim/partition.h"
+
+namespace splitleak::cli {
+namespace {
+
+struct TeeBenchOptions {
+  std::string model = "vgg16:width=0.25,input=3x32x32,classes=10", cut = "pool3";
+  int64_t batch = 1;
+  int iters = 50;
+};
+
+int run_tee_bench(const TeeBenchOptions& o) {
+  check(o.batch > 0 && o.iters > 0, "bench tee: batch and iters must be positive");
+  const victim::Graph front = victim::partition(victim::load_model(o.model), o.cut).front;
+  Shape shape = front.input().shape;
+  shape[0] = o.batch;
+  Tensor x = Tensor::empty(shape);
+  Generator gen(1);
+  init::uniform_(x, 0.0f, 1.0f, gen);
+  const std::string plaintext = tensor_to_bytes(x);
+  Tensor features;
+  double plain_ms;
+  {
+    autograd::NoGradGuard no_grad;
+    features = victim::run(front, x);
+    plain_ms = median_ms(o.iters, [&] { victim::run(front, x); });
+  }
+  std::printf("model=%s\ncut=%s\nthreads=%d\nbatch=%lld\ninput_bytes=%zu\nfeature_bytes=%lld\nplain_ms=%.3f\n",
+              o.model.c_str(), o.cut.c_str(), num_threads(), static_cast<long long>(o.batch), plaintext.size(),
+              static_cast<long long>(features.numel() * 4), plain_ms);
+  for (const char* backend : {"sim", "process"}) {
+    tee::EnclaveOptions eo;
+    eo.backend = backend;
+    auto enclave = tee::make_enclave(eo);
+    const tee::SessionKey key = tee::SessionKey::generate();
+    tee::Sealer sealer(key, enclave->load(front));
+    enclave->provision(key);
+    // Sealed ahead (one per iteration, plus a warm-up), so the run times exclude the client.
+    std::vector<std::string> sealed;
+    const double seal_ms = median_ms(o.iters + 1, [&] { sealed.push_back(sealer.seal(plaintext)); });
+    enclave->run(sealed[0]);
+    std::vector<tee::EnclaveTiming> timings;
+    size_t next = 1;
+    const double run_ms = median_ms(o.iters, [&] { timings.push_back(enclave->run(sealed[next++]).timing); });
+    auto median_of = [&](double tee::EnclaveTiming::*field) {
+      std::vector<double> v;
+      for (const auto& t : timings) v.push_back(t.*field);
+      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+      return v[v.size() / 2];
+    };
+    std::printf("%s_run_ms=%.3f\n%s_overhead_ms=%.3f\n%s_seal_ms=%.3f\n%s_decrypt_ms=%.3f\n%s_compute_ms=%.3f\n"
+                "%s_export_ms=%.3f\n%s_transport_ms=%.3f\n",
+                backend, run_ms, backend, run_ms - plain_ms, backend, seal_ms, backend,
+                median_of(&tee::EnclaveTiming::decrypt_ms), backend, median_of(&tee::EnclaveTiming::compute_ms),
+                backend, median_of(&tee::EnclaveTiming::export_ms), backend,
+                median_of(&tee::EnclaveTiming::transport_ms));
+  }
+  return 0;
+}
+
+const bool registered = add_bench(
+    {"tee", "Per-inference cost of the TEE boundary (sim and process backends against a plain forward)",
+     [](CLI::App& sub) -> std::function<int()> {
+       auto opts = std::make_shared<TeeBenchOptions>();
+       sub.add_option("--model", opts->model, "MODEL: zoo spec, .onnx or .h5")->capture_default_str();
+       sub.add_option("--cut", opts->cut, "The cut ending the front partition")->capture_default_str();
+       sub.add_option("--batch", opts->batch, "Images per inference")->capture_default_str();
+       sub.add_option("--iters", opts->iters, "Timed iterations (median reported)")->capture_default_str();
+       return [opts] { return run_tee_bench(*opts); };
+     }});
+
+}  // namespace
+}  // namespace splitleak::cli
