@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tee_runtime/cost_model.h"
+
 namespace splitleak::experiments {
 
 // Where a value came from, for messages: "exp.yaml:14: attackers[0].steps".
@@ -54,7 +56,10 @@ struct AttackerConfig {
 };
 
 struct RuntimeConfig {
-  std::string tee_backend = "cpu";  // where the front partition's time is measured
+  std::string tee_backend = "sim";  // the enclave backend the front partition's time is measured on
+  std::string sgx_preset = "sgx1";
+  tee::SgxParameters sgx;           // the SGX cost model added to the measured time
+  int64_t tee_memory_budget_mib = 4096;  // process backend
   std::string gpu_backend = "cpu";  // where the back partition's time is measured
   int64_t latency_batch = 1, latency_iters = 5;
   double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)

@@ -158,7 +158,21 @@ AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source
 
 void parse_runtime(Section s, RuntimeConfig& r) {
   Section tee = s.child("tee");
-  r.tee_backend = tee.get_choice("backend", r.tee_backend, {"cpu"});
+  r.tee_backend = tee.get_choice("backend", r.tee_backend, {"sim", "process"});
+  r.tee_memory_budget_mib = tee.get_int("memory_budget_mib", r.tee_memory_budget_mib, 1);
+  Section sgx = tee.child("sgx");
+  r.sgx_preset = sgx.get_choice("preset", r.sgx_preset, {"sgx1", "sgx2"});
+  tee::SgxParameters& p = r.sgx;
+  p = tee::sgx_preset(r.sgx_preset);
+  p.epc_usable_mib = sgx.get_double("epc_usable_mib", p.epc_usable_mib, 0, 1e9, true);
+  p.cpu_ghz = sgx.get_double("cpu_ghz", p.cpu_ghz, 0, 100, true);
+  p.ecall_cycles = sgx.get_double("ecall_cycles", p.ecall_cycles, 0, 1e9);
+  p.ocall_cycles = sgx.get_double("ocall_cycles", p.ocall_cycles, 0, 1e9);
+  p.page_swap_cycles = sgx.get_double("page_swap_cycles", p.page_swap_cycles, 0, 1e9);
+  p.memory_encryption_factor = sgx.get_double("memory_encryption_factor", p.memory_encryption_factor, 1, 100);
+  p.ecalls_per_run = sgx.get_int("ecalls_per_run", p.ecalls_per_run, 0);
+  p.ocalls_per_run = sgx.get_int("ocalls_per_run", p.ocalls_per_run, 0);
+  sgx.finish();
   tee.finish();
   Section gpu = s.child("gpu");
   r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu"});
@@ -273,8 +287,16 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   }
   out << YAML::EndSeq;
   out << YAML::Key << "runtime" << YAML::Value << YAML::BeginMap;
+  const tee::SgxParameters& sgx = c.runtime.sgx;
   out << YAML::Key << "tee" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
-      << c.runtime.tee_backend << YAML::EndMap;
+      << c.runtime.tee_backend << YAML::Key << "memory_budget_mib" << YAML::Value << c.runtime.tee_memory_budget_mib;
+  out << YAML::Key << "sgx" << YAML::Value << YAML::BeginMap << YAML::Key << "preset" << YAML::Value << c.runtime.sgx_preset
+      << YAML::Key << "epc_usable_mib" << YAML::Value << sgx.epc_usable_mib << YAML::Key << "cpu_ghz" << YAML::Value
+      << sgx.cpu_ghz << YAML::Key << "ecall_cycles" << YAML::Value << sgx.ecall_cycles << YAML::Key << "ocall_cycles"
+      << YAML::Value << sgx.ocall_cycles << YAML::Key << "page_swap_cycles" << YAML::Value << sgx.page_swap_cycles
+      << YAML::Key << "memory_encryption_factor" << YAML::Value << sgx.memory_encryption_factor << YAML::Key
+      << "ecalls_per_run" << YAML::Value << sgx.ecalls_per_run << YAML::Key << "ocalls_per_run" << YAML::Value
+      << sgx.ocalls_per_run << YAML::EndMap << YAML::EndMap;
   out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
       << c.runtime.gpu_backend << YAML::EndMap;
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;

@@ -166,18 +166,28 @@ std::string render_report(const std::string& run_dir) {
       }
     }
     h << "</table>\n<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
-    h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th>"
-         "<th>front FLOPs</th><th>back FLOPs</th></tr>\n";
+    h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>of which measured</th><th>of which modelled SGX</th>"
+         "<th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th><th>front FLOPs</th><th>back FLOPs</th></tr>\n";
     for (const auto& c : cuts) {
       const json& l = c.at("latency");
       h << "<tr><td class=l>" << html_escape(c.at("name").get<std::string>()) << "</td><td>" << fmt(l.at("tee_ms").get<double>())
-        << "</td><td>" << fmt(l.at("transfer_ms").get<double>(), "%.4f") << "</td><td>" << fmt(l.at("gpu_ms").get<double>())
+        << "</td><td>" << fmt(l.at("tee").at("measured").at("total_ms").get<double>()) << "</td><td>"
+        << fmt(l.at("tee").at("modelled").at("total_ms").get<double>()) << "</td><td>" << fmt(l.at("transfer_ms").get<double>(), "%.4f") << "</td><td>" << fmt(l.at("gpu_ms").get<double>())
         << "</td><td>" << fmt(l.at("total_ms").get<double>()) << "</td><td>" << c.at("front_flops").get<int64_t>() << "</td><td>"
         << c.at("back_flops").get<int64_t>() << "</td></tr>\n";
     }
     h << "</table><p>Whole model in the TEE: " << fmt(base.at("full_tee_ms").get<double>()) << " ms; no TEE: "
       << fmt(base.at("no_tee_ms").get<double>()) << " ms. TEE backend <code>" << html_escape(base.at("tee_backend").get<std::string>())
       << "</code>, GPU backend <code>" << html_escape(base.at("gpu_backend").get<std::string>()) << "</code>.</p>\n";
+    {
+      const json& m = doc.at("tee_model");
+      h << "<p>TEE time = measured (decrypt, compute, export, transport) + modelled SGX costs, preset <code>"
+        << html_escape(m.at("preset").get<std::string>()) << "</code>: usable EPC " << fmt(m.at("epc_usable_mib").get<double>(), "%.0f")
+        << " MiB, " << fmt(m.at("cpu_ghz").get<double>(), "%.1f") << " GHz, ECALL " << fmt(m.at("ecall_cycles").get<double>(), "%.0f")
+        << " / OCALL " << fmt(m.at("ocall_cycles").get<double>(), "%.0f") << " cycles, " << fmt(m.at("page_swap_cycles").get<double>(), "%.0f")
+        << " cycles per EPC page swapped, memory encryption x" << fmt(m.at("memory_encryption_factor").get<double>(), "%.2f")
+        << " (sources: docs/tee.md).</p>\n";
+    }
     if (!grids.empty()) {
       h << "<h2>Reconstructions</h2>\n";
       for (size_t k = 0; k < grids.size(); ++k) h << "<h3>" << html_escape(grids[k].stem().string()) << "</h3>\n" << img(grids[k], grids[k].stem().string());

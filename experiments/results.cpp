@@ -11,7 +11,26 @@
 namespace splitleak::experiments {
 namespace {
 
+
+
 using json = nlohmann::ordered_json;
+
+json tee_cost_json(const tee::TeeCost& c) {
+  return {{"measured",
+           {{"decrypt_ms", c.measured.decrypt_ms},
+            {"compute_ms", c.measured.compute_ms},
+            {"export_ms", c.measured.export_ms},
+            {"transport_ms", c.measured.transport_ms},
+            {"total_ms", c.measured_ms()}}},
+          {"modelled",
+           {{"transition_ms", c.transition_ms},
+            {"paging_ms", c.paging_ms},
+            {"memory_encryption_ms", c.memory_encryption_ms},
+            {"total_ms", c.modelled_ms()},
+            {"working_set_bytes", c.working_set_bytes},
+            {"epc_bytes", c.epc_bytes},
+            {"pages_swapped", c.pages_swapped}}}};
+}
 
 json interval(const attack::Interval& i) { return {{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; }
 
@@ -46,6 +65,7 @@ json cut_json(const CutResult& c, const RunResults& r) {
             {"gpu_backend", c.latency.gpu_backend},
             {"batch", r.config.runtime.latency_batch},
             {"tee_ms", c.latency.tee_ms},
+            {"tee", tee_cost_json(c.latency.tee)},
             {"transfer_ms", c.latency.transfer_ms},
             {"gpu_ms", c.latency.gpu_ms},
             {"total_ms", c.latency.total_ms()}}}};
@@ -92,9 +112,22 @@ void write_results_json(const RunResults& r, const std::string& path) {
       {"recommended_cut", r.recommended ? json(r.cuts[*r.recommended].name) : json(nullptr)},
       {"baselines",
        {{"full_tee_ms", r.full_tee_ms},
+        {"full_tee", tee_cost_json(r.full_tee)},
         {"no_tee_ms", r.no_tee_ms},
         {"tee_backend", cfg.runtime.tee_backend},
         {"gpu_backend", cfg.runtime.gpu_backend}}},
+      {"tee_model",
+       {{"kind", "SGX cost model: measured decrypt/compute/export/transport plus modelled transitions, EPC paging "
+                 "and memory encryption (docs/tee.md)"},
+        {"preset", cfg.runtime.sgx_preset},
+        {"epc_usable_mib", cfg.runtime.sgx.epc_usable_mib},
+        {"cpu_ghz", cfg.runtime.sgx.cpu_ghz},
+        {"ecall_cycles", cfg.runtime.sgx.ecall_cycles},
+        {"ocall_cycles", cfg.runtime.sgx.ocall_cycles},
+        {"page_swap_cycles", cfg.runtime.sgx.page_swap_cycles},
+        {"memory_encryption_factor", cfg.runtime.sgx.memory_encryption_factor},
+        {"ecalls_per_run", cfg.runtime.sgx.ecalls_per_run},
+        {"ocalls_per_run", cfg.runtime.sgx.ocalls_per_run}}},
       {"environment", {{"threads", r.threads}, {"seed", cfg.seed}}},
   };
   write_file_atomically(path, doc.dump(2) + "\n");

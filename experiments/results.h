@@ -17,6 +17,7 @@ inline constexpr const char* kResultsSchema = "splitleak.results/1";
 
 struct Latency {
   std::string tee_backend, gpu_backend;
+  tee::TeeCost tee;  // measured and modelled parts; tee_ms is its total
   double tee_ms = 0, transfer_ms = 0, gpu_ms = 0;
   double total_ms() const { return tee_ms + transfer_ms + gpu_ms; }
 };
@@ -45,6 +46,7 @@ struct RunResults {
   std::vector<CutResult> cuts;
   std::optional<size_t> recommended;  // index into cuts
   double full_tee_ms = 0, no_tee_ms = 0;  // the whole victim in the TEE / on the GPU
+  tee::TeeCost full_tee;                   // full_tee_ms's parts
   Tensor originals_sample;               // (k, C, H, W)
   std::string version;
   int threads = 0;

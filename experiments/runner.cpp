@@ -20,6 +20,7 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
+#include "tee_runtime/latency.h"
 #include "experiments/report.h"
 #include "experiments/results.h"
 #include "experiments/victim_setup.h"
@@ -179,6 +180,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   const std::string mhash = model_hash(g);
   const std::string aux_hash = datasets::hash_tensor(aux_images), target_hash = datasets::hash_tensor(targets.images);
   const Tensor latency_input = targets.images.slice(0, std::min<int64_t>(c.runtime.latency_batch, targets.size()));
+  tee::EnclaveOptions tee_options;
+  tee_options.backend = c.runtime.tee_backend;
+  tee_options.memory_budget_bytes = c.runtime.tee_memory_budget_mib << 20;
 
   const size_t pairs = cuts.size() * c.attackers.size();
   size_t done_pairs = 0;
@@ -262,11 +266,11 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     {
       autograd::NoGradGuard no_grad;
       const int iters = static_cast<int>(c.runtime.latency_iters);
-      Tensor features;
       r.latency.tee_backend = c.runtime.tee_backend, r.latency.gpu_backend = c.runtime.gpu_backend;
-      features = victim::run(p.front, latency_input);  // warm-up: first-touch allocations, thread start
-      victim::run(p.back, features);
-      r.latency.tee_ms = median_ms(iters, [&] { features = victim::run(p.front, latency_input); });
+      r.latency.tee = tee::measure_tee_latency(p.front, latency_input, iters, tee_options, c.runtime.sgx);
+      r.latency.tee_ms = r.latency.tee.total_ms();
+      Tensor features = victim::run(p.front, latency_input);
+      victim::run(p.back, features);  // warm-up: first-touch allocations, thread start
       r.latency.gpu_ms = median_ms(iters, [&] { victim::run(p.back, features); });
       r.latency.transfer_ms = static_cast<double>(r.feature_bytes * latency_input.size(0)) /
                               (c.runtime.link_gb_per_s * 1e9) * 1e3;
@@ -276,8 +280,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   {
     autograd::NoGradGuard no_grad;
     const int iters = static_cast<int>(c.runtime.latency_iters);
+    results.full_tee = tee::measure_tee_latency(g, latency_input, iters, tee_options, c.runtime.sgx);
+    results.full_tee_ms = results.full_tee.total_ms();
     victim::run(g, latency_input);  // warm-up
-    results.full_tee_ms = median_ms(iters, [&] { victim::run(g, latency_input); });
     results.no_tee_ms = median_ms(iters, [&] { victim::run(g, latency_input); });
   }
   std::vector<attack::CutVerdict> verdicts;

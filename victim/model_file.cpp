@@ -1,15 +1,19 @@
 #include "victim/model_file.h"
 
+#include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/hdf5_io.h"
+#include "core/tensor_bytes.h"
 
 namespace splitleak::victim {
 namespace {
 
 using json = nlohmann::json;
 constexpr const char* kFormat = "splitleak.model/1";
+constexpr const char* kBytesMagic = "SLMODEL1";
 
 json attrs_json(const Attributes& a) {
   return {{"kernel", a.kernel}, {"stride", a.stride}, {"dilation", a.dilation}, {"out_size", a.out_size},
@@ -30,9 +34,9 @@ Attributes attrs_from(const json& j) {
   return a;
 }
 
-}  // namespace
-
-void save_model(const std::string& path, const Graph& graph) {
+// The graph as JSON (nodes, input shape, the weight names in `tensors` order); the weights
+// themselves travel separately, in that order.
+json graph_json(const Graph& graph) {
   json j;
   j["format"] = kFormat;
   j["input_shape"] = graph.input().shape;
@@ -42,16 +46,94 @@ void save_model(const std::string& path, const Graph& graph) {
                      {"candidate", n.candidate}, {"attrs", attrs_json(n.attrs)}});
   j["nodes"] = nodes;
   json names = json::array();
-  nn::NamedTensors datasets;
-  for (const auto& [name, t] : graph.tensors) {
-    names.push_back({{"name", name}, {"buffer", graph.buffers.count(name) > 0}});
-    datasets.emplace_back("weights/" + std::to_string(datasets.size()), t);
-  }
+  for (const auto& [name, t] : graph.tensors) names.push_back({{"name", name}, {"buffer", graph.buffers.count(name) > 0}});
   j["tensors"] = names;
+  return j;
+}
+
+// Fills `g` from graph_json's JSON; weight(i) gives the i-th weight. Throws json::exception or
+// Error (the caller names the source).
+void graph_from_json(const json& j, Graph& g, const std::function<Tensor(size_t)>& weight) {
+  const json& names = j.at("tensors");
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string name = names[i].at("name");
+    g.tensors[name] = weight(i);
+    if (names[i].at("buffer").get<bool>()) g.buffers.insert(name);
+  }
+  for (const json& jn : j.at("nodes")) {
+    Node n;
+    n.name = jn.at("name");
+    n.op = op_from_name(jn.at("op"));
+    jn.at("inputs").get_to(n.inputs);
+    jn.at("weights").get_to(n.weights);
+    n.candidate = jn.at("candidate");
+    n.attrs = attrs_from(jn.at("attrs"));
+    g.nodes.push_back(std::move(n));
+  }
+  check(!g.nodes.empty(), "no nodes");
+  j.at("input_shape").get_to(g.nodes[0].shape);
+  infer_shapes(g);
+}
+
+}  // namespace
+
+void save_model(const std::string& path, const Graph& graph) {
+  const json j = graph_json(graph);
+  nn::NamedTensors datasets;
+  for (const auto& [name, t] : graph.tensors) datasets.emplace_back("weights/" + std::to_string(datasets.size()), t);
   std::map<std::string, std::string> attributes = graph.metadata;
   attributes["format"] = kFormat;
   attributes["graph"] = j.dump();
   h5::write_tensors(path, datasets, attributes);
+}
+
+std::string model_to_bytes(const Graph& graph) {
+  std::string out(kBytesMagic);
+  const std::string text = graph_json(graph).dump();
+  const uint64_t length = text.size();
+  out.append(reinterpret_cast<const char*>(&length), sizeof length);
+  out += text;
+  for (const auto& [name, t] : graph.tensors) {
+    const std::string bytes = tensor_to_bytes(t);
+    const uint64_t n = bytes.size();
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out += bytes;
+  }
+  return out;
+}
+
+Graph model_from_bytes(std::string_view bytes, const std::string& what) {
+  size_t at = 0;
+  auto take_length = [&](const char* field) {
+    uint64_t n = 0;
+    check(bytes.size() - at >= sizeof n, what + ": truncated model (" + field + ")");
+    std::memcpy(&n, bytes.data() + at, sizeof n);
+    at += sizeof n;
+    check(n <= bytes.size() - at, what + ": truncated model (" + field + ")");
+    return static_cast<size_t>(n);
+  };
+  const std::string_view magic(kBytesMagic);
+  check(bytes.substr(0, magic.size()) == magic, what + ": not a serialised splitleak model");
+  at = magic.size();
+  Graph g;
+  try {
+    const size_t json_length = take_length("graph");
+    const json j = json::parse(bytes.substr(at, json_length));
+    at += json_length;
+    graph_from_json(j, g, [&](size_t i) {
+      const size_t n = take_length("weights");
+      Tensor t = tensor_from_bytes(bytes.substr(at, n), what + ": weight " + std::to_string(i));
+      at += n;
+      return t;
+    });
+  } catch (const json::exception& e) {
+    throw Error(what + ": the model graph is malformed: " + e.what());
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    throw Error(message.rfind(what, 0) == 0 ? message : what + ": " + message);
+  }
+  check(at == bytes.size(), what + ": " + std::to_string(bytes.size() - at) + " trailing bytes after the model");
+  return g;
 }
 
 Graph load_model_file(const std::string& path) {
@@ -64,34 +146,12 @@ Graph load_model_file(const std::string& path) {
     if (key != "format" && key != "graph") g.metadata[key] = value;
   try {
     const json j = json::parse(attributes.at("graph"));
-    const json& names = j.at("tensors");
-    for (size_t i = 0; i < names.size(); ++i) {
-      const std::string name = names[i].at("name");
-      g.tensors[name] = h5::read_tensor(path, "weights/" + std::to_string(i));
-      if (names[i].at("buffer").get<bool>()) g.buffers.insert(name);
-    }
-    for (const json& jn : j.at("nodes")) {
-      Node n;
-      n.name = jn.at("name");
-      n.op = op_from_name(jn.at("op"));
-      jn.at("inputs").get_to(n.inputs);
-      jn.at("weights").get_to(n.weights);
-      n.candidate = jn.at("candidate");
-      n.attrs = attrs_from(jn.at("attrs"));
-      g.nodes.push_back(std::move(n));
-    }
-    check(!g.nodes.empty(), "no nodes");
-    j.at("input_shape").get_to(g.nodes[0].shape);
+    graph_from_json(j, g, [&](size_t i) { return h5::read_tensor(path, "weights/" + std::to_string(i)); });
   } catch (const json::exception& e) {
     throw Error(path + ": the model graph is malformed: " + e.what());
   } catch (const Error& e) {
     const std::string what = e.what();
     throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
-  }
-  try {
-    infer_shapes(g);
-  } catch (const Error& e) {
-    throw Error(path + ": " + e.what());
   }
   return g;
 }

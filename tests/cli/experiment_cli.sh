@@ -76,9 +76,19 @@ r.pop('baselines')
 print(json.dumps(r, sort_keys=True))" "$1"
 }
 
-# Determinism: a second run, same seed and threads.
-"$SL" run "$DIR/tiny.yaml" --out "$DIR/b" > /dev/null 2>&1
+# Determinism: a second run, same seed and threads (its latency on the process TEE backend).
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/b" --set runtime.tee.backend=process > /dev/null 2>&1
 test "$(metrics "$DIR/a/results.json")" = "$(metrics "$DIR/b/results.json")" || { echo "two runs differ"; exit 1; }
+$PY - "$DIR/a/results.json" "$DIR/b/results.json" <<'PY'
+import json, sys
+for path, backend in zip(sys.argv[1:], ("sim", "process")):
+    r = json.load(open(path))
+    assert r["tee_model"]["epc_usable_mib"] == 93 and r["baselines"]["tee_backend"] == backend
+    for lat in [c["latency"] for c in r["cuts"]]:
+        t = lat["tee"]
+        assert lat["tee_backend"] == backend and t["measured"]["compute_ms"] > 0 and t["modelled"]["transition_ms"] > 0
+        assert abs(lat["tee_ms"] - t["measured"]["total_ms"] - t["modelled"]["total_ms"]) < 1e-9
+PY
 
 # SIGKILL once the first (cut, attacker) pair is done and the next is under way, then resume.
 "$SL" run "$DIR/tiny.yaml" --out "$DIR/c" > /dev/null 2>&1 &

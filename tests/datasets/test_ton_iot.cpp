@@ -116,7 +116,9 @@ TEST(TonIot, PaddedToAModelsSideTheRecordsStayTheSame) {
   // Only the first features() pixels carry data; the padding is zero.
   const std::vector<float> v = padded.train.images.to_vector();
   for (size_t i = 0; i < v.size(); ++i)
-    if (static_cast<int64_t>(i % 1024) >= padded.codec.features()) ASSERT_EQ(v[i], 0.0f) << i;
+    if (static_cast<int64_t>(i % 1024) >= padded.codec.features()) {
+      ASSERT_EQ(v[i], 0.0f) << i;
+    }
   o.side = natural.codec.side() - 1;
   try {
     load_ton_iot(o);

@@ -1,0 +1,186 @@
+#include "tee_runtime/sealing.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "tee_runtime/crypto.h"
+
+namespace splitleak::tee {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', '1', '\0'};
+constexpr char kFileMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', 'F', '1'};
+
+size_t nonce_bytes(Aead a) {
+  return a == Aead::Aes256Gcm ? crypto_aead_aes256gcm_NPUBBYTES : crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+}
+
+std::string header(Aead a, const Measurement& m, uint64_t sequence) {
+  std::string h(kMagic, sizeof kMagic);
+  h.push_back(static_cast<char>(a));
+  h.append(reinterpret_cast<const char*>(m.data()), m.size());
+  h.append(reinterpret_cast<const char*>(&sequence), sizeof sequence);
+  return h;
+}
+
+}  // namespace
+
+bool aead_available(Aead a) {
+  sodium_ready();
+  return a == Aead::XChaCha20Poly1305 || (a == Aead::Aes256Gcm && crypto_aead_aes256gcm_is_available() == 1);
+}
+
+Aead preferred_aead() { return aead_available(Aead::Aes256Gcm) ? Aead::Aes256Gcm : Aead::XChaCha20Poly1305; }
+
+std::string aead_name(Aead a) { return a == Aead::Aes256Gcm ? "AES-256-GCM" : "XChaCha20-Poly1305"; }
+
+SessionKey SessionKey::generate() {
+  sodium_ready();
+  SessionKey k;
+  randombytes_buf(k.bytes.data(), k.bytes.size());
+  return k;
+}
+
+void write_key_file(const std::string& path, const SessionKey& key) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  check(fd >= 0, path + ": cannot create the key file (" + std::strerror(errno) +
+                     (errno == EEXIST ? "; a key file is never overwritten" : "") + ")");
+  const std::string text = to_hex(key.bytes.data(), key.bytes.size()) + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool closed = ::close(fd) == 0;
+  if (!ok || !closed) {
+    ::unlink(path.c_str());
+    throw Error(path + ": could not write the key file", Error::Kind::Failure);
+  }
+}
+
+SessionKey read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  check(in.good(), path + ": cannot read the key file");
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  const auto bytes = from_hex(line, 32, path + ": the key file");
+  SessionKey k;
+  std::copy(bytes.begin(), bytes.end(), k.bytes.begin());
+  return k;
+}
+
+Sealer::Sealer(const SessionKey& key, const Measurement& measurement, Aead aead)
+    : key_(key), measurement_(measurement), aead_(aead) {
+  check(aead_available(aead), aead_name(aead) + " is not available on this CPU");
+}
+
+std::string Sealer::seal(std::string_view plaintext) {
+  std::string out = header(aead_, measurement_, next_);
+  std::array<unsigned char, kSealNonceBytes> nonce{};
+  randombytes_buf(nonce.data(), nonce_bytes(aead_));
+  out.append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+  const size_t at = out.size(), ad_bytes = at;  // the header and the whole nonce field
+  out.resize(at + plaintext.size() + kSealTagBytes);
+  auto* c = reinterpret_cast<unsigned char*>(out.data() + at);
+  const auto* m = reinterpret_cast<const unsigned char*>(plaintext.data());
+  const auto* ad = reinterpret_cast<const unsigned char*>(out.data());
+  unsigned long long written = 0;
+  const int rc = aead_ == Aead::Aes256Gcm
+                     ? crypto_aead_aes256gcm_encrypt(c, &written, m, plaintext.size(), ad, ad_bytes, nullptr,
+                                                     nonce.data(), key_.bytes.data())
+                     : crypto_aead_xchacha20poly1305_ietf_encrypt(c, &written, m, plaintext.size(), ad, ad_bytes,
+                                                                  nullptr, nonce.data(), key_.bytes.data());
+  if (rc != 0 || written != plaintext.size() + kSealTagBytes) throw Error("sealing failed", Error::Kind::Failure);
+  ++next_;
+  return out;
+}
+
+Opener::Opener(const SessionKey& key, const Measurement& measurement) : key_(key), measurement_(measurement) {
+  sodium_ready();
+}
+
+std::string Opener::open(std::string_view message) {
+  check(message.size() >= kSealOverheadBytes, "sealed input rejected: truncated (" + std::to_string(message.size()) +
+                                                  " bytes, a sealed message has at least " +
+                                                  std::to_string(kSealOverheadBytes) + ")");
+  check(std::memcmp(message.data(), kMagic, sizeof kMagic) == 0, "sealed input rejected: not a sealed message");
+  const auto aead = static_cast<Aead>(message[sizeof kMagic]);
+  check(aead == Aead::Aes256Gcm || aead == Aead::XChaCha20Poly1305,
+        "sealed input rejected: unknown algorithm " + std::to_string(static_cast<int>(aead)));
+  check(aead_available(aead), "sealed input rejected: sealed with " + aead_name(aead) + ", which this CPU lacks");
+  Measurement sealed_for;
+  std::memcpy(sealed_for.data(), message.data() + sizeof kMagic + 1, sealed_for.size());
+  check(sealed_for == measurement_, "sealed input rejected: sealed for the partition measured " +
+                                        measurement_hex(sealed_for) + ", this enclave holds " +
+                                        measurement_hex(measurement_));
+  uint64_t sequence = 0;
+  std::memcpy(&sequence, message.data() + sizeof kMagic + 1 + 32, sizeof sequence);
+  const auto* ad = reinterpret_cast<const unsigned char*>(message.data());
+  const auto* nonce = ad + kSealHeaderBytes;
+  const auto* c = nonce + kSealNonceBytes;
+  const size_t c_bytes = message.size() - kSealHeaderBytes - kSealNonceBytes;
+  std::string plain(c_bytes - kSealTagBytes, '\0');
+  auto* m = reinterpret_cast<unsigned char*>(plain.data());
+  unsigned long long written = 0;
+  const size_t ad_bytes = kSealHeaderBytes + kSealNonceBytes;
+  const int rc = aead == Aead::Aes256Gcm
+                     ? crypto_aead_aes256gcm_decrypt(m, &written, nullptr, c, c_bytes, ad, ad_bytes, nonce,
+                                                     key_.bytes.data())
+                     : crypto_aead_xchacha20poly1305_ietf_decrypt(m, &written, nullptr, c, c_bytes, ad, ad_bytes,
+                                                                  nonce, key_.bytes.data());
+  if (rc != 0) {
+    sodium_memzero(plain.data(), plain.size());
+    throw Error("sealed input rejected: it does not authenticate (a wrong key, or the message was altered)");
+  }
+  if (sequence != next_) {
+    sodium_memzero(plain.data(), plain.size());
+    throw Error("sealed input rejected: sequence number " + std::to_string(sequence) + ", expected " +
+                std::to_string(next_) + (sequence < next_ ? " (a replayed message)" : " (a reordered or dropped message)"));
+  }
+  ++next_;
+  return plain;
+}
+
+void write_sealed_file(const std::string& path, const std::vector<std::string>& messages) {
+  std::string out(kFileMagic, sizeof kFileMagic);
+  const uint64_t count = messages.size();
+  out.append(reinterpret_cast<const char*>(&count), sizeof count);
+  for (const auto& m : messages) {
+    const uint64_t n = m.size();
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out += m;
+  }
+  write_file_atomically(path, out);
+}
+
+std::vector<std::string> read_sealed_file(const std::string& path) {
+  const std::string bytes = read_file(path);
+  size_t at = 0;
+  auto take_u64 = [&](const char* what) {
+    uint64_t v = 0;
+    check(bytes.size() - at >= sizeof v, path + ": truncated sealed file (" + what + ")");
+    std::memcpy(&v, bytes.data() + at, sizeof v);
+    at += sizeof v;
+    return v;
+  };
+  check(bytes.size() >= sizeof kFileMagic && std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) == 0,
+        path + ": not a sealed file (splitleak seal writes them)");
+  at = sizeof kFileMagic;
+  const uint64_t count = take_u64("count");
+  std::vector<std::string> messages;
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t n = take_u64("message length");
+    check(n <= bytes.size() - at, path + ": truncated sealed file (message " + std::to_string(i) + ")");
+    messages.emplace_back(bytes.substr(at, n));
+    at += n;
+  }
+  check(at == bytes.size(), path + ": " + std::to_string(bytes.size() - at) + " trailing bytes after the messages");
+  return messages;
+}
+
+}  // namespace splitleak::tee

@@ -1,0 +1,67 @@
+#!/bin/sh
+# The client's sealed path end to end: seal with a new key, forward through the process enclave,
+# and the same /y as a plain forward of the front partition; the measurement printed by both
+# sides; a wrong key, a damaged sealed file and inputs sealed for another cut exit 2 with the
+# reason.
+set -eu
+SL="$1"
+DIR="$2"
+PY=/usr/bin/python3
+rm -rf "$DIR" && mkdir -p "$DIR"
+MODEL="vgg16:width=0.25,input=3x32x32,classes=10"
+
+$PY - "$DIR/x.h5" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "w") as f:
+    f["x"] = np.random.default_rng(3).random((5, 3, 32, 32), dtype=np.float32)
+PY
+
+"$SL" seal --new-key --key-file "$DIR/client.key" --model "$MODEL" --cut pool3 --input "$DIR/x.h5" \
+  --output "$DIR/x.sealed" --batch-size 2 > "$DIR/seal.out"
+grep -q '^batches=3$' "$DIR/seal.out"
+M=$(sed -n 's/^measurement=//p' "$DIR/seal.out")
+test ${#M} -eq 64
+"$SL" forward --model "$MODEL" --cut pool3 --tee process --sealed-input "$DIR/x.sealed" --key-file "$DIR/client.key" \
+  --output "$DIR/y_sealed.h5" > "$DIR/fwd.out"
+grep -q "^measurement=$M\$" "$DIR/fwd.out"
+"$SL" forward --model "$MODEL" --cut pool3 --tee sim --input "$DIR/x.h5" --output "$DIR/y_sim.h5" --batch-size 2 > /dev/null
+"$SL" forward --model "$MODEL" --cut pool3 --input "$DIR/x.h5" --output "$DIR/y_plain.h5" --batch-size 2 2> /dev/null
+$PY - "$DIR" <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+plain = h5py.File(d + "/y_plain.h5")["y"][()]
+assert plain.shape == (5, 64, 4, 4), plain.shape
+for name in ("y_sealed", "y_sim"):
+    y = h5py.File(d + "/" + name + ".h5")["y"][()]
+    assert np.array_equal(y, plain), name
+PY
+
+expect_code() {  # expect_code CODE MESSAGE-FRAGMENT ARGS...
+  want="$1"; fragment="$2"; shift 2
+  set +e
+  "$SL" "$@" > "$DIR/out" 2> "$DIR/err"
+  code=$?
+  set -e
+  test "$code" -eq "$want" || { echo "exit $code (want $want) for: $*"; cat "$DIR/err"; exit 1; }
+  cat "$DIR/out" "$DIR/err" | grep -q -F -- "$fragment" || { echo "no '$fragment' for: $*"; cat "$DIR/out" "$DIR/err"; exit 1; }
+}
+FWD="forward --model $MODEL --tee process --output $DIR/never.h5"
+"$SL" seal --new-key --key-file "$DIR/other.key" --measurement "$M" --input "$DIR/x.h5" --output "$DIR/other.sealed" > /dev/null
+expect_code 2 "does not authenticate" $FWD --cut pool3 --sealed-input "$DIR/x.sealed" --key-file "$DIR/other.key"
+expect_code 2 "sealed for the partition measured $M" $FWD --cut pool2 --sealed-input "$DIR/x.sealed" --key-file "$DIR/client.key"
+$PY - "$DIR/x.sealed" "$DIR/flipped.sealed" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[len(b) // 2] ^= 0x04
+open(sys.argv[2], "wb").write(b)
+PY
+expect_code 2 "batch 1: TEE (process backend): the enclave refused: sealed input rejected" \
+  $FWD --cut pool3 --sealed-input "$DIR/flipped.sealed" --key-file "$DIR/client.key"
+head -c 100 "$DIR/x.sealed" > "$DIR/short.sealed"
+expect_code 2 "truncated sealed file" $FWD --cut pool3 --sealed-input "$DIR/short.sealed" --key-file "$DIR/client.key"
+expect_code 2 "--tee runs the front partition: give --cut" $FWD --input "$DIR/x.h5"
+expect_code 2 "a key file is never overwritten" seal --new-key --key-file "$DIR/client.key" --measurement "$M" \
+  --input "$DIR/x.h5" --output "$DIR/never.sealed"
+expect_code 2 "expected 64 hex digits" seal --key-file "$DIR/client.key" --measurement abc --input "$DIR/x.h5" \
+  --output "$DIR/never.sealed"
+echo ok
