@@ -56,6 +56,11 @@ void expect_every_back_partition_matches(const victim::Graph& g, const Tensor& x
 }
 
 TEST(OpenClExecutor, EveryCutOfVgg16) {
+  const victim::Graph g = victim::zoo::build("vgg16:width=0.25,input=3x32x32,classes=10");
+  expect_every_back_partition_matches(g, random_input({2, 3, 32, 32}, 1));
+}
+
+TEST(OpenClExecutor, EveryCutOfVgg16WithBatchNormFolded) {
   const victim::Graph g = victim::zoo::build("vgg16_bn:width=0.25,input=3x32x32,classes=10");
   expect_every_back_partition_matches(g, random_input({2, 3, 32, 32}, 1));
 }
