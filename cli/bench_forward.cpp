@@ -1,5 +1,6 @@
 // `splitleak bench forward --model M --input-size S --batch B --iters N`: median inference time
-// of a whole model (no autograd) on random [0, 1] input.
+// of a whole model (no autograd) on random [0, 1] input; with --device opencl[:P:D], on the
+// OpenCL executor (wall time per run, and the profiled upload, kernels and download).
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -9,6 +10,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/random.h"
+#include "gpu_runtime/opencl_executor.h"
 #include "victim/accounting.h"
 #include "victim/execute.h"
 #include "victim/load.h"
@@ -22,6 +24,7 @@ struct ForwardBenchOptions {
   int64_t batch = 1;
   int iters = 10;
   bool profile = false;
+  std::string device = "cpu";
 };
 
 int run_forward_bench(const ForwardBenchOptions& o) {
@@ -38,6 +41,28 @@ int run_forward_bench(const ForwardBenchOptions& o) {
   Generator gen(1);
   init::uniform_(x, 0.0f, 1.0f, gen);
   autograd::NoGradGuard no_grad;
+  if (o.device != "cpu") {
+    gpu::OpenClExecutor executor(g, o.device);
+    gpu::GpuTiming t;
+    executor.run(x, &t);  // warm-up (CLBlast builds its kernels on first use)
+    std::vector<gpu::GpuTiming> timings;
+    const double ms = median_ms(o.iters, [&] {
+      executor.run(x, &t);
+      timings.push_back(t);
+    });
+    auto median_of = [&](double gpu::GpuTiming::*field) {
+      std::vector<double> v;
+      for (const auto& s : timings) v.push_back(s.*field);
+      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+      return v[v.size() / 2];
+    };
+    std::printf("model=%s\ndevice=%s\ninput_shape=%s\nms_per_forward=%.3f\nupload_ms=%.3f\nkernels_ms=%.3f\n"
+                "download_ms=%.3f\n",
+                o.model.c_str(), executor.device_name().c_str(), shape_str(shape).c_str(), ms,
+                median_of(&gpu::GpuTiming::upload_ms), median_of(&gpu::GpuTiming::kernels_ms),
+                median_of(&gpu::GpuTiming::download_ms));
+    return 0;
+  }
   victim::run(g, x);  // warm-up
   const double ms = median_ms(o.iters, [&] { victim::run(g, x); });
   const double flops = static_cast<double>(victim::total_cost(g, 0, static_cast<int>(g.nodes.size())).flops) * o.batch;
@@ -73,6 +98,7 @@ const bool registered = add_bench(
        sub.add_option("--batch", opts->batch, "Batch size")->capture_default_str();
        sub.add_option("--iters", opts->iters, "Timed iterations (median reported)")->capture_default_str();
        sub.add_flag("--profile", opts->profile, "Also print the mean time per op kind (ms_<Op>=...)");
+       sub.add_option("--device", opts->device, "cpu, or opencl[:P:D] (splitleak devices)")->capture_default_str();
        return [opts] { return run_forward_bench(*opts); };
      }});
 

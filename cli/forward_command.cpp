@@ -2,7 +2,8 @@
 // runs the model (or, with --cut, its front partition) on the float32 dataset /x in batches and
 // writes /y. With --tee the front partition runs behind the enclave boundary: the command seals
 // each batch as the client would, or, with --sealed-input and --key-file, forwards batches the
-// client sealed (splitleak seal), never holding their plaintext.
+// client sealed (splitleak seal), never holding their plaintext. With --device opencl the back
+// partition then runs on OpenCL: the split inference, TEE front -> feature map -> GPU back.
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -10,6 +11,8 @@
 #include "core/error.h"
 #include "core/hdf5_io.h"
 #include "core/tensor_bytes.h"
+#include "gpu_runtime/opencl_device.h"
+#include "gpu_runtime/opencl_executor.h"
 #include "tee_runtime/enclave.h"
 #include "victim/execute.h"
 #include "victim/load.h"
@@ -19,7 +22,7 @@ namespace splitleak::cli {
 namespace {
 
 struct ForwardOptions {
-  std::string model, input, output, cut, input_shape, tee, sealed_input, key_file;
+  std::string model, input, output, cut, input_shape, tee, sealed_input, key_file, device = "cpu";
   int64_t batch_size = 64;
   int64_t memory_budget_mib = 4096;
   double timeout_s = 600;
@@ -102,10 +105,33 @@ int run_forward(const ForwardOptions& o) {
   check(o.sealed_input.empty() || (!o.tee.empty() && !o.key_file.empty()),
         "forward: --sealed-input needs --tee sim|process and --key-file");
   check(o.memory_budget_mib > 0 && o.timeout_s > 0, "forward: --memory-budget-mib and --timeout must be positive");
-  victim::Graph g = victim::load_model(o.model, o.input_shape.empty() ? Shape{} : victim::parse_chw(o.input_shape));
-  if (!o.cut.empty()) g = victim::partition(g, o.cut).front;
-  const Tensor y = o.tee.empty() ? run_plain(g, o) : run_in_tee(g, o);
-  h5::write_tensors(o.output, {{"y", y}}, {{"model", o.model}, {"cut", o.cut}, {"tee", o.tee}});
+  const victim::Graph model =
+      victim::load_model(o.model, o.input_shape.empty() ? Shape{} : victim::parse_chw(o.input_shape));
+  const bool opencl = gpu::parse_device(o.device).opencl;
+  check(!opencl || !o.cut.empty() || o.tee.empty(), "forward: --device opencl with --tee runs the back partition: give --cut");
+  victim::Graph g = model;
+  victim::Graph back;
+  if (!o.cut.empty()) {
+    victim::Partition p = victim::partition(model, o.cut);
+    g = std::move(p.front), back = std::move(p.back);
+  }
+  std::unique_ptr<gpu::OpenClExecutor> gpu_back;
+  if (opencl) gpu_back = std::make_unique<gpu::OpenClExecutor>(o.cut.empty() ? model : back, o.device);
+  Tensor y;
+  if (opencl && o.cut.empty()) {
+    // The whole model on the OpenCL device.
+    const Tensor x = h5::read_tensor(o.input, "x");
+    y = gpu_back->run(x);
+  } else {
+    y = o.tee.empty() ? run_plain(g, o) : run_in_tee(g, o);
+    if (opencl) {
+      gpu::GpuTiming t;
+      y = gpu_back->run(y, &t);  // the back partition on the device: the split inference's logits
+      std::printf("device=%s\ngpu_upload_ms=%.3f\ngpu_kernels_ms=%.3f\ngpu_download_ms=%.3f\n",
+                  gpu_back->device_name().c_str(), t.upload_ms, t.kernels_ms, t.download_ms);
+    }
+  }
+  h5::write_tensors(o.output, {{"y", y}}, {{"model", o.model}, {"cut", o.cut}, {"tee", o.tee}, {"device", o.device}});
   std::fprintf(stderr, "wrote %s: /y %s\n", o.output.c_str(), shape_str(y.shape()).c_str());
   return 0;
 }
@@ -123,6 +149,10 @@ const bool registered = add_command(
            ->capture_default_str();
        sub.add_option("--tee", opts->tee, "Run the front partition in a TEE: sim (in process) or process (splitleak-enclave)")
            ->check(CLI::IsMember({"sim", "process"}));
+       sub.add_option("--device", opts->device,
+                      "cpu, or opencl[:P:D]: with --cut the back partition runs there after the front (the split "
+                      "inference, writing the logits); without --cut the whole model")
+           ->capture_default_str();
        sub.add_option("--sealed-input", opts->sealed_input, "Batches sealed by the client (splitleak seal) instead of --input");
        sub.add_option("--key-file", opts->key_file, "The client's session key (with --sealed-input)");
        sub.add_option("--memory-budget-mib", opts->memory_budget_mib, "process: the enclave's memory budget")

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gpu_runtime/roofline.h"
 #include "tee_runtime/cost_model.h"
 
 namespace splitleak::experiments {
@@ -60,7 +61,9 @@ struct RuntimeConfig {
   std::string sgx_preset = "sgx1";
   tee::SgxParameters sgx;           // the SGX cost model added to the measured time
   int64_t tee_memory_budget_mib = 4096;  // process backend
-  std::string gpu_backend = "cpu";  // where the back partition's time is measured
+  std::string gpu_backend = "cpu";  // where the back partition's time comes from: cpu | opencl | model
+  std::string gpu_device = "opencl";  // opencl: the device (opencl[:P:D])
+  gpu::GpuModel gpu_model;            // model: the roofline estimate's GPU (preset + overrides)
   int64_t latency_batch = 1, latency_iters = 5;
   double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)
 };

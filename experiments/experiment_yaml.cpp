@@ -13,6 +13,7 @@
 #include "core/suggest.h"
 #include "experiments/experiment.h"
 #include "experiments/yaml_section.h"
+#include "gpu_runtime/opencl_device.h"
 
 namespace splitleak::experiments {
 
@@ -175,7 +176,21 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   sgx.finish();
   tee.finish();
   Section gpu = s.child("gpu");
-  r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu"});
+  r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu", "opencl", "model"});
+  r.gpu_device = gpu.get_string("device", r.gpu_device);
+  try {
+    gpu::parse_device(r.gpu_device);
+  } catch (const Error& e) {
+    gpu.fail("device", e.what());
+  }
+  const std::string preset = gpu.get_choice("model", r.gpu_model.name, gpu::gpu_model_presets());
+  r.gpu_model = gpu::gpu_model_preset(preset);
+  gpu::GpuModel& m = r.gpu_model;
+  m.peak_tflops = gpu.get_double("peak_tflops", m.peak_tflops, 0, 1e6, true);
+  m.memory_gb_per_s = gpu.get_double("memory_gb_per_s", m.memory_gb_per_s, 0, 1e7, true);
+  m.compute_efficiency = gpu.get_double("compute_efficiency", m.compute_efficiency, 0, 1, true);
+  m.memory_efficiency = gpu.get_double("memory_efficiency", m.memory_efficiency, 0, 1, true);
+  m.launch_us = gpu.get_double("launch_us", m.launch_us, 0, 1e6);
   gpu.finish();
   r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
   r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
@@ -297,8 +312,13 @@ std::string resolved_yaml(const ExperimentConfig& c) {
       << YAML::Key << "memory_encryption_factor" << YAML::Value << sgx.memory_encryption_factor << YAML::Key
       << "ecalls_per_run" << YAML::Value << sgx.ecalls_per_run << YAML::Key << "ocalls_per_run" << YAML::Value
       << sgx.ocalls_per_run << YAML::EndMap << YAML::EndMap;
+  const gpu::GpuModel& gm = c.runtime.gpu_model;
   out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
-      << c.runtime.gpu_backend << YAML::EndMap;
+      << c.runtime.gpu_backend << YAML::Key << "device" << YAML::Value << c.runtime.gpu_device << YAML::Key << "model"
+      << YAML::Value << gm.name << YAML::Key << "peak_tflops" << YAML::Value << gm.peak_tflops << YAML::Key
+      << "memory_gb_per_s" << YAML::Value << gm.memory_gb_per_s << YAML::Key << "compute_efficiency" << YAML::Value
+      << gm.compute_efficiency << YAML::Key << "memory_efficiency" << YAML::Value << gm.memory_efficiency << YAML::Key
+      << "launch_us" << YAML::Value << gm.launch_us << YAML::EndMap;
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
   out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
   out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;

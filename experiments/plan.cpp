@@ -138,7 +138,10 @@ std::string plan_experiment(const ExperimentConfig& c) {
   }
   out << "privacy: a cut is safe when the upper " << c.privacy.confidence * 100 << "% bound of the worst mean "
       << c.privacy.metric << " is <= " << c.privacy.threshold << "\n";
-  out << "runtime: tee " << c.runtime.tee_backend << " (SGX cost model " << c.runtime.sgx_preset << "), gpu " << c.runtime.gpu_backend << "\n";
+  out << "runtime: tee " << c.runtime.tee_backend << " (SGX cost model " << c.runtime.sgx_preset << "), gpu " << c.runtime.gpu_backend
+      << (c.runtime.gpu_backend == "opencl" ? " " + c.runtime.gpu_device
+          : c.runtime.gpu_backend == "model" ? " " + c.runtime.gpu_model.name + " (roofline)" : std::string())
+      << "\n";
   out << "work: " << cut_count << " cuts x " << c.attackers.size() << " attackers, " << steps * cut_count
       << " training steps in all\n";
   if (estimate_seconds >= 0) {

@@ -178,7 +178,8 @@ std::string render_report(const std::string& run_dir) {
     }
     h << "</table><p>Whole model in the TEE: " << fmt(base.at("full_tee_ms").get<double>()) << " ms; no TEE: "
       << fmt(base.at("no_tee_ms").get<double>()) << " ms. TEE backend <code>" << html_escape(base.at("tee_backend").get<std::string>())
-      << "</code>, GPU backend <code>" << html_escape(base.at("gpu_backend").get<std::string>()) << "</code>.</p>\n";
+      << "</code>, GPU backend <code>" << html_escape(base.at("gpu_backend").get<std::string>()) << "</code>: "
+      << html_escape(doc.at("gpu_runtime").at("note").get<std::string>()) << ".</p>\n";
     {
       const json& m = doc.at("tee_model");
       h << "<p>TEE time = measured (decrypt, compute, export, transport) + modelled SGX costs, preset <code>"

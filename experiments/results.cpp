@@ -115,7 +115,20 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"full_tee", tee_cost_json(r.full_tee)},
         {"no_tee_ms", r.no_tee_ms},
         {"tee_backend", cfg.runtime.tee_backend},
-        {"gpu_backend", cfg.runtime.gpu_backend}}},
+        {"gpu_backend", r.gpu_backend.empty() ? cfg.runtime.gpu_backend : r.gpu_backend}}},
+      {"gpu_runtime",
+       {{"backend", cfg.runtime.gpu_backend},
+        {"device", cfg.runtime.gpu_device},
+        {"model", cfg.runtime.gpu_model.name},
+        {"peak_tflops", cfg.runtime.gpu_model.peak_tflops},
+        {"memory_gb_per_s", cfg.runtime.gpu_model.memory_gb_per_s},
+        {"compute_efficiency", cfg.runtime.gpu_model.compute_efficiency},
+        {"memory_efficiency", cfg.runtime.gpu_model.memory_efficiency},
+        {"launch_us", cfg.runtime.gpu_model.launch_us},
+        {"note", cfg.runtime.gpu_backend == "model"
+                     ? "GPU times are the roofline model's estimates (docs/gpu.md), not measurements"
+                     : cfg.runtime.gpu_backend == "opencl" ? "GPU times are OpenCL profiling measurements on the device"
+                                                           : "GPU times are the CPU engine's, standing in for a GPU"}}},
       {"tee_model",
        {{"kind", "SGX cost model: measured decrypt/compute/export/transport plus modelled transitions, EPC paging "
                  "and memory encryption (docs/tee.md)"},

@@ -47,6 +47,7 @@ struct RunResults {
   std::optional<size_t> recommended;  // index into cuts
   double full_tee_ms = 0, no_tee_ms = 0;  // the whole victim in the TEE / on the GPU
   tee::TeeCost full_tee;                   // full_tee_ms's parts
+  std::string gpu_backend;                 // where GPU times come from (cpu, opencl DEVICE, model NAME)
   Tensor originals_sample;               // (k, C, H, W)
   std::string version;
   int threads = 0;

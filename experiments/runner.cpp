@@ -20,6 +20,9 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
+#include "gpu_runtime/opencl_device.h"
+#include "gpu_runtime/opencl_executor.h"
+#include "gpu_runtime/roofline.h"
 #include "tee_runtime/latency.h"
 #include "experiments/report.h"
 #include "experiments/results.h"
@@ -75,6 +78,49 @@ Tensor run_batched(const victim::Graph& g, const Tensor& x) {
     out.slice(b, b + part.size(0)).copy_from(part);
   }
   return out;
+}
+
+// Where the back partition's time comes from, as results.json and the report name it.
+std::string describe_gpu_backend(const RuntimeConfig& r) {
+  if (r.gpu_backend == "opencl")
+    return gpu::parse_device(r.gpu_device).spec() + " (" + gpu::OpenClExecutor::device_name_of(r.gpu_device) + ")";
+  if (r.gpu_backend == "model") return "model " + r.gpu_model.name + " (roofline)";
+  return "cpu";
+}
+
+struct GpuTime {
+  double compute_ms = 0;   // the graph's time on the GPU side (median)
+  double transfer_ms = 0;  // its input over the link (opencl: the measured upload)
+};
+
+// `graph` on input `x` (a back partition on the feature map, or the whole victim): on the CPU
+// engine with the link modelled, on the OpenCL device (profiled kernels and download; upload
+// as the transfer), or estimated by the roofline model.
+GpuTime time_on_gpu(const ExperimentConfig& c, const victim::Graph& graph, const Tensor& x, int iters) {
+  GpuTime t;
+  const double link_ms = static_cast<double>(x.numel()) * 4 / (c.runtime.link_gb_per_s * 1e9) * 1e3;
+  if (c.runtime.gpu_backend == "opencl") {
+    gpu::OpenClExecutor executor(graph, c.runtime.gpu_device);
+    gpu::GpuTiming timing;
+    executor.run(x, &timing);  // warm-up
+    std::vector<double> compute, upload;
+    for (int i = 0; i < iters; ++i) {
+      executor.run(x, &timing);
+      compute.push_back(timing.kernels_ms + timing.download_ms), upload.push_back(timing.upload_ms);
+    }
+    std::sort(compute.begin(), compute.end()), std::sort(upload.begin(), upload.end());
+    t.compute_ms = compute[compute.size() / 2], t.transfer_ms = upload[upload.size() / 2];
+  } else if (c.runtime.gpu_backend == "model") {
+    gpu::GpuModel m = c.runtime.gpu_model;
+    m.link_gb_per_s = c.runtime.link_gb_per_s;
+    const gpu::RooflineEstimate e = gpu::roofline_estimate(m, graph, x.size(0));
+    t.compute_ms = e.kernels_ms, t.transfer_ms = e.upload_ms;
+  } else {
+    victim::run(graph, x);  // warm-up: first-touch allocations, thread start
+    t.compute_ms = median_ms(iters, [&] { victim::run(graph, x); });
+    t.transfer_ms = link_ms;
+  }
+  return t;
 }
 
 // The score file of one (cut, attacker): per-image metrics (exact doubles) and training time;
@@ -180,6 +226,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   const std::string mhash = model_hash(g);
   const std::string aux_hash = datasets::hash_tensor(aux_images), target_hash = datasets::hash_tensor(targets.images);
   const Tensor latency_input = targets.images.slice(0, std::min<int64_t>(c.runtime.latency_batch, targets.size()));
+  const std::string gpu_description = describe_gpu_backend(c.runtime);
   tee::EnclaveOptions tee_options;
   tee_options.backend = c.runtime.tee_backend;
   tee_options.memory_budget_bytes = c.runtime.tee_memory_budget_mib << 20;
@@ -266,14 +313,12 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     {
       autograd::NoGradGuard no_grad;
       const int iters = static_cast<int>(c.runtime.latency_iters);
-      r.latency.tee_backend = c.runtime.tee_backend, r.latency.gpu_backend = c.runtime.gpu_backend;
+      r.latency.tee_backend = c.runtime.tee_backend, r.latency.gpu_backend = gpu_description;
       r.latency.tee = tee::measure_tee_latency(p.front, latency_input, iters, tee_options, c.runtime.sgx);
       r.latency.tee_ms = r.latency.tee.total_ms();
-      Tensor features = victim::run(p.front, latency_input);
-      victim::run(p.back, features);  // warm-up: first-touch allocations, thread start
-      r.latency.gpu_ms = median_ms(iters, [&] { victim::run(p.back, features); });
-      r.latency.transfer_ms = static_cast<double>(r.feature_bytes * latency_input.size(0)) /
-                              (c.runtime.link_gb_per_s * 1e9) * 1e3;
+      const Tensor features = victim::run(p.front, latency_input);
+      const GpuTime t = time_on_gpu(c, p.back, features, iters);
+      r.latency.gpu_ms = t.compute_ms, r.latency.transfer_ms = t.transfer_ms;
     }
     results.cuts.push_back(std::move(r));
   }
@@ -282,8 +327,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     const int iters = static_cast<int>(c.runtime.latency_iters);
     results.full_tee = tee::measure_tee_latency(g, latency_input, iters, tee_options, c.runtime.sgx);
     results.full_tee_ms = results.full_tee.total_ms();
-    victim::run(g, latency_input);  // warm-up
-    results.no_tee_ms = median_ms(iters, [&] { victim::run(g, latency_input); });
+    const GpuTime t = time_on_gpu(c, g, latency_input, iters);
+    results.no_tee_ms = t.compute_ms + t.transfer_ms;
+    results.gpu_backend = gpu_description;
   }
   std::vector<attack::CutVerdict> verdicts;
   for (const auto& r : results.cuts) verdicts.push_back(r.verdict);

@@ -73,11 +73,13 @@ for c in r['cuts']:
     c.pop('latency')
     for a in c['attackers']: a.pop('train_seconds')
 r.pop('baselines')
+r.pop('gpu_runtime')
 print(json.dumps(r, sort_keys=True))" "$1"
 }
 
 # Determinism: a second run, same seed and threads (its latency on the process TEE backend).
-"$SL" run "$DIR/tiny.yaml" --out "$DIR/b" --set runtime.tee.backend=process > /dev/null 2>&1
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/b" --set runtime.tee.backend=process --set runtime.gpu.backend=model \
+  > /dev/null 2>&1
 test "$(metrics "$DIR/a/results.json")" = "$(metrics "$DIR/b/results.json")" || { echo "two runs differ"; exit 1; }
 $PY - "$DIR/a/results.json" "$DIR/b/results.json" <<'PY'
 import json, sys
@@ -88,19 +90,24 @@ for path, backend in zip(sys.argv[1:], ("sim", "process")):
         t = lat["tee"]
         assert lat["tee_backend"] == backend and t["measured"]["compute_ms"] > 0 and t["modelled"]["transition_ms"] > 0
         assert abs(lat["tee_ms"] - t["measured"]["total_ms"] - t["modelled"]["total_ms"]) < 1e-9
+        assert lat["gpu_ms"] > 0 and lat["transfer_ms"] > 0
+r = json.load(open(sys.argv[2]))
+assert r["gpu_runtime"]["backend"] == "model" and "roofline" in r["gpu_runtime"]["note"]
+assert r["baselines"]["gpu_backend"] == "model a100-40gb (roofline)"
 PY
 
 # SIGKILL once the first (cut, attacker) pair is done and the next is under way, then resume.
-"$SL" run "$DIR/tiny.yaml" --out "$DIR/c" > /dev/null 2>&1 &
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/c" --set runtime.gpu.backend=opencl > /dev/null 2>&1 &
 pid=$!
 i=0
 while [ "$(ls "$DIR/c/partial" 2>/dev/null | grep -c 'json$')" -lt 1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 kill -9 $pid
 wait $pid 2>/dev/null || true
 test ! -f "$DIR/c/results.json" || { echo "the run ended before the kill"; exit 1; }
-"$SL" run "$DIR/tiny.yaml" --out "$DIR/c" --resume > /dev/null 2> "$DIR/c.err"
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/c" --resume --set runtime.gpu.backend=opencl > /dev/null 2> "$DIR/c.err"
 grep -q 'done before' "$DIR/c.err"
 test "$(metrics "$DIR/a/results.json")" = "$(metrics "$DIR/c/results.json")" || { echo "resumed run differs"; exit 1; }
+grep -q '"gpu_backend": "opencl:0:0 (pthread' "$DIR/c/results.json"
 
 expect_code() {  # expect_code CODE MESSAGE-FRAGMENT ARGS...
   want="$1"; fragment="$2"; shift 2
