@@ -23,7 +23,9 @@ PY
   --output "$DIR/split.h5" > "$DIR/split.out" 2> /dev/null
 grep -q '^gpu_kernels_ms=' "$DIR/split.out"
 grep -q '^measurement=' "$DIR/split.out"
-"$SL" forward --model "$MODEL" --device opencl:0:0 --input "$DIR/x.h5" --output "$DIR/whole.h5" 2> /dev/null
+"$SL" forward --model "$MODEL" --device opencl:0:0 --input "$DIR/x.h5" --output "$DIR/whole.h5" --batch-size 2 \
+  > "$DIR/whole.out" 2> /dev/null
+grep -q '^gpu_kernels_ms=' "$DIR/whole.out"
 $PY - "$DIR" <<'PY'
 import sys, h5py, numpy as np
 d = sys.argv[1]
