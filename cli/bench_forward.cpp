@@ -53,8 +53,7 @@ int run_forward_bench(const ForwardBenchOptions& o) {
     auto median_of = [&](double gpu::GpuTiming::*field) {
       std::vector<double> v;
       for (const auto& s : timings) v.push_back(s.*field);
-      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-      return v[v.size() / 2];
+      return median(std::move(v));
     };
     std::printf("model=%s\ndevice=%s\ninput_shape=%s\nms_per_forward=%.3f\nupload_ms=%.3f\nkernels_ms=%.3f\n"
                 "download_ms=%.3f\n",

@@ -60,8 +60,7 @@ int run_tee_bench(const TeeBenchOptions& o) {
     auto median_of = [&](double tee::EnclaveTiming::*field) {
       std::vector<double> v;
       for (const auto& t : timings) v.push_back(t.*field);
-      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-      return v[v.size() / 2];
+      return median(std::move(v));
     };
     const double decrypt = median_of(&tee::EnclaveTiming::decrypt_ms), out = median_of(&tee::EnclaveTiming::export_ms);
     const double transport = median_of(&tee::EnclaveTiming::transport_ms);

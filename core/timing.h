@@ -1,10 +1,14 @@
 #pragma once
 // Wall-clock timing for benchmarks and latency figures.
 #include <functional>
+#include <vector>
 
 namespace splitleak {
 
 // Median wall time in milliseconds of `iters` calls of f (0 when iters <= 0).
 double median_ms(int iters, const std::function<void()>& f);
+
+// The median of `values` (the upper one of an even count; 0 when empty).
+double median(std::vector<double> values);
 
 }  // namespace splitleak

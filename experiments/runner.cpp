@@ -108,8 +108,7 @@ GpuTime time_on_gpu(const ExperimentConfig& c, const victim::Graph& graph, const
       executor.run(x, &timing);
       compute.push_back(timing.kernels_ms + timing.download_ms), upload.push_back(timing.upload_ms);
     }
-    std::sort(compute.begin(), compute.end()), std::sort(upload.begin(), upload.end());
-    t.compute_ms = compute[compute.size() / 2], t.transfer_ms = upload[upload.size() / 2];
+    t.compute_ms = median(std::move(compute)), t.transfer_ms = median(std::move(upload));
   } else if (c.runtime.gpu_backend == "model") {
     gpu::GpuModel m = c.runtime.gpu_model;
     m.link_gb_per_s = c.runtime.link_gb_per_s;

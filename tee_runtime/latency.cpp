@@ -4,17 +4,9 @@
 
 #include "core/error.h"
 #include "core/tensor_bytes.h"
+#include "core/timing.h"
 
 namespace splitleak::tee {
-namespace {
-
-double median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
-}  // namespace
-
 TeeCost measure_tee_latency(const victim::Graph& front, const Tensor& input, int iters, const EnclaveOptions& options,
                             const SgxParameters& sgx) {
   check(iters >= 1, "TEE latency: at least one timed run");

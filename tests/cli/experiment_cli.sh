@@ -109,15 +109,7 @@ grep -q 'done before' "$DIR/c.err"
 test "$(metrics "$DIR/a/results.json")" = "$(metrics "$DIR/c/results.json")" || { echo "resumed run differs"; exit 1; }
 grep -q '"gpu_backend": "opencl:0:0 (pthread' "$DIR/c/results.json"
 
-expect_code() {  # expect_code CODE MESSAGE-FRAGMENT ARGS...
-  want="$1"; fragment="$2"; shift 2
-  set +e
-  "$SL" "$@" > "$DIR/out" 2> "$DIR/err"
-  code=$?
-  set -e
-  test "$code" -eq "$want" || { echo "exit $code (want $want) for: $*"; cat "$DIR/err"; exit 1; }
-  cat "$DIR/out" "$DIR/err" | grep -q -F -- "$fragment" || { echo "no '$fragment' for: $*"; cat "$DIR/out" "$DIR/err"; exit 1; }
-}
+. "$(dirname "$0")/expect.sh"
 expect_code 2 "a run directory already; --resume continues it" run "$DIR/tiny.yaml" --out "$DIR/a"
 
 # check: pass, fail, JUnit, bad input.

@@ -37,23 +37,15 @@ for name in ("split", "whole"):
     assert err < 1e-4, (name, err)
 PY
 
-expect_code() {  # expect_code CODE MESSAGE-FRAGMENT ARGS...
-  want="$1"; fragment="$2"; shift 2
-  set +e
-  "$@" > "$DIR/out" 2> "$DIR/err"
-  code=$?
-  set -e
-  test "$code" -eq "$want" || { echo "exit $code (want $want) for: $*"; cat "$DIR/err"; exit 1; }
-  cat "$DIR/out" "$DIR/err" | grep -q -F -- "$fragment" || { echo "no '$fragment' for: $*"; cat "$DIR/out" "$DIR/err"; exit 1; }
-}
-expect_code 2 "no OpenCL platform or device is installed" env OCL_ICD_VENDORS="$DIR/no-vendors" "$SL" devices
-expect_code 2 "no OpenCL platform or device is installed" env OCL_ICD_VENDORS="$DIR/no-vendors" \
+. "$(dirname "$0")/expect.sh"
+expect_exit 2 "no OpenCL platform or device is installed" env OCL_ICD_VENDORS="$DIR/no-vendors" "$SL" devices
+expect_exit 2 "no OpenCL platform or device is installed" env OCL_ICD_VENDORS="$DIR/no-vendors" \
   "$SL" forward --model lenet5 --device opencl --input "$DIR/x.h5" --output "$DIR/never.h5"
-expect_code 2 "the OpenCL kernels failed to build" env SPLITLEAK_OPENCL_BUILD_OPTIONS="-Dget_global_id=no_such_function" \
+expect_exit 2 "the OpenCL kernels failed to build" env SPLITLEAK_OPENCL_BUILD_OPTIONS="-Dget_global_id=no_such_function" \
   "$SL" forward --model lenet5 --device opencl --input "$DIR/x.h5" --output "$DIR/never.h5"
 grep -q "build log:" "$DIR/err"
-expect_code 2 "platform 0 has no device 7" "$SL" forward --model lenet5 --device opencl:0:7 --input "$DIR/x.h5" \
+expect_code 2 "platform 0 has no device 7" forward --model lenet5 --device opencl:0:7 --input "$DIR/x.h5" \
   --output "$DIR/never.h5"
-expect_code 2 "expected cpu, opencl or opencl:PLATFORM:DEVICE" "$SL" forward --model lenet5 --device cuda \
+expect_code 2 "expected cpu, opencl or opencl:PLATFORM:DEVICE" forward --model lenet5 --device cuda \
   --input "$DIR/x.h5" --output "$DIR/never.h5"
 echo ok

@@ -36,15 +36,7 @@ for name in ("y_sealed", "y_sim"):
     assert np.array_equal(y, plain), name
 PY
 
-expect_code() {  # expect_code CODE MESSAGE-FRAGMENT ARGS...
-  want="$1"; fragment="$2"; shift 2
-  set +e
-  "$SL" "$@" > "$DIR/out" 2> "$DIR/err"
-  code=$?
-  set -e
-  test "$code" -eq "$want" || { echo "exit $code (want $want) for: $*"; cat "$DIR/err"; exit 1; }
-  cat "$DIR/out" "$DIR/err" | grep -q -F -- "$fragment" || { echo "no '$fragment' for: $*"; cat "$DIR/out" "$DIR/err"; exit 1; }
-}
+. "$(dirname "$0")/expect.sh"
 FWD="forward --model $MODEL --tee process --output $DIR/never.h5"
 "$SL" seal --new-key --key-file "$DIR/other.key" --measurement "$M" --input "$DIR/x.h5" --output "$DIR/other.sealed" > /dev/null
 expect_code 2 "does not authenticate" $FWD --cut pool3 --sealed-input "$DIR/x.sealed" --key-file "$DIR/other.key"
