@@ -31,20 +31,6 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-Tensor features_of(const victim::Graph& front, const Tensor& images) {
-  autograd::NoGradGuard no_grad;
-  Tensor out;
-  for (int64_t b = 0; b < images.size(0); b += 256) {
-    const Tensor part = victim::run(front, images.slice(b, std::min(images.size(0), b + 256)));
-    if (!out.defined()) {
-      Shape s = part.shape();
-      s[0] = images.size(0);
-      out = Tensor::empty(s);
-    }
-    out.slice(b, b + part.size(0)).copy_from(part);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -87,7 +73,7 @@ int main(int argc, char** argv) {
                 static_cast<long>(ngf), static_cast<long>(ndf), static_cast<long>(stem), num_threads());
     for (const auto& cut : split(cuts)) {
       const victim::Partition p = victim::partition(g, cut);
-      const Tensor aux_f = features_of(p.front, aux_x), test_f = features_of(p.front, test_x);
+      const Tensor aux_f = victim::run_in_batches(p.front, aux_x, 256), test_f = victim::run_in_batches(p.front, test_x, 256);
       Shape feature_shape(aux_f.shape().begin() + 1, aux_f.shape().end());
       const attack::AttackContext ctx{feature_shape, Shape(in.begin() + 1, in.end()), &p.front};
       for (const auto& kind : split(attackers)) {

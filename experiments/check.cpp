@@ -50,15 +50,7 @@ void read_cut_thresholds(Section s, CutThresholds& t) {
 }  // namespace
 
 Thresholds load_thresholds(const std::string& path) {
-  check(std::filesystem::is_regular_file(path), path + ": no such thresholds file");
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
-    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": cannot read: " + e.msg);
-  }
+  YAML::Node root = load_yaml_file(path, "thresholds");
   check(root.IsMap(), path + ": expected a mapping with cuts and/or recommended_cut_at_most");
   const Source source{path, {}};
   Section s(root, "", source);

@@ -209,16 +209,8 @@ void parse_privacy(Section s, PrivacyConfig& p) {
 }  // namespace
 
 ExperimentConfig load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
-  check(std::filesystem::is_regular_file(path), path + ": no such experiment file");
   Source source{path, {}};
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
-    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": cannot read: " + e.msg);
-  }
+  YAML::Node root = load_yaml_file(path, "experiment");
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   check(root.IsMap(), path + ": expected a mapping of experiment keys at the top, got " + kind_name(root));
   for (const auto& o : overrides) apply_override(root, o, source);

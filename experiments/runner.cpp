@@ -65,20 +65,6 @@ std::shared_ptr<spdlog::logger> make_logger(const fs::path& log_file) {
   return logger;
 }
 
-Tensor run_batched(const victim::Graph& g, const Tensor& x) {
-  autograd::NoGradGuard no_grad;
-  Tensor out;
-  for (int64_t b = 0; b < x.size(0); b += 128) {
-    const Tensor part = victim::run(g, x.slice(b, std::min(x.size(0), b + 128)));
-    if (!out.defined()) {
-      Shape s = part.shape();
-      s[0] = x.size(0);
-      out = Tensor::empty(s);
-    }
-    out.slice(b, b + part.size(0)).copy_from(part);
-  }
-  return out;
-}
 
 // Where the back partition's time comes from, as results.json and the report name it.
 std::string describe_gpu_backend(const RuntimeConfig& r) {
@@ -248,9 +234,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     r.front_weight_bytes = costs_front.weight_bytes;
     r.feature_bytes = shape_numel(g.nodes[cut.index].shape) * 4;
 
-    const Tensor aux_f = cache.get_or_compute({mhash, cut.name, aux_hash, "aux"}, [&] { return run_batched(p.front, aux_images); });
+    const Tensor aux_f = cache.get_or_compute({mhash, cut.name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
     const Tensor target_f =
-        cache.get_or_compute({mhash, cut.name, target_hash, "test"}, [&] { return run_batched(p.front, targets.images); });
+        cache.get_or_compute({mhash, cut.name, target_hash, "test"}, [&] { return victim::run_in_batches(p.front, targets.images, 128); });
     const attack::AttackContext ctx{r.feature_shape, results.victim.input_shape, &p.front};
 
     std::vector<attack::AttackerScores> scores;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 #include <sstream>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,19 @@ struct Source {
   std::string file;
   std::set<std::string> overridden;  // keys as Origin writes them: attackers[0].steps
 };
+
+// The YAML document in `path`; Error naming the file (and the line of a syntax error). `what`
+// names the kind of file for a missing one ("experiment", "thresholds").
+inline YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
+  check(std::filesystem::is_regular_file(path), path + ": no such " + what + " file");
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw Error(path + ": cannot read: " + e.msg);
+  }
+}
 
 inline std::string kind_name(const YAML::Node& n) {
   switch (n.Type()) {

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "gpu_runtime/opencl_context.h"
+#include "victim/execute.h"
 
 namespace splitleak::gpu {
 namespace {
@@ -408,15 +409,7 @@ std::string OpenClExecutor::device_name_of(const std::string& device_spec) {
 
 Tensor OpenClExecutor::run(const Tensor& x, GpuTiming* timing) {
   const Graph& g = impl_->graph;
-  const Shape& expected = g.input().shape;
-  bool ok = x.defined() && x.dim() == static_cast<int64_t>(expected.size()) && x.size(0) > 0;
-  for (size_t d = 1; ok && d < expected.size(); ++d) ok = x.shape()[d] == expected[d];
-  if (!ok) {
-    Shape want = expected;
-    want[0] = -1;
-    throw Error("input has shape " + (x.defined() ? shape_str(x.shape()) : std::string("(none)")) +
-                ", the model expects " + shape_str(want) + " (N = any batch)");
-  }
+  victim::check_input(g, x);
   const int count = static_cast<int>(g.nodes.size());
   const int64_t batch = x.size(0);
   std::vector<int> last_use(count, 0);

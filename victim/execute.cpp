@@ -86,8 +86,7 @@ Tensor run_node(const Graph& g, const Node& node, const std::vector<Tensor>& in,
 
 }  // namespace
 
-std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,
-                                const RunOptions& options) {
+void check_input(const Graph& graph, const Tensor& x) {
   const Shape& expected = graph.input().shape;
   bool ok = x.defined() && x.dim() == static_cast<int64_t>(expected.size()) && x.size(0) > 0;
   for (size_t d = 1; ok && d < expected.size(); ++d) ok = x.shape()[d] == expected[d];
@@ -97,6 +96,27 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     throw Error("input has shape " + (x.defined() ? shape_str(x.shape()) : std::string("(none)")) +
                 ", the model expects " + shape_str(want) + " (N = any batch)");
   }
+}
+
+Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch) {
+  check(batch >= 1, "run_in_batches: the batch must be at least 1");
+  autograd::NoGradGuard no_grad;
+  Tensor out;
+  for (int64_t b = 0; b < x.size(0); b += batch) {
+    const Tensor part = run(graph, x.slice(b, std::min(x.size(0), b + batch)));
+    if (!out.defined()) {
+      Shape s = part.shape();
+      s[0] = x.size(0);
+      out = Tensor::empty(s);
+    }
+    out.slice(b, b + part.size(0)).copy_from(part);
+  }
+  return out;
+}
+
+std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,
+                                const RunOptions& options) {
+  check_input(graph, x);
   const int count = static_cast<int>(graph.nodes.size());
   // last_use[i]: the last node reading value i (count for the output and kept values).
   std::vector<int> last_use(count, 0);
