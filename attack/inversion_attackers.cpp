@@ -11,6 +11,7 @@
 #include "attack/cgan_step.h"
 #include "attack/inversion_generator.h"
 #include "core/autograd.h"
+#include "core/batches.h"
 #include "core/error.h"
 #include "core/ops.h"
 
@@ -68,18 +69,7 @@ void check_pairs(const Tensor& features, const Tensor& images) {
 Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features) {
   autograd::NoGradGuard no_grad;
   g.eval();
-  Tensor out;
-  const int64_t batch = 64;
-  for (int64_t b = 0; b < features.size(0); b += batch) {
-    const Tensor part = g.forward(features.slice(b, std::min(features.size(0), b + batch)));
-    if (!out.defined()) {
-      Shape shape = part.shape();
-      shape[0] = features.size(0);
-      out = Tensor::empty(shape);
-    }
-    out.slice(b, b + part.size(0)).copy_from(part);
-  }
-  return out;
+  return map_in_batches(features, 64, [&](const Tensor& part) { return g.forward(part); });
 }
 
 // What the learned attackers share: their state as checkpoint groups, save/load, and the

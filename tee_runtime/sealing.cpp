@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/byte_stream.h"
 #include "core/error.h"
 #include "tee_runtime/crypto.h"
 
@@ -27,7 +28,7 @@ std::string header(Aead a, const Measurement& m, uint64_t sequence) {
   std::string h(kMagic, sizeof kMagic);
   h.push_back(static_cast<char>(a));
   h.append(reinterpret_cast<const char*>(m.data()), m.size());
-  h.append(reinterpret_cast<const char*>(&sequence), sizeof sequence);
+  append_value(h, sequence);
   return h;
 }
 
@@ -148,38 +149,23 @@ std::string Opener::open(std::string_view message) {
 
 void write_sealed_file(const std::string& path, const std::vector<std::string>& messages) {
   std::string out(kFileMagic, sizeof kFileMagic);
-  const uint64_t count = messages.size();
-  out.append(reinterpret_cast<const char*>(&count), sizeof count);
-  for (const auto& m : messages) {
-    const uint64_t n = m.size();
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out += m;
-  }
+  append_value(out, static_cast<uint64_t>(messages.size()));
+  for (const auto& m : messages) append_record(out, m);
   write_file_atomically(path, out);
 }
 
 std::vector<std::string> read_sealed_file(const std::string& path) {
   const std::string bytes = read_file(path);
-  size_t at = 0;
-  auto take_u64 = [&](const char* what) {
-    uint64_t v = 0;
-    check(bytes.size() - at >= sizeof v, path + ": truncated sealed file (" + what + ")");
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    at += sizeof v;
-    return v;
-  };
   check(bytes.size() >= sizeof kFileMagic && std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) == 0,
         path + ": not a sealed file (splitleak seal writes them)");
-  at = sizeof kFileMagic;
-  const uint64_t count = take_u64("count");
+  ByteReader in(std::string_view(bytes).substr(sizeof kFileMagic), path + ": truncated sealed file");
+  const auto count = in.read<uint64_t>("count");
   std::vector<std::string> messages;
   for (uint64_t i = 0; i < count; ++i) {
-    const uint64_t n = take_u64("message length");
-    check(n <= bytes.size() - at, path + ": truncated sealed file (message " + std::to_string(i) + ")");
-    messages.emplace_back(bytes.substr(at, n));
-    at += n;
+    const auto n = in.read<uint64_t>("message length");
+    messages.emplace_back(in.take(static_cast<size_t>(n), "message " + std::to_string(i)));
   }
-  check(at == bytes.size(), path + ": " + std::to_string(bytes.size() - at) + " trailing bytes after the messages");
+  check(in.remaining() == 0, path + ": " + std::to_string(in.remaining()) + " trailing bytes after the messages");
   return messages;
 }
 

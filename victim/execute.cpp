@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/autograd.h"
+#include "core/batches.h"
 #include "core/error.h"
 #include "core/ops.h"
 
@@ -101,17 +102,7 @@ void check_input(const Graph& graph, const Tensor& x) {
 Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch) {
   check(batch >= 1, "run_in_batches: the batch must be at least 1");
   autograd::NoGradGuard no_grad;
-  Tensor out;
-  for (int64_t b = 0; b < x.size(0); b += batch) {
-    const Tensor part = run(graph, x.slice(b, std::min(x.size(0), b + batch)));
-    if (!out.defined()) {
-      Shape s = part.shape();
-      s[0] = x.size(0);
-      out = Tensor::empty(s);
-    }
-    out.slice(b, b + part.size(0)).copy_from(part);
-  }
-  return out;
+  return map_in_batches(x, batch, [&](const Tensor& part) { return run(graph, part); });
 }
 
 std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,

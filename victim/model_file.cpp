@@ -1,9 +1,9 @@
 #include "victim/model_file.h"
 
-#include <cstring>
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "core/byte_stream.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
 #include "core/tensor_bytes.h"
@@ -89,42 +89,20 @@ void save_model(const std::string& path, const Graph& graph) {
 
 std::string model_to_bytes(const Graph& graph) {
   std::string out(kBytesMagic);
-  const std::string text = graph_json(graph).dump();
-  const uint64_t length = text.size();
-  out.append(reinterpret_cast<const char*>(&length), sizeof length);
-  out += text;
-  for (const auto& [name, t] : graph.tensors) {
-    const std::string bytes = tensor_to_bytes(t);
-    const uint64_t n = bytes.size();
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out += bytes;
-  }
+  append_record(out, graph_json(graph).dump());
+  for (const auto& [name, t] : graph.tensors) append_record(out, tensor_to_bytes(t));
   return out;
 }
 
 Graph model_from_bytes(std::string_view bytes, const std::string& what) {
-  size_t at = 0;
-  auto take_length = [&](const char* field) {
-    uint64_t n = 0;
-    check(bytes.size() - at >= sizeof n, what + ": truncated model (" + field + ")");
-    std::memcpy(&n, bytes.data() + at, sizeof n);
-    at += sizeof n;
-    check(n <= bytes.size() - at, what + ": truncated model (" + field + ")");
-    return static_cast<size_t>(n);
-  };
   const std::string_view magic(kBytesMagic);
   check(bytes.substr(0, magic.size()) == magic, what + ": not a serialised splitleak model");
-  at = magic.size();
+  ByteReader in(bytes.substr(magic.size()), what + ": truncated model");
   Graph g;
   try {
-    const size_t json_length = take_length("graph");
-    const json j = json::parse(bytes.substr(at, json_length));
-    at += json_length;
+    const json j = json::parse(in.record("graph"));
     graph_from_json(j, g, [&](size_t i) {
-      const size_t n = take_length("weights");
-      Tensor t = tensor_from_bytes(bytes.substr(at, n), what + ": weight " + std::to_string(i));
-      at += n;
-      return t;
+      return tensor_from_bytes(in.record("weights"), what + ": weight " + std::to_string(i));
     });
   } catch (const json::exception& e) {
     throw Error(what + ": the model graph is malformed: " + e.what());
@@ -132,7 +110,7 @@ Graph model_from_bytes(std::string_view bytes, const std::string& what) {
     const std::string message = e.what();
     throw Error(message.rfind(what, 0) == 0 ? message : what + ": " + message);
   }
-  check(at == bytes.size(), what + ": " + std::to_string(bytes.size() - at) + " trailing bytes after the model");
+  check(in.remaining() == 0, what + ": " + std::to_string(in.remaining()) + " trailing bytes after the model");
   return g;
 }
 

@@ -9,11 +9,11 @@
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
-#include "core/random.h"
 #include "gpu_runtime/opencl_device.h"
 #include "gpu_runtime/opencl_executor.h"
 #include "tests/core/reference_paths.h"
 #include "tests/support/compare.h"
+#include "tests/support/random.h"
 #include "victim/execute.h"
 #include "victim/onnx_import.h"
 #include "victim/partition.h"
@@ -23,13 +23,7 @@ namespace splitleak::gpu {
 namespace {
 
 using testing::relative_error;
-
-Tensor random_input(const Shape& shape, uint64_t seed) {
-  Generator gen(seed);
-  Tensor x = Tensor::empty(shape);
-  init::uniform_(x, 0, 1, gen);
-  return x;
-}
+using testing::uniform_tensor;
 
 Tensor cpu_run(const victim::Graph& g, const Tensor& x) {
   autograd::NoGradGuard no_grad;
@@ -57,22 +51,22 @@ void expect_every_back_partition_matches(const victim::Graph& g, const Tensor& x
 
 TEST(OpenClExecutor, EveryCutOfVgg16) {
   const victim::Graph g = victim::zoo::build("vgg16:width=0.25,input=3x32x32,classes=10");
-  expect_every_back_partition_matches(g, random_input({2, 3, 32, 32}, 1));
+  expect_every_back_partition_matches(g, uniform_tensor({2, 3, 32, 32}, 1));
 }
 
 TEST(OpenClExecutor, EveryCutOfVgg16WithBatchNormFolded) {
   const victim::Graph g = victim::zoo::build("vgg16_bn:width=0.25,input=3x32x32,classes=10");
-  expect_every_back_partition_matches(g, random_input({2, 3, 32, 32}, 1));
+  expect_every_back_partition_matches(g, uniform_tensor({2, 3, 32, 32}, 1));
 }
 
 TEST(OpenClExecutor, EveryCutOfResnet50) {
   const victim::Graph g = victim::zoo::build("resnet50:input=3x32x32,classes=10");
-  expect_every_back_partition_matches(g, random_input({2, 3, 32, 32}, 2));
+  expect_every_back_partition_matches(g, uniform_tensor({2, 3, 32, 32}, 2));
 }
 
 TEST(OpenClExecutor, EveryCutOfEfficientnetB0) {
   const victim::Graph g = victim::zoo::build("efficientnet_b0:input=3x64x64,classes=10");
-  expect_every_back_partition_matches(g, random_input({2, 3, 64, 64}, 3));
+  expect_every_back_partition_matches(g, uniform_tensor({2, 3, 64, 64}, 3));
 }
 
 class OnnxOnOpenCl : public ::testing::TestWithParam<std::string> {};
@@ -102,7 +96,7 @@ TEST(OpenClExecutor, TimingComesFromProfilingEvents) {
   const victim::Graph g = victim::zoo::build("lenet5");
   OpenClExecutor executor(g);
   GpuTiming t;
-  const Tensor x = random_input({4, 1, 28, 28}, 4);
+  const Tensor x = uniform_tensor({4, 1, 28, 28}, 4);
   executor.run(x, &t);
   EXPECT_GT(t.upload_ms, 0.0);
   EXPECT_GT(t.download_ms, 0.0);
@@ -115,7 +109,7 @@ TEST(OpenClExecutor, TimingComesFromProfilingEvents) {
   }
   EXPECT_NEAR(sum, t.kernels_ms, 1e-6);
   EXPECT_GT(t.node_ms[static_cast<size_t>(g.index_of("conv1"))], 0.0);
-  EXPECT_THROW(executor.run(random_input({1, 3, 28, 28}, 5)), Error);  // wrong shape
+  EXPECT_THROW(executor.run(uniform_tensor({1, 3, 28, 28}, 5)), Error);  // wrong shape
 }
 
 TEST(OpenClExecutor, UnsupportedGraphIsRefusedNamingTheNode) {

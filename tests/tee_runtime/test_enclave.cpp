@@ -11,16 +11,18 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
-#include "core/random.h"
 #include "core/tensor_bytes.h"
 #include "tee_runtime/enclave.h"
 #include "tee_runtime/process_enclave.h"
+#include "tests/support/random.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 #include "victim/zoo/zoo.h"
 
 namespace splitleak::tee {
 namespace {
+
+using testing::uniform_tensor;
 
 EnclaveOptions process_options() {
   EnclaveOptions o;
@@ -30,17 +32,10 @@ EnclaveOptions process_options() {
   return o;
 }
 
-Tensor random_images(const Shape& shape, uint64_t seed) {
-  Generator gen(seed);
-  Tensor x = Tensor::empty(shape);
-  init::uniform_(x, 0, 1, gen);
-  return x;
-}
-
 // Every valid cut of `spec`: plain front forward == sim == process, bit for bit.
 void expect_backends_agree(const std::string& spec, const Shape& batch_shape) {
   const victim::Graph g = victim::zoo::build(spec);
-  const Tensor x = random_images(batch_shape, 11);
+  const Tensor x = uniform_tensor(batch_shape, 11);
   const SessionKey key = SessionKey::generate();
   int checked = 0;
   for (int index : victim::valid_cuts(g)) {
@@ -107,7 +102,7 @@ TEST(Enclave, ProcessChildRejectsTamperingAndKeepsServing) {
   auto* process = dynamic_cast<ProcessEnclave*>(s.enclave.get());
   ASSERT_NE(process, nullptr);
   EXPECT_NE(process->sandbox_report().find("seccomp"), std::string::npos) << process->sandbox_report();
-  const Tensor x = random_images({3, 1, 28, 28}, 2);
+  const Tensor x = uniform_tensor({3, 1, 28, 28}, 2);
   Sealer sealer(s.key, s.measurement);
   const std::string m0 = sealer.seal(tensor_to_bytes(x)), m1 = sealer.seal(tensor_to_bytes(x));
   std::string flipped = m0;
@@ -121,7 +116,7 @@ TEST(Enclave, ProcessChildRejectsTamperingAndKeepsServing) {
   expect_error([&] { s.enclave->run(m0); }, "a replayed message");
   EXPECT_EQ(s.enclave->run(m1).features.shape(), (Shape{3, 16, 5, 5}));
   // Authentic, but of the wrong shape: refused before any compute.
-  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(random_images({1, 3, 28, 28}, 1)))); },
+  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(uniform_tensor({1, 3, 28, 28}, 1)))); },
                "the partition takes (N, [1, 28, 28])");
   EXPECT_EQ(s.enclave->run(sealer.seal(tensor_to_bytes(x))).features.shape(), (Shape{3, 16, 5, 5}));
 }
@@ -130,7 +125,7 @@ TEST(Enclave, SimRejectsTamperingToo) {
   EnclaveOptions o;
   Session s = start(o);
   Sealer sealer(s.key, s.measurement);
-  std::string m = sealer.seal(tensor_to_bytes(random_images({1, 1, 28, 28}, 3)));
+  std::string m = sealer.seal(tensor_to_bytes(uniform_tensor({1, 1, 28, 28}, 3)));
   m.back() ^= 1;
   expect_error([&] { s.enclave->run(m); }, "does not authenticate");
 }
@@ -141,7 +136,7 @@ TEST(Enclave, ChildCrashIsReportedAtTheHost) {
   ASSERT_GT(process->child_pid(), 0);
   ::kill(process->child_pid(), SIGKILL);
   Sealer sealer(s.key, s.measurement);
-  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(random_images({1, 1, 28, 28}, 4)))); },
+  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(uniform_tensor({1, 1, 28, 28}, 4)))); },
                "killed by signal 9");
   expect_error([&] { s.enclave->run("anything"); }, "no longer running");
 }
@@ -155,7 +150,7 @@ TEST(Enclave, ChildHangTimesOut) {
   ::kill(pid, SIGSTOP);
   Sealer sealer(s.key, s.measurement);
   const auto t0 = std::chrono::steady_clock::now();
-  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(random_images({1, 1, 28, 28}, 5)))); },
+  expect_error([&] { s.enclave->run(sealer.seal(tensor_to_bytes(uniform_tensor({1, 1, 28, 28}, 5)))); },
                "did not answer Run within 1");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
   EXPECT_EQ(process->child_pid(), 0);  // stopped and reaped

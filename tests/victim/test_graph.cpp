@@ -10,6 +10,7 @@
 #include "core/hdf5_io.h"
 #include "core/ops.h"
 #include "core/random.h"
+#include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
 #include "victim/accounting.h"
 #include "victim/execute.h"
@@ -20,14 +21,7 @@
 namespace splitleak::victim {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(Graph, LeNetShapesAndCosts) {
   const Graph g = zoo::build("lenet5");

@@ -1,0 +1,34 @@
+// map_in_batches: slices in order, the last one shorter, outputs stacked.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/batches.h"
+#include "core/error.h"
+#include "core/ops.h"
+
+namespace splitleak {
+namespace {
+
+TEST(MapInBatches, StacksTheSlicesOutputsInOrder) {
+  std::vector<float> values(7 * 2);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i);
+  const Tensor x = Tensor::from_vector({7, 2}, values);
+  std::vector<int64_t> rows;
+  const Tensor y = map_in_batches(x, 3, [&](const Tensor& part) {
+    rows.push_back(part.size(0));
+    return ops::mul_scalar(part, 2.0f);
+  });
+  EXPECT_EQ(rows, (std::vector<int64_t>{3, 3, 1}));
+  ASSERT_EQ(y.shape(), (Shape{7, 2}));
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(y.data()[i], 2.0f * values[i]);
+}
+
+TEST(MapInBatches, RefusesABadBatchAndAWrongRowCount) {
+  const Tensor x = Tensor::zeros({4, 3});
+  EXPECT_THROW(map_in_batches(x, 0, [](const Tensor& part) { return part; }), Error);
+  EXPECT_THROW(map_in_batches(x, 2, [](const Tensor& part) { return part.slice(0, 1); }), Error);
+}
+
+}  // namespace
+}  // namespace splitleak
