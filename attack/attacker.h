@@ -32,12 +32,19 @@ struct FitOptions {
   std::string checkpoint;    // file to checkpoint into (empty: none); resume continues from it
   int64_t checkpoint_every = 200;
   std::function<void(const FitProgress&)> progress;
+  // A learned attacker calls evaluate(step) after each step listed in evaluate_at (ascending),
+  // before that step's checkpoint, and trains on as if it had not: evaluate may reconstruct.
+  std::vector<int64_t> evaluate_at;
+  std::function<void(int64_t step)> evaluate;
 };
 
 class Attacker {
  public:
   virtual ~Attacker() = default;
   virtual std::string kind() const = 0;
+  // True when fit learns from the pairs: restarts (seeds), the validation split and the
+  // convergence check apply, and fit honours FitOptions::evaluate.
+  virtual bool learns() const = 0;
   // Learns from auxiliary pairs: features (N, feature_shape...), images (N, image_shape...).
   // White-box attackers that need no training return at once.
   virtual void fit(const Tensor& features, const Tensor& images, const FitOptions& options) = 0;

@@ -1,10 +1,8 @@
 #pragma once
-// Scoring reconstructions and deciding cuts (DESIGN.md, data flow steps 6 and 8):
-// per attacker the per-image SSIM, PSNR, MSE and label leakage with bootstrap 95% means; per cut
-// the worst attacker (highest mean SSIM); a cut is safe when the upper bound of the worst mean
-// SSIM is <= the threshold; the recommended cut is the earliest safe cut after which every
-// deeper candidate is safe too.
-#include <optional>
+// Scoring reconstructions (DESIGN.md, data flow step 6): per attacker the per-image SSIM, PSNR,
+// MSE and label leakage, means with bootstrap 95% intervals, the tail (the share of images above
+// an SSIM level, with an exact interval), the restarts it was chosen from and its convergence.
+// The decision per cut is attack/verdict.h.
 #include <string>
 #include <vector>
 
@@ -15,32 +13,53 @@
 namespace splitleak::attack {
 
 inline constexpr double kPsnrCap = 100.0;  // dB; identical images (PSNR = inf) count as this in means
+inline constexpr double kDefaultTailSsim = 0.5;
+
+// The validation curve of one learned attacker: its mean SSIM on its own validation split (never
+// the held-out inputs) after `steps[i]` training steps.
+struct Convergence {
+  std::vector<int64_t> steps;
+  std::vector<double> ssim;
+  double rise = 0;             // ssim at the last step minus ssim at the start of the last fifth
+  bool under_trained = false;  // rise > the converged delta
+};
+
+// One restart of a learned attacker.
+struct SeedScore {
+  uint64_t seed = 0;
+  double validation_ssim = 0;  // the last point of its validation curve: what the choice is made on
+  Interval ssim;               // its held-out mean SSIM, recorded beside the chosen one
+  Convergence convergence;
+};
 
 struct AttackerScores {
   std::string attacker;
   std::vector<double> ssim, psnr, mse;
   std::vector<double> label_leak;  // 1 when the victim's top-1 on the reconstruction equals its top-1 on the original
   Interval ssim_mean, psnr_mean, mse_mean, label_leak_mean;
+  double tail_ssim = kDefaultTailSsim;
+  Interval tail;  // share of images with SSIM > tail_ssim, Clopper-Pearson interval
   double train_seconds = 0;
+  // Learned attackers only (empty otherwise): every restart, the chosen one (best validation
+  // SSIM) and its curve. under_trained holds when any restart was still improving.
+  std::vector<SeedScore> seeds;
+  size_t chosen_seed = 0;
+  bool under_trained = false;
+  // Filled by judge_cut: the paired per-image excess of SSIM over the output floor.
+  Interval beyond_floor;
 };
 
 // Scores reconstructions against originals (N, C, H, W); the victim (whole graph) decides label
 // leakage. Intervals use `seed` and `confidence`.
 AttackerScores score_reconstructions(const std::string& attacker, const Tensor& reconstructions,
                                      const Tensor& originals, const victim::Graph& victim, uint64_t seed,
-                                     double confidence = 0.95);
+                                     double confidence = 0.95, double tail_ssim = kDefaultTailSsim);
 
-struct CutVerdict {
-  std::string cut;
-  std::vector<AttackerScores> attackers;
-  size_t worst = 0;  // index of the attacker with the highest mean SSIM
-  bool safe = false;
-};
+// Means, intervals and tail from the per-image values alone (assigned): a pure function of them,
+// `seed`, `confidence` and `tail_ssim`, so a resumed run's figures equal an uninterrupted run's.
+void summarise(AttackerScores& scores, uint64_t seed, double confidence, double tail_ssim);
 
-CutVerdict judge_cut(const std::string& cut, std::vector<AttackerScores> attackers, double ssim_threshold);
-
-// Index of the recommended cut in `cuts` (ordered from the input on), or none when the last cut
-// is unsafe.
-std::optional<size_t> recommend_cut(const std::vector<CutVerdict>& cuts);
+// The victim's top-1 class per image of `images` (N, C, H, W).
+std::vector<int64_t> top1_classes(const victim::Graph& victim, const Tensor& images);
 
 }  // namespace splitleak::attack

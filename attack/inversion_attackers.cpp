@@ -3,6 +3,7 @@
 // `inverse_net` (He et al. 2019: the same generator trained alone with L2 or L1). Both train on
 // seeded batches (rows drawn as a function of (seed, step)) with Adam, constant then linearly
 // decaying learning rate, and reconstruct in eval mode.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -17,17 +18,6 @@
 
 namespace splitleak::attack {
 namespace {
-
-// Rows `indices` of t (N, ...), copied.
-Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& indices) {
-  Shape shape = t.shape();
-  shape[0] = static_cast<int64_t>(indices.size());
-  Tensor out = Tensor::empty(shape);
-  const int64_t row = t.numel() / t.size(0);
-  for (size_t i = 0; i < indices.size(); ++i)
-    std::copy(t.data() + indices[i] * row, t.data() + (indices[i] + 1) * row, out.data() + static_cast<int64_t>(i) * row);
-  return out;
-}
 
 std::vector<int64_t> batch_indices(int64_t n, int64_t batch, uint64_t seed, int64_t step) {
   Generator gen(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + 1);
@@ -77,6 +67,7 @@ Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features) {
 // run `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
 class LearnedInverter : public Attacker {
  public:
+  bool learns() const override { return true; }
   void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), steps_done_, state()); }
 
   void load(const std::string& path) override {
@@ -101,6 +92,10 @@ class LearnedInverter : public Attacker {
       const double loss = one_step(s);
       steps_done_ = s + 1;
       if (o.progress) o.progress({s + 1, o.steps, loss});
+      if (o.evaluate && std::binary_search(o.evaluate_at.begin(), o.evaluate_at.end(), s + 1)) {
+        o.evaluate(s + 1);
+        generator_->train();
+      }
       const bool last = s + 1 == o.steps;
       if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0)))
         save(o.checkpoint);

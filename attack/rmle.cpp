@@ -27,6 +27,7 @@ class RmleAttacker : public Attacker {
           "rmle: iterations, lr and batch_size must be positive, tv_weight >= 0");
   }
   std::string kind() const override { return "rmle"; }
+  bool learns() const override { return false; }
 
   void fit(const Tensor&, const Tensor&, const FitOptions&) override {}
   // Nothing is learned: the file records the kind, so a later load checks it.

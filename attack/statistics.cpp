@@ -1,5 +1,7 @@
 #include "attack/statistics.h"
 
+#include <boost/math/special_functions/beta.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -76,6 +78,28 @@ Interval bootstrap_mean(const std::vector<double>& values, uint64_t seed, double
   const double tail = (1.0 - confidence) / 2.0;
   out.low = percentile(tail);
   out.high = percentile(1.0 - tail);
+  return out;
+}
+
+Interval paired_bootstrap_difference(const std::vector<double>& a, const std::vector<double>& b, uint64_t seed,
+                                     double confidence, int resamples) {
+  check(a.size() == b.size(), "paired_bootstrap_difference: " + std::to_string(a.size()) + " against " +
+                                  std::to_string(b.size()) + " values; pairs need the same images");
+  std::vector<double> difference(a.size());
+  for (size_t i = 0; i < a.size(); ++i) difference[i] = a[i] - b[i];
+  return bootstrap_mean(difference, seed, confidence, resamples);
+}
+
+Interval clopper_pearson(int64_t successes, int64_t trials, double confidence) {
+  check(trials >= 1 && successes >= 0 && successes <= trials,
+        "clopper_pearson: need 0 <= successes <= trials and trials >= 1");
+  check(confidence > 0 && confidence < 1, "clopper_pearson: confidence in (0, 1)");
+  const double k = static_cast<double>(successes), n = static_cast<double>(trials);
+  const double tail = (1.0 - confidence) / 2.0;
+  Interval out;
+  out.mean = k / n;
+  out.low = successes == 0 ? 0.0 : boost::math::ibeta_inv(k, n - k + 1, tail);
+  out.high = successes == trials ? 1.0 : boost::math::ibeta_inv(k + 1, n - k, 1.0 - tail);
   return out;
 }
 

@@ -25,7 +25,8 @@ int run_check(const CheckOptions& o) {
     every.cut = "*", every.max_ssim = o.max_ssim;
     t.cuts.push_back(every);
   }
-  check(!t.cuts.empty() || t.recommended_cut_at_most, "check: give --thresholds FILE.yaml and/or --max-ssim X");
+  check(!t.cuts.empty() || t.recommended_cut_at_most || t.fail_on_inconclusive,
+        "check: give --thresholds FILE.yaml and/or --max-ssim X");
   const auto rows = experiments::check_results(o.results, t);
   std::printf("%s", experiments::check_table(rows).c_str());
   if (!o.junit.empty()) write_file_atomically(o.junit, experiments::junit_xml(rows, o.results));
@@ -40,7 +41,7 @@ const bool registered = add_command(
        auto o = std::make_shared<CheckOptions>();
        sub.add_option("results", o->results, "results.json of a run")->required();
        sub.add_option("--thresholds", o->thresholds, "Thresholds file (YAML; docs/ci.md)");
-       sub.add_option("--max-ssim", o->max_ssim, "Bound on every cut's worst-case SSIM (upper 95% bound)");
+       sub.add_option("--max-ssim", o->max_ssim, "Bound on every cut's worst-case SSIM (the highest upper bound over attackers)");
        sub.add_option("--junit", o->junit, "Also write the checks as JUnit XML");
        return [o] { return run_check(*o); };
      }});

@@ -24,4 +24,18 @@ Tensor map_in_batches(const Tensor& x, int64_t batch, const std::function<Tensor
   return out;
 }
 
+Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows) {
+  check(t.defined() && t.dim() >= 1, "gather_rows: needs a tensor with a batch dimension");
+  Shape shape = t.shape();
+  shape[0] = static_cast<int64_t>(rows.size());
+  Tensor out = Tensor::empty(shape);
+  const int64_t row = t.size(0) > 0 ? t.numel() / t.size(0) : 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    check(rows[i] >= 0 && rows[i] < t.size(0), "gather_rows: row " + std::to_string(rows[i]) + " of " +
+                                                   std::to_string(t.size(0)));
+    std::copy(t.data() + rows[i] * row, t.data() + (rows[i] + 1) * row, out.data() + static_cast<int64_t>(i) * row);
+  }
+  return out;
+}
+
 }  // namespace splitleak

@@ -1,7 +1,8 @@
 #pragma once
-// Running a function over a batch in slices, for inputs too large for one pass.
+// Running a function over a batch in slices, for inputs too large for one pass; picking rows.
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -11,5 +12,8 @@ namespace splitleak {
 // stacked along dim 0 into a new tensor. f must give one output row per input row, all of one
 // shape. batch >= 1.
 Tensor map_in_batches(const Tensor& x, int64_t batch, const std::function<Tensor(const Tensor&)>& f);
+
+// A new tensor of t's rows (dim 0) `rows`, in that order (repeats allowed); each in [0, N).
+Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows);
 
 }  // namespace splitleak

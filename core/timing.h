@@ -1,6 +1,7 @@
 #pragma once
 // Wall-clock timing for benchmarks and latency figures.
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace splitleak {
@@ -10,5 +11,8 @@ double median_ms(int iters, const std::function<void()>& f);
 
 // The median of `values` (the upper one of an even count; 0 when empty).
 double median(std::vector<double> values);
+
+// A duration for logs: "4m05s", or "2h07m" from an hour on.
+std::string duration_text(double seconds);
 
 }  // namespace splitleak

@@ -41,10 +41,12 @@ void read_cut_thresholds(Section s, CutThresholds& t) {
   if (s.has("max_ssim")) t.max_ssim = s.get_double("max_ssim", 1, 0, 1);
   if (s.has("max_psnr")) t.max_psnr = s.get_double("max_psnr", 100, 0, 1000);
   if (s.has("max_label_leakage")) t.max_label_leakage = s.get_double("max_label_leakage", 1, 0, 1);
+  if (s.has("max_ssim_beyond_output")) t.max_ssim_beyond_output = s.get_double("max_ssim_beyond_output", 0, -1, 1);
+  if (s.has("max_tail_fraction")) t.max_tail_fraction = s.get_double("max_tail_fraction", 0, 0, 1);
   s.finish();
-  if (!t.max_ssim && !t.max_psnr && !t.max_label_leakage)
+  if (!t.max_ssim && !t.max_psnr && !t.max_label_leakage && !t.max_ssim_beyond_output && !t.max_tail_fraction)
     throw Error(s.origin("max_ssim").str() + ": no threshold for cut '" + t.cut +
-                "' (max_ssim, max_psnr or max_label_leakage)");
+                "' (max_ssim, max_psnr, max_label_leakage, max_ssim_beyond_output or max_tail_fraction)");
 }
 
 }  // namespace
@@ -65,8 +67,10 @@ Thresholds load_thresholds(const std::string& path) {
     }
   }
   if (s.has("recommended_cut_at_most")) t.recommended_cut_at_most = s.get_string("recommended_cut_at_most", "");
+  t.fail_on_inconclusive = s.get_bool("fail_on_inconclusive", false);
   s.finish();
-  check(!t.cuts.empty() || t.recommended_cut_at_most, path + ": no thresholds (cuts or recommended_cut_at_most)");
+  check(!t.cuts.empty() || t.recommended_cut_at_most || t.fail_on_inconclusive,
+        path + ": no thresholds (cuts, recommended_cut_at_most or fail_on_inconclusive)");
   return t;
 }
 
@@ -78,30 +82,47 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
     throw Error(path + ": not valid JSON: " + e.what());
   }
   try {
-    check(doc.value("schema", "") == kResultsSchema,
-          path + ": not a splitleak results file (schema " + std::string(kResultsSchema) + ")");
+    const std::string schema = doc.value("schema", "");
+    check(schema == kResultsSchema || schema == kResultsSchemaV1,
+          path + ": not a splitleak results file (schema " + std::string(kResultsSchema) + " or " + kResultsSchemaV1 + ")");
+    const bool v2 = schema == kResultsSchema;
     std::map<std::string, size_t> position;
     const json& cuts = doc.at("cuts");
     for (size_t i = 0; i < cuts.size(); ++i) position[cuts[i].at("name").get<std::string>()] = i;
     std::vector<std::string> names;
     for (const auto& [n, i] : position) names.push_back(n);
+    auto needs_v2 = [&](const char* what) {
+      check(v2, what + std::string(" needs a ") + kResultsSchema + " results file; " + path + " is " + schema);
+    };
 
     std::vector<CheckRow> rows;
-    // The attacker with the highest mean of `metric` at a cut, and that mean's upper bound.
-    auto worst = [&](const json& cut, const char* metric) {
+    // The attacker with the highest upper bound of `metric` at a cut (ties to the higher mean).
+    auto worst = [&](const json& cut, const std::vector<const char*>& metric) {
       const json* best = nullptr;
-      for (const auto& a : cut.at("attackers"))
-        if (!best || a.at(metric).at("mean").get<double>() > (*best).at(metric).at("mean").get<double>()) best = &a;
+      auto at = [&](const json& a) -> const json& {
+        const json* j = &a;
+        for (const char* key : metric) j = &j->at(key);
+        return *j;
+      };
+      for (const auto& a : cut.at("attackers")) {
+        if (!best) { best = &a; continue; }
+        const double high = at(a).at("high").get<double>(), best_high = at(*best).at("high").get<double>();
+        if (high > best_high || (high == best_high && at(a).at("mean").get<double>() > at(*best).at("mean").get<double>()))
+          best = &a;
+      }
       check(best != nullptr, path + ": cut " + cut.at("name").get<std::string>() + " has no attacker results");
-      return std::make_pair(best->at("attacker").get<std::string>(), best->at(metric).at("high").get<double>());
+      return std::make_pair(best->at("attacker").get<std::string>(), at(*best).at("high").get<double>());
     };
     auto apply = [&](const json& cut, const CutThresholds& t) {
       const std::string name = cut.at("name").get<std::string>();
-      const std::vector<std::tuple<const char*, const char*, std::optional<double>>> checks{
-          {"max_ssim", "ssim", t.max_ssim}, {"max_psnr", "psnr", t.max_psnr},
-          {"max_label_leakage", "label_leakage", t.max_label_leakage}};
+      const std::vector<std::tuple<const char*, std::vector<const char*>, std::optional<double>>> checks{
+          {"max_ssim", {"ssim"}, t.max_ssim}, {"max_psnr", {"psnr"}, t.max_psnr},
+          {"max_label_leakage", {"label_leakage"}, t.max_label_leakage},
+          {"max_ssim_beyond_output", {"beyond_floor"}, t.max_ssim_beyond_output},
+          {"max_tail_fraction", {"tail", "fraction"}, t.max_tail_fraction}};
       for (const auto& [what, metric, limit] : checks) {
         if (!limit) continue;
+        if (metric.front() == std::string("beyond_floor") || metric.front() == std::string("tail")) needs_v2(what);
         const auto [attacker, high] = worst(cut, metric);
         rows.push_back({name, what, number(high), number(*limit), attacker, high <= *limit});
       }
@@ -125,6 +146,20 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
                    false};
       row.ok = !rec.is_null() && position.at(rec.get<std::string>()) <= it->second;
       rows.push_back(row);
+    }
+    if (thresholds.fail_on_inconclusive) {
+      needs_v2("fail_on_inconclusive");
+      for (const auto& cut : cuts) {
+        std::string still;
+        for (const auto& a : cut.at("attackers"))
+          if (a.at("under_trained").get<bool>()) {
+            if (!still.empty()) still += ',';
+            still += a.at("attacker").get<std::string>();
+          }
+        const std::string status = cut.at("status").get<std::string>();
+        rows.push_back({cut.at("name").get<std::string>(), "fail_on_inconclusive", status, "not inconclusive", still,
+                        status != "inconclusive"});
+      }
     }
     return rows;
   } catch (const json::exception& e) {

@@ -1,7 +1,9 @@
 #pragma once
-// The CI gate: thresholds held against a run's results.json. A threshold bounds the worst case
-// over attackers the way the safe flag does: the upper bound of the 95% interval of the highest
-// attacker mean (SSIM, PSNR or label leakage) must not exceed it.
+// The CI gate: thresholds held against a run's results.json (schema splitleak.results/1 or /2).
+// A threshold bounds the worst case over attackers the way the verdict does: the highest upper
+// bound over attackers (of the mean SSIM, PSNR or label leakage; with /2 also of the paired SSIM
+// excess over the output floor and of the tail fraction) must not exceed it. Baselines never
+// count.
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,18 +13,22 @@ namespace splitleak::experiments {
 struct CutThresholds {
   std::string cut;  // a cut name, or "*" for every cut of the results
   std::optional<double> max_ssim, max_psnr, max_label_leakage;
+  std::optional<double> max_ssim_beyond_output, max_tail_fraction;  // results/2 only
 };
 
 struct Thresholds {
   std::vector<CutThresholds> cuts;
   std::optional<std::string> recommended_cut_at_most;  // the recommendation must be this cut or earlier
+  bool fail_on_inconclusive = false;  // results/2 only: an inconclusive cut (under-trained attacker) fails
 };
 
 // The thresholds file:
 //   cuts:
 //     pool2: {max_ssim: 0.5, max_psnr: 14, max_label_leakage: 0.6}
+//     fc1: {max_ssim_beyond_output: 0.05, max_tail_fraction: 0.1}
 //     "*": {max_ssim: 0.9}
 //   recommended_cut_at_most: pool3
+//   fail_on_inconclusive: true
 // Errors name file, line and key.
 Thresholds load_thresholds(const std::string& path);
 

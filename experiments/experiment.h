@@ -3,6 +3,7 @@
 // key): the dataset, the victim and its cuts, the attackers, the runtimes, the privacy decision
 // and the output folder. Every field holds its default until the file or a --set override says
 // otherwise; `resolved_yaml` writes them all back.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -51,6 +52,9 @@ struct VictimConfig {
 struct AttackerConfig {
   std::string kind;
   int64_t steps = 1000, batch_size = 16;
+  int64_t seeds = 1;       // independent restarts of a learned attacker; the best on validation is kept
+  int64_t eval_every = 0;  // validation SSIM every this many steps; 0: steps / 10 (at least 1)
+  int64_t evaluation_interval() const { return eval_every > 0 ? eval_every : std::max<int64_t>(1, steps / 10); }
   std::map<std::string, std::string> settings;  // everything else, for the attacker's Config
   std::map<std::string, Origin> origins;        // per setting, for messages
   Origin origin;                                 // the list entry
@@ -70,7 +74,13 @@ struct RuntimeConfig {
 
 struct PrivacyConfig {
   std::string metric = "ssim";
-  double threshold = 0.3, confidence = 0.95;
+  std::string rule = "absolute";  // the rule that decides: absolute | beyond_output (attack/verdict.h)
+  double threshold = 0.3;         // absolute: bound on the worst mean SSIM
+  double margin = 0.05;           // beyond_output: bound on the worst paired SSIM excess over the output floor
+  double confidence = 0.95;
+  double tail_ssim = 0.5;         // the tail: images reconstructed above this SSIM
+  double max_tail_fraction = -1;  // < 0: the tail is reported, not ruled on
+  double converged_delta = 0.01;  // a validation SSIM rise above this over the last fifth: under-trained
 };
 
 struct ExperimentConfig {

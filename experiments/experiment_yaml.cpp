@@ -147,9 +147,11 @@ AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source
   a.kind = s.get_choice("kind", "", kinds);
   a.steps = s.get_int("steps", a.steps, 1);
   a.batch_size = s.get_int("batch_size", a.batch_size, 1);
+  a.seeds = s.get_int("seeds", a.seeds, 1);
+  a.eval_every = s.get_int("eval_every", a.eval_every, 0);
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
-    if (key == "kind" || key == "steps" || key == "batch_size") continue;
+    if (key == "kind" || key == "steps" || key == "batch_size" || key == "seeds" || key == "eval_every") continue;
     if (!kv.second.IsScalar()) s.fail(key, "expected a single value, got " + kind_name(kv.second));
     a.settings[key] = kv.second.Scalar();
     a.origins[key] = s.origin(key);
@@ -200,9 +202,14 @@ void parse_runtime(Section s, RuntimeConfig& r) {
 
 void parse_privacy(Section s, PrivacyConfig& p) {
   p.metric = s.get_choice("metric", p.metric, {"ssim"});
+  p.rule = s.get_choice("rule", p.rule, {"absolute", "beyond_output"});
   p.threshold = s.get_double("threshold", p.threshold, 0, 1);
+  p.margin = s.get_double("margin", p.margin, 0, 1);
   p.confidence = s.get_double("confidence", p.confidence, 0, 1, true);
   if (p.confidence >= 1) s.fail("confidence", "expected a number in (0, 1), got 1");
+  p.tail_ssim = s.get_double("tail_ssim", p.tail_ssim, 0, 1);
+  if (s.has("max_tail_fraction")) p.max_tail_fraction = s.get_double("max_tail_fraction", 0, 0, 1);
+  p.converged_delta = s.get_double("converged_delta", p.converged_delta, 0, 1);
   s.finish();
 }
 
@@ -289,6 +296,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   for (const auto& a : c.attackers) {
     out << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << a.kind;
     out << YAML::Key << "steps" << YAML::Value << a.steps << YAML::Key << "batch_size" << YAML::Value << a.batch_size;
+    out << YAML::Key << "seeds" << YAML::Value << a.seeds << YAML::Key << "eval_every" << YAML::Value
+        << a.evaluation_interval();
     for (const auto& [k, v] : a.settings) out << YAML::Key << k << YAML::Value << v;
     out << YAML::EndMap;
   }
@@ -315,8 +324,12 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
   out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;
   out << YAML::Key << "privacy" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "metric" << YAML::Value << c.privacy.metric << YAML::Key << "threshold" << YAML::Value
-      << c.privacy.threshold << YAML::Key << "confidence" << YAML::Value << c.privacy.confidence << YAML::EndMap;
+  const PrivacyConfig& p = c.privacy;
+  out << YAML::Key << "metric" << YAML::Value << p.metric << YAML::Key << "rule" << YAML::Value << p.rule << YAML::Key
+      << "threshold" << YAML::Value << p.threshold << YAML::Key << "margin" << YAML::Value << p.margin << YAML::Key
+      << "confidence" << YAML::Value << p.confidence << YAML::Key << "tail_ssim" << YAML::Value << p.tail_ssim;
+  if (p.max_tail_fraction >= 0) out << YAML::Key << "max_tail_fraction" << YAML::Value << p.max_tail_fraction;
+  out << YAML::Key << "converged_delta" << YAML::Value << p.converged_delta << YAML::EndMap;
   out << YAML::Key << "output" << YAML::Value << c.output;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -15,6 +15,7 @@ namespace {
 
 const char* kColours[] = {"b", "r", "g", "m", "c", "h"};  // MathGL colour ids, per series
 const char* kBands[] = {"{b9}", "{r9}", "{g9}", "{m9}", "{c9}", "{h9}"};
+const char* kReferenceColours[] = {"G", "M", "q"};  // dark green, dark magenta, orange: dashed reference lines
 
 mglData to_mgl(const std::vector<double>& v) {
   mglData d(static_cast<long>(v.size()));
@@ -50,7 +51,7 @@ void write_png(mglGraph& gr, const std::string& png) {
 
 void plot_metric_vs_cut(const std::string& png, const std::string& title, const std::string& y_label,
                         const std::vector<std::string>& cuts, const std::vector<Series>& series, double y_min,
-                        double y_max, double threshold) {
+                        double y_max, double threshold, const std::vector<Series>& references) {
   const int n = static_cast<int>(cuts.size());
   mglGraph gr(0, 960, 520);
   gr.SetFontSize(3.0);
@@ -67,6 +68,11 @@ void plot_metric_vs_cut(const std::string& png, const std::string& title, const 
     gr.Plot(x, to_mgl(series[s].mean), style.c_str());
     gr.AddLegend(tex(series[s].label).c_str(), style.c_str());
   }
+  for (size_t s = 0; s < references.size(); ++s) {
+    const std::string style = std::string(kReferenceColours[s % 3]) + ";2";
+    gr.Plot(x, to_mgl(references[s].mean), style.c_str());
+    gr.AddLegend(tex(references[s].label).c_str(), style.c_str());
+  }
   if (threshold >= 0) {
     gr.Line(mglPoint(-0.5, threshold), mglPoint(n - 0.5, threshold), "k|");
     gr.AddLegend(("threshold " + std::to_string(threshold).substr(0, 4)).c_str(), "k|");
@@ -75,6 +81,30 @@ void plot_metric_vs_cut(const std::string& png, const std::string& title, const 
   gr.Axis();
   gr.Label('y', y_label.c_str(), 0);
   gr.Legend(3, "#");
+  write_png(gr, png);
+}
+
+void plot_curves(const std::string& png, const std::string& title, const std::vector<Curve>& curves) {
+  double x_max = 1, y_min = 1, y_max = 0;
+  for (const auto& c : curves) {
+    for (double v : c.steps) x_max = std::max(x_max, v);
+    for (double v : c.values) y_min = std::min(y_min, v), y_max = std::max(y_max, v);
+  }
+  if (y_min > y_max) y_min = 0, y_max = 1;
+  const double pad = std::max(0.02, (y_max - y_min) * 0.1);
+  mglGraph gr(0, 480, 300);
+  gr.SetFontSize(3.5);
+  gr.SetRanges(0, x_max, std::max(0.0, y_min - pad), std::min(1.0, y_max + pad));
+  gr.Title(tex(title).c_str());
+  for (size_t i = 0; i < curves.size(); ++i) {
+    const std::string style = std::string(kColours[i % 6]) + "-o";
+    gr.Plot(to_mgl(curves[i].steps), to_mgl(curves[i].values), style.c_str());
+    gr.AddLegend(tex(curves[i].label).c_str(), style.c_str());
+  }
+  gr.Axis();
+  gr.Label('x', "step", 0);
+  gr.Label('y', "validation SSIM", 0);
+  gr.Legend(4, "#");
   write_png(gr, png);
 }
 

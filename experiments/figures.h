@@ -13,10 +13,19 @@ struct Series {
   std::vector<double> mean, low, high;  // one per x position
 };
 
-// A metric per cut: one line per series with its interval band; `threshold` < 0: no line.
+// A metric per cut: one line per series with its interval band; `references` (baselines, the
+// output floor) as dashed lines of their means, without bands; `threshold` < 0: no line.
 void plot_metric_vs_cut(const std::string& png, const std::string& title, const std::string& y_label,
                         const std::vector<std::string>& cuts, const std::vector<Series>& series, double y_min,
-                        double y_max, double threshold);
+                        double y_max, double threshold, const std::vector<Series>& references = {});
+
+struct Curve {
+  std::string label;
+  std::vector<double> steps, values;
+};
+
+// Validation curves of one cut's learned attackers (SSIM against training steps), small.
+void plot_curves(const std::string& png, const std::string& title, const std::vector<Curve>& curves);
 
 // Worst-case SSIM (upper bound) against latency per cut, names beside the points, `recommended`
 // (or -1) drawn larger; the full-TEE and no-TEE latencies as vertical lines.

@@ -25,8 +25,10 @@ std::string flops_text(int64_t flops) {
 }
 
 // Each attacker's step time at the first cut (random features and images of the right shapes),
-// scaled by steps and cuts; rmle: one iteration per batch, scaled by iterations and batches.
-double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c) {
+// scaled by steps, seeds and the attacked nodes (the cuts and the output floor); rmle: one
+// iteration per batch, scaled by iterations and batches.
+double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c,
+                               int64_t attacked_nodes) {
   if (cuts.empty()) return 0;
   const victim::Partition p = victim::partition(g, cuts.front().name);
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
@@ -68,7 +70,8 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
     const double per_image = std::max(0.0, (t4 - t2) / 2), fixed = std::max(0.0, t2 - 2 * per_image);
     const double step = fixed + per_image * static_cast<double>(batch);
     const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
-    total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(cuts.size());
+    total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(attacked_nodes) *
+             static_cast<double>(a.seeds);
   }
   return total;
 }
@@ -88,7 +91,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "\n";
   const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
                                                  c.victim.model.find(".h5") == std::string::npos);
-  int64_t cut_count = 0;
+  int64_t cut_count = 0, attacked_nodes = 0;
   double estimate_seconds = -1;
   if (model_is_here) {
     Shape input;
@@ -113,6 +116,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
         << flops_text(victim::total_cost(g, 0, n).flops) << " per image\n";
     const auto cuts = select_cuts(g, c.victim);
     cut_count = static_cast<int64_t>(cuts.size());
+    const bool floor_is_cut = !cuts.empty() && cuts.back().index == n - 1;
+    attacked_nodes = cut_count + (floor_is_cut ? 0 : 1);
     out << "cuts (" << cuts.size() << "):\n";
     for (const auto& cut : cuts) {
       const auto front = victim::total_cost(g, 0, cut.index + 1), back = victim::total_cost(g, cut.index + 1, n);
@@ -122,28 +127,41 @@ std::string plan_experiment(const ExperimentConfig& c) {
                     flops_text(front.flops).c_str(), flops_text(back.flops).c_str());
       out << line;
     }
-    estimate_seconds = estimate_attack_seconds(g, cuts, c);
+    out << "  output floor: the attackers also attack the output " << g.nodes.back().name
+        << (floor_is_cut ? " (the last cut)" : " (an extra node)") << "\n";
+    estimate_seconds = estimate_attack_seconds(g, cuts, c, attacked_nodes);
   } else {
     out << "cuts: not listed (the model file is missing)\n";
     cut_count = c.victim.all_cuts ? 0 : static_cast<int64_t>(c.victim.cuts.size());
+    attacked_nodes = cut_count + 1;
   }
   out << "attackers (" << c.attackers.size() << "):\n";
   int64_t steps = 0;
   for (const auto& a : c.attackers) {
     if (a.kind == "rmle") out << "  rmle: white box, optimises each held-out batch (its iterations and batch_size settings)";
-    else out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size;
+    else
+      out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size << ", " << a.seeds
+          << (a.seeds == 1 ? " seed" : " seeds") << ", validation SSIM every " << a.evaluation_interval() << " steps";
     for (const auto& [k, v] : a.settings) out << ", " << k << "=" << v;
     out << "\n";
-    steps += a.kind == "rmle" ? 0 : a.steps;
+    steps += a.kind == "rmle" ? 0 : a.steps * a.seeds;
   }
-  out << "privacy: a cut is safe when the upper " << c.privacy.confidence * 100 << "% bound of the worst mean "
-      << c.privacy.metric << " is <= " << c.privacy.threshold << "\n";
+  const PrivacyConfig& p = c.privacy;
+  out << "privacy: rule " << p.rule << ": a cut is safe when the upper " << p.confidence * 100 << "% bound of the worst "
+      << (p.rule == "absolute" ? "mean SSIM is <= " + std::to_string(p.threshold).substr(0, 5)
+                               : "paired SSIM excess over the output floor is <= " + std::to_string(p.margin).substr(0, 5))
+      << (p.max_tail_fraction >= 0 ? ", the tail above SSIM " + std::to_string(p.tail_ssim).substr(0, 4) + " is <= " +
+                                         std::to_string(p.max_tail_fraction).substr(0, 5)
+                                   : std::string())
+      << " and no attacker is under-trained (validation SSIM rising > " << p.converged_delta
+      << " over the last fifth of its steps); both rules are reported\n";
   out << "runtime: tee " << c.runtime.tee_backend << " (SGX cost model " << c.runtime.sgx_preset << "), gpu " << c.runtime.gpu_backend
       << (c.runtime.gpu_backend == "opencl" ? " " + c.runtime.gpu_device
           : c.runtime.gpu_backend == "model" ? " " + c.runtime.gpu_model.name + " (roofline)" : std::string())
       << "\n";
-  out << "work: " << cut_count << " cuts x " << c.attackers.size() << " attackers, " << steps * cut_count
-      << " training steps in all\n";
+  out << "work: " << attacked_nodes << " attacked nodes (" << cut_count
+      << (attacked_nodes > cut_count ? " cuts and the output" : " cuts, the last of them the output") << ") x "
+      << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all\n";
   if (estimate_seconds >= 0) {
     char line[160];
     std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (steps timed at batches 2 and 4 at the "

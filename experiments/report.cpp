@@ -56,6 +56,128 @@ std::string file_stem(const std::string& name) {
   return out;
 }
 
+std::string interval_text(const json& i, const char* f = "%.3f") {
+  return fmt(i.at("mean").get<double>(), f) + " [" + fmt(i.at("low").get<double>(), f) + ", " +
+         fmt(i.at("high").get<double>(), f) + "]";
+}
+
+std::string status_html(const std::string& status) {
+  const char* cls = status == "safe" ? "safe" : status == "inconclusive" ? "inconclusive" : "unsafe";
+  return std::string("<span class=") + cls + ">" + (status == "unsafe" ? "leaks" : status) + "</span>";
+}
+
+// One sentence per rule: the recommended cut, or why there is none (the deepest cut that is not
+// safe blocks every earlier one, so its reason is the reason).
+std::string decision_html(const json& doc) {
+  const json& p = doc.at("privacy");
+  const json& cuts = doc.at("cuts");
+  const std::string deciding = p.at("rule").get<std::string>();
+  std::ostringstream h;
+  h << "<h2>Decision</h2>\n<ul>\n";
+  for (const std::string rule : {"absolute", "beyond_output"}) {
+    const json& rec = doc.at("recommended_cut_by_rule").at(rule);
+    const std::string limit = rule == "absolute" ? "worst-case mean SSIM at most " + fmt(p.at("threshold").get<double>(), "%.2f")
+                                                 : "worst-case SSIM beyond the output floor at most " +
+                                                       fmt(p.at("margin").get<double>(), "%.2f");
+    h << "<li><b>" << rule << "</b>" << (rule == deciding ? " (the rule that decides)" : "") << ", " << html_escape(limit)
+      << " (upper " << fmt(p.at("confidence").get<double>() * 100, "%.0f") << "% bounds): ";
+    const json* blocking = nullptr;
+    for (const auto& c : cuts)
+      if (c.at("verdicts").at(rule).at("status").get<std::string>() != "safe") blocking = &c;
+    if (rec.is_string()) {
+      h << "recommended cut <b>" << html_escape(rec.get<std::string>()) << "</b>, the earliest cut after which every cut is safe";
+      if (rec.get<std::string>() == doc.at("floor").at("node").get<std::string>())
+        h << " (the model's output: the whole network stays in the TEE and the GPU side gets only what it sees anyway)";
+    } else {
+      h << "<b>no cut is safe</b>";
+    }
+    if (blocking) {
+      const json& v = blocking->at("verdicts").at(rule);
+      h << (rec.is_string() ? "; the cut before it, " : ": the deepest candidate that is not safe is ") << "<b>"
+        << html_escape(blocking->at("name").get<std::string>()) << "</b>, " << status_html(v.at("status").get<std::string>())
+        << " &mdash; " << html_escape(v.at("reason").get<std::string>());
+      if (!rec.is_string() && v.at("status").get<std::string>() == "inconclusive")
+        h << ". Train the named attackers longer (more steps) and run again: an attacker still improving cannot make a cut safe";
+    }
+    h << ".</li>\n";
+  }
+  h << "</ul>\n";
+  const json& f = doc.at("floor");
+  const json& chance = doc.at("label_chance");
+  h << "<p>The <b>output floor</b> is what the GPU side rebuilds from the model's output alone (node <code>"
+    << html_escape(f.at("node").get<std::string>()) << "</code>), leaked whatever the cut: " << html_escape(f.at("attacker").get<std::string>())
+    << " reaches SSIM " << interval_text(f.at("ssim")) << ". Baselines without features, scored like attackers but never "
+    << "counted as the worst case: <i>prior</i> (the mean auxiliary image of the class the victim predicts) and <i>mean</i> "
+    << "(the mean auxiliary image). Label leakage by chance: " << fmt(chance.at("uniform").get<double>(), "%.2f")
+    << " (1 / classes), " << fmt(chance.at("majority").get<double>(), "%.2f") << " (the most frequent predicted class).</p>\n";
+  return h.str();
+}
+
+std::string convergence_text(const json& a) {
+  if (!a.at("learned").get<bool>()) return "n/a";
+  double rise = 0;
+  for (const auto& s : a.at("seeds")) rise = std::max(rise, s.at("convergence").at("rise").get<double>());
+  return std::string(a.at("under_trained").get<bool>() ? "<span class=inconclusive>still rising</span>" : "converged") +
+         " (" + fmt(rise, "%+.3f") + ")";
+}
+
+std::string seeds_text(const json& a) {
+  const json& seeds = a.at("seeds");
+  if (seeds.size() <= 1) return seeds.empty() ? "-" : "1";
+  std::string out = std::to_string(seeds.size()) + ":";
+  for (const auto& s : seeds)
+    out += std::string(" ") + (s.at("chosen").get<bool>() ? "<b>" : "") + fmt(s.at("ssim").at("mean").get<double>()) +
+           (s.at("chosen").get<bool>() ? "</b>" : "");
+  return out;
+}
+
+// Every cut: its attackers (the worst under each rule marked), baselines, both verdicts.
+std::string leakage_table_html(const json& cuts) {
+  std::ostringstream h;
+  h << "<table><tr><th class=l>cut</th><th class=l>attacker</th><th>SSIM [95%]</th><th>beyond floor [95%]</th>"
+       "<th>tail share [95%]</th><th>PSNR</th><th>label leakage</th><th class=l>convergence</th><th class=l>seeds</th>"
+       "<th>training, s</th><th class=l>absolute</th><th class=l>beyond_output</th></tr>\n";
+  for (const auto& c : cuts) {
+    const json& v = c.at("verdicts");
+    const size_t rows = c.at("attackers").size() + c.at("baselines").size();
+    bool first = true;
+    auto verdict_cells = [&] {
+      if (!first) return std::string();
+      const std::string span = " rowspan=" + std::to_string(rows);
+      return "<td class=l" + span + ">" + status_html(v.at("absolute").at("status").get<std::string>()) + "</td><td class=l" +
+             span + ">" + status_html(v.at("beyond_output").at("status").get<std::string>()) + "</td>";
+    };
+    for (const auto& a : c.at("attackers")) {
+      const std::string name = a.at("attacker").get<std::string>();
+      h << "<tr>" << (first ? "<td class=l rowspan=" + std::to_string(rows) + ">" + html_escape(c.at("name").get<std::string>()) +
+                                  "<br><small>" + c.at("feature_shape").dump() + ", dCor " +
+                                  fmt(c.at("distance_correlation").get<double>(), "%.2f") + "</small></td>"
+                            : "")
+        << "<td class=l>" << html_escape(name)
+        << (name == v.at("absolute").at("worst_attacker").get<std::string>() ? " &dagger;" : "")
+        << (name == v.at("beyond_output").at("worst_attacker").get<std::string>() ? " &Dagger;" : "") << "</td><td>"
+        << interval_text(a.at("ssim")) << "</td><td>" << interval_text(a.at("beyond_floor"), "%+.3f") << "</td><td>"
+        << interval_text(a.at("tail").at("fraction"), "%.2f") << "</td><td>" << fmt(a.at("psnr").at("mean").get<double>(), "%.2f")
+        << "</td><td>" << fmt(a.at("label_leakage").at("mean").get<double>(), "%.2f") << "</td><td class=l>"
+        << convergence_text(a) << "</td><td class=l>" << seeds_text(a) << "</td><td>"
+        << fmt(a.at("train_seconds").get<double>(), "%.0f") << "</td>" << verdict_cells() << "</tr>\n";
+      first = false;
+    }
+    for (const auto& b : c.at("baselines"))
+      h << "<tr class=baseline><td class=l>" << html_escape(b.at("attacker").get<std::string>()) << " (baseline)</td><td>"
+        << interval_text(b.at("ssim")) << "</td><td>-</td><td>" << interval_text(b.at("tail").at("fraction"), "%.2f")
+        << "</td><td>" << fmt(b.at("psnr").at("mean").get<double>(), "%.2f") << "</td><td>"
+        << fmt(b.at("label_leakage").at("mean").get<double>(), "%.2f") << "</td><td class=l>-</td><td class=l>-</td><td>-</td></tr>\n";
+  }
+  h << "</table>\n<p>&dagger; the worst attacker under <i>absolute</i>, &Dagger; under <i>beyond_output</i> (the highest "
+       "upper bound of each rule's statistic). <i>beyond floor</i>: the paired per-image SSIM excess over the output floor "
+       "(paired bootstrap). <i>tail share</i>: held-out images reconstructed above the tail SSIM (Clopper-Pearson). "
+       "<i>convergence</i>: the rise of the validation SSIM over the last fifth of the steps (the largest over seeds). "
+       "<i>seeds</i>: held-out SSIM of every restart, the one chosen on validation in bold. dCor: distance correlation "
+       "between the held-out inputs and their feature maps.</p>\n";
+  return h.str();
+}
+
 }  // namespace
 
 std::string render_report(const std::string& run_dir) {
@@ -82,6 +204,8 @@ std::string render_report(const std::string& run_dir) {
     std::vector<std::string> attackers;
     for (const auto& a : cuts[0].at("attackers")) attackers.push_back(a.at("attacker").get<std::string>());
     std::vector<Series> ssim(attackers.size()), psnr(attackers.size());
+    std::vector<Series> references{{"prior (baseline)", {}, {}, {}}, {"mean (baseline)", {}, {}, {}},
+                                   {"output floor", {}, {}, {}}};
     std::vector<double> latency, worst_high;
     int recommended = -1;
     double psnr_max = 10;
@@ -100,17 +224,37 @@ std::string render_report(const std::string& run_dir) {
         }
         psnr_max = std::max(psnr_max, psnr[i].high.back());
       }
+      for (size_t b = 0; b < 2; ++b) references[b].mean.push_back(c.at("baselines").at(b).at("ssim").at("mean").get<double>());
+      references[2].mean.push_back(doc.at("floor").at("ssim").at("mean").get<double>());
       latency.push_back(c.at("latency").at("total_ms").get<double>());
       worst_high.push_back(c.at("worst_ssim").at("high").get<double>());
     }
     const fs::path figs = dir / "figures";
     plot_metric_vs_cut((figs / "ssim_vs_cut.png").string(), "Reconstruction SSIM per cut (higher = more leakage)", "SSIM",
-                       names, ssim, 0, 1, threshold);
+                       names, ssim, 0, 1, threshold, references);
     plot_metric_vs_cut((figs / "psnr_vs_cut.png").string(), "Reconstruction PSNR per cut (higher = more leakage)",
                        "PSNR, dB", names, psnr, 0, std::ceil(psnr_max / 5) * 5, -1);
-    const json& base = doc.at("baselines");
+    const json& base = doc.at("latency_baselines");
     plot_privacy_vs_latency((figs / "privacy_vs_latency.png").string(), names, latency, worst_high, recommended, threshold,
                             base.at("full_tee_ms").get<double>(), base.at("no_tee_ms").get<double>());
+
+    // Validation curves per cut (learned attackers, every restart).
+    std::vector<fs::path> curve_plots;
+    for (size_t k = 0; k < cuts.size(); ++k) {
+      std::vector<Curve> curves;
+      for (const auto& a : cuts[k].at("attackers"))
+        for (size_t j = 0; j < a.at("seeds").size(); ++j) {
+          const json& conv = a.at("seeds").at(j).at("convergence");
+          Curve cv;
+          cv.label = a.at("attacker").get<std::string>() + (a.at("seeds").size() > 1 ? " seed " + std::to_string(j + 1) : "");
+          for (const auto& st : conv.at("steps")) cv.steps.push_back(st.get<double>());
+          cv.values = conv.at("validation_ssim").get<std::vector<double>>();
+          curves.push_back(std::move(cv));
+        }
+      if (curves.empty()) continue;
+      curve_plots.push_back(figs / ("convergence_" + std::to_string(k) + "_" + file_stem(names[k]) + ".png"));
+      plot_curves(curve_plots.back().string(), names[k], curves);
+    }
 
     std::vector<fs::path> grids;
     auto originals = samples.find("originals");
@@ -134,13 +278,11 @@ std::string render_report(const std::string& run_dir) {
     h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>splitleak: " << html_escape(doc.at("name").get<std::string>())
       << "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
-         "th{background:#f0f0f0}td.l,th.l{text-align:left}.unsafe{color:#b00}.safe{color:#070}img{max-width:100%}"
+         "th{background:#f0f0f0}td.l,th.l{text-align:left}.unsafe{color:#b00}.safe{color:#070}.inconclusive{color:#b60}"
+         "tr.baseline td{color:#777}img{max-width:100%}.small img{width:32%}"
          "</style></head><body>\n";
     h << "<h1>splitleak report: " << html_escape(doc.at("name").get<std::string>()) << "</h1>\n";
-    h << "<p><b>Recommended cut: "
-      << (recommended >= 0 ? html_escape(names[static_cast<size_t>(recommended)]) : std::string("none (no cut is safe)"))
-      << "</b> &mdash; the earliest cut whose worst-case SSIM (upper " << fmt(doc.at("privacy").at("confidence").get<double>() * 100, "%.0f")
-      << "% bound over attackers) is at most " << fmt(threshold, "%.2f") << ", with every deeper cut safe too.</p>\n";
+    h << decision_html(doc);
     h << "<h2>Victim</h2>\n<table><tr><th class=l>model</th><td class=l>" << html_escape(v.at("model").get<std::string>())
       << "</td></tr><tr><th class=l>input</th><td class=l>" << v.at("input_shape").dump() << "</td></tr>"
       << "<tr><th class=l>parameters</th><td class=l>" << v.at("parameters").get<int64_t>() << "</td></tr>"
@@ -148,24 +290,15 @@ std::string render_report(const std::string& run_dir) {
       << "<tr><th class=l>accuracy</th><td class=l>" << fmt(v.at("accuracy").get<double>() * 100, "%.2f") << "% on "
       << v.at("test_images").get<int64_t>() << " test images</td></tr></table>\n";
     h << "<h2>Leakage per cut</h2>\n" << img(figs / "ssim_vs_cut.png", "SSIM per cut") << img(figs / "psnr_vs_cut.png", "PSNR per cut");
-    h << "<table><tr><th class=l>cut</th><th class=l>feature map</th><th class=l>attacker</th><th>SSIM</th><th>95% interval</th>"
-         "<th>PSNR</th><th>label leakage</th><th>training, s</th><th class=l>verdict</th></tr>\n";
-    for (const auto& c : cuts) {
-      bool first = true;
-      for (const auto& a : c.at("attackers")) {
-        h << "<tr><td class=l>" << (first ? html_escape(c.at("name").get<std::string>()) : "") << "</td><td class=l>"
-          << (first ? c.at("feature_shape").dump() : "") << "</td><td class=l>" << html_escape(a.at("attacker").get<std::string>())
-          << (a.at("attacker") == c.at("worst_attacker") ? " (worst)" : "") << "</td><td>" << fmt(a.at("ssim").at("mean").get<double>())
-          << "</td><td>[" << fmt(a.at("ssim").at("low").get<double>()) << ", " << fmt(a.at("ssim").at("high").get<double>())
-          << "]</td><td>" << fmt(a.at("psnr").at("mean").get<double>(), "%.2f") << "</td><td>"
-          << fmt(a.at("label_leakage").at("mean").get<double>(), "%.2f") << "</td><td>"
-          << fmt(a.at("train_seconds").get<double>(), "%.0f") << "</td><td class=l>";
-        if (first) h << (c.at("safe").get<bool>() ? "<span class=safe>safe</span>" : "<span class=unsafe>leaks</span>");
-        h << "</td></tr>\n";
-        first = false;
-      }
+    h << leakage_table_html(cuts);
+    if (!curve_plots.empty()) {
+      h << "<h3>Convergence</h3>\n<p>Validation SSIM of each learned attacker on its own 10% validation split; an attacker "
+           "whose SSIM rose by more than " << fmt(doc.at("privacy").at("converged_delta").get<double>(), "%.3f")
+        << " over its last fifth of steps is under-trained.</p>\n<div class=small>";
+      for (const auto& plot : curve_plots) h << img(plot, plot.stem().string());
+      h << "</div>\n";
     }
-    h << "</table>\n<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
+    h << "<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
     h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>of which measured</th><th>of which modelled SGX</th>"
          "<th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th><th>front FLOPs</th><th>back FLOPs</th></tr>\n";
     for (const auto& c : cuts) {

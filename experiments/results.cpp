@@ -36,19 +36,59 @@ json interval(const attack::Interval& i) { return {{"mean", i.mean}, {"low", i.l
 
 json shape_json(const Shape& s) { return json(std::vector<int64_t>(s.begin(), s.end())); }
 
-json cut_json(const CutResult& c, const RunResults& r) {
-  json attackers = json::array();
-  for (size_t i = 0; i < c.verdict.attackers.size(); ++i) {
-    const attack::AttackerScores& a = c.verdict.attackers[i];
-    attackers.push_back({{"attacker", a.attacker},
-                         {"index", i},
-                         {"ssim", interval(a.ssim_mean)},
-                         {"psnr", interval(a.psnr_mean)},
-                         {"mse", interval(a.mse_mean)},
-                         {"label_leakage", interval(a.label_leak_mean)},
-                         {"train_seconds", a.train_seconds}});
+json tail_json(const attack::AttackerScores& a) {
+  return {{"ssim_above", a.tail_ssim}, {"fraction", interval(a.tail)}};
+}
+
+json convergence_json(const attack::Convergence& c) {
+  return {{"steps", c.steps}, {"validation_ssim", c.ssim}, {"rise", c.rise}, {"under_trained", c.under_trained}};
+}
+
+// One attacker's (or baseline's) figures; `judged`: the paired excess over the floor is filled.
+json attacker_json(const attack::AttackerScores& a, bool judged) {
+  json j = {{"attacker", a.attacker},
+            {"ssim", interval(a.ssim_mean)},
+            {"psnr", interval(a.psnr_mean)},
+            {"mse", interval(a.mse_mean)},
+            {"label_leakage", interval(a.label_leak_mean)},
+            {"tail", tail_json(a)}};
+  if (judged) j["beyond_floor"] = interval(a.beyond_floor);
+  return j;
+}
+
+json learned_json(const attack::AttackerScores& a) {
+  json seeds = json::array();
+  for (size_t j = 0; j < a.seeds.size(); ++j) {
+    const attack::SeedScore& s = a.seeds[j];
+    seeds.push_back({{"seed", s.seed},
+                     {"chosen", j == a.chosen_seed},
+                     {"validation_ssim", s.validation_ssim},
+                     {"ssim", interval(s.ssim)},
+                     {"convergence", convergence_json(s.convergence)}});
   }
-  const attack::AttackerScores& worst = c.verdict.attackers.at(c.verdict.worst);
+  return {{"learned", !a.seeds.empty()}, {"under_trained", a.under_trained}, {"seeds", seeds}};
+}
+
+json rule_json(const attack::RuleVerdict& v, const std::vector<attack::AttackerScores>& attackers) {
+  return {{"status", attack::status_name(v.status)},
+          {"worst_attacker", attackers.at(v.worst).attacker},
+          {"bound", v.bound},
+          {"limit", v.limit},
+          {"reason", v.reason}};
+}
+
+json cut_json(const CutResult& c, const RunResults& r) {
+  const attack::CutVerdict& v = c.verdict;
+  json attackers = json::array(), baselines = json::array();
+  for (size_t i = 0; i < v.attackers.size(); ++i) {
+    json a = attacker_json(v.attackers[i], true);
+    a["index"] = i;
+    a.update(learned_json(v.attackers[i]));
+    a["train_seconds"] = v.attackers[i].train_seconds;
+    attackers.push_back(a);
+  }
+  for (const auto& b : v.baselines) baselines.push_back(attacker_json(b, false));
+  const attack::AttackerScores& worst = v.attackers.at(v.absolute.worst);
   return {{"name", c.name},
           {"index", c.index},
           {"feature_shape", shape_json(c.feature_shape)},
@@ -56,10 +96,15 @@ json cut_json(const CutResult& c, const RunResults& r) {
           {"front_flops", c.front_flops},
           {"back_flops", c.back_flops},
           {"front_weight_bytes", c.front_weight_bytes},
+          {"distance_correlation", c.distance_correlation},
           {"attackers", attackers},
+          {"baselines", baselines},
+          {"floor", {{"attacker", r.floor.best.attacker}, {"ssim", interval(r.floor.best.ssim_mean)}}},
           {"worst_attacker", worst.attacker},
           {"worst_ssim", interval(worst.ssim_mean)},
-          {"safe", c.verdict.safe},
+          {"verdicts", {{"absolute", rule_json(v.absolute, v.attackers)}, {"beyond_output", rule_json(v.beyond_output, v.attackers)}}},
+          {"status", attack::status_name(v.status())},
+          {"safe", v.safe},
           {"latency",
            {{"tee_backend", c.latency.tee_backend},
             {"gpu_backend", c.latency.gpu_backend},
@@ -69,6 +114,24 @@ json cut_json(const CutResult& c, const RunResults& r) {
             {"transfer_ms", c.latency.transfer_ms},
             {"gpu_ms", c.latency.gpu_ms},
             {"total_ms", c.latency.total_ms()}}}};
+}
+
+json floor_json(const RunResults& r) {
+  json attackers = json::array();
+  for (const auto& a : r.floor.attackers) {
+    json j = attacker_json(a, false);
+    j.update(learned_json(a));
+    attackers.push_back(j);
+  }
+  return {{"node", r.floor.node},
+          {"from_cut", r.floor.from_cut},
+          {"attacker", r.floor.best.attacker},
+          {"ssim", interval(r.floor.best.ssim_mean)},
+          {"attackers", attackers}};
+}
+
+json cut_name_or_null(const RunResults& r, const std::optional<size_t>& k) {
+  return k ? json(r.cuts[*k].name) : json(nullptr);
 }
 
 std::string csv_field(const std::string& s) {
@@ -102,15 +165,30 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"aux_data", cfg.dataset.aux_data}}},
       {"privacy",
        {{"metric", cfg.privacy.metric},
+        {"rule", cfg.privacy.rule},
         {"threshold", cfg.privacy.threshold},
+        {"margin", cfg.privacy.margin},
         {"confidence", cfg.privacy.confidence},
+        {"tail_ssim", cfg.privacy.tail_ssim},
+        {"max_tail_fraction", cfg.privacy.max_tail_fraction >= 0 ? json(cfg.privacy.max_tail_fraction) : json(nullptr)},
+        {"converged_delta", cfg.privacy.converged_delta},
         {"ssim", "scikit-image structural_similarity(gaussian_weights=True, sigma=1.5, "
                  "use_sample_covariance=False, data_range=1), channel mean"},
         {"psnr", "10 log10(1 / MSE), identical images counted as 100 dB"},
-        {"safe_when", "upper bound of the worst attacker's mean SSIM <= threshold"}}},
+        {"safe_when",
+         {{"absolute", "the highest upper bound over attackers of the mean SSIM <= threshold"},
+          {"beyond_output", "the highest upper bound over attackers of the paired mean SSIM excess over the output "
+                            "floor <= margin"},
+          {"both", "and, with max_tail_fraction, the highest upper bound of the share of images above tail_ssim <= "
+                   "max_tail_fraction; a cut within its limits with an under-trained attacker is inconclusive"}}}}},
+      {"floor", floor_json(r)},
+      {"label_chance", {{"uniform", r.label_chance_uniform}, {"majority", r.label_chance_majority}}},
       {"cuts", cuts},
-      {"recommended_cut", r.recommended ? json(r.cuts[*r.recommended].name) : json(nullptr)},
-      {"baselines",
+      {"recommended_cut", cut_name_or_null(r, r.recommended)},
+      {"recommended_cut_by_rule",
+       {{"absolute", cut_name_or_null(r, r.recommended_absolute)},
+        {"beyond_output", cut_name_or_null(r, r.recommended_beyond_output)}}},
+      {"latency_baselines",
        {{"full_tee_ms", r.full_tee_ms},
         {"full_tee", tee_cost_json(r.full_tee)},
         {"no_tee_ms", r.no_tee_ms},
@@ -149,43 +227,60 @@ void write_results_json(const RunResults& r, const std::string& path) {
 void write_results_csv(const RunResults& r, const std::string& path) {
   std::ostringstream out;
   out.precision(9);
-  out << "cut,cut_index,feature_shape,attacker,ssim,ssim_low,ssim_high,psnr,psnr_low,psnr_high,mse,label_leakage,"
-         "train_seconds,worst,safe,tee_ms,transfer_ms,gpu_ms\n";
-  for (const auto& c : r.cuts)
-    for (size_t i = 0; i < c.verdict.attackers.size(); ++i) {
-      const attack::AttackerScores& a = c.verdict.attackers[i];
+  out << "cut,cut_index,feature_shape,attacker,role,ssim,ssim_low,ssim_high,psnr,psnr_low,psnr_high,mse,label_leakage,"
+         "tail_fraction,tail_high,beyond_floor,beyond_floor_low,beyond_floor_high,under_trained,train_seconds,worst,"
+         "absolute,beyond_output,tee_ms,transfer_ms,gpu_ms\n";
+  for (const auto& c : r.cuts) {
+    const attack::CutVerdict& v = c.verdict;
+    auto row = [&](const attack::AttackerScores& a, const char* role, bool worst) {
+      const bool judged = std::string(role) == "attacker";
       out << csv_field(c.name) << ',' << c.index << ',' << csv_field(shape_str(c.feature_shape)) << ','
-          << csv_field(a.attacker) << ',' << a.ssim_mean.mean << ',' << a.ssim_mean.low << ',' << a.ssim_mean.high << ','
-          << a.psnr_mean.mean << ',' << a.psnr_mean.low << ',' << a.psnr_mean.high << ',' << a.mse_mean.mean << ','
-          << a.label_leak_mean.mean << ',' << a.train_seconds << ',' << (i == c.verdict.worst ? 1 : 0) << ','
-          << (c.verdict.safe ? 1 : 0) << ',' << c.latency.tee_ms << ',' << c.latency.transfer_ms << ','
-          << c.latency.gpu_ms << '\n';
-    }
+          << csv_field(a.attacker) << ',' << role << ',' << a.ssim_mean.mean << ',' << a.ssim_mean.low << ','
+          << a.ssim_mean.high << ',' << a.psnr_mean.mean << ',' << a.psnr_mean.low << ',' << a.psnr_mean.high << ','
+          << a.mse_mean.mean << ',' << a.label_leak_mean.mean << ',' << a.tail.mean << ',' << a.tail.high << ',';
+      if (judged) out << a.beyond_floor.mean << ',' << a.beyond_floor.low << ',' << a.beyond_floor.high << ',';
+      else out << ",,,";
+      out << (a.under_trained ? 1 : 0) << ',' << a.train_seconds << ',' << (worst ? 1 : 0) << ','
+          << attack::status_name(v.absolute.status) << ',' << attack::status_name(v.beyond_output.status) << ','
+          << c.latency.tee_ms << ',' << c.latency.transfer_ms << ',' << c.latency.gpu_ms << '\n';
+    };
+    for (size_t i = 0; i < v.attackers.size(); ++i) row(v.attackers[i], "attacker", i == v.worst);
+    for (const auto& b : v.baselines) row(b, "baseline", false);
+  }
   write_file_atomically(path, out.str());
 }
 
 void write_results_h5(const RunResults& r, const std::string& path) {
   nn::NamedTensors all;
-  auto vec = [](const std::vector<double>& v) {
+  auto vec = [](const auto& v) {
     Tensor t = Tensor::empty({static_cast<int64_t>(v.size())});
     for (size_t i = 0; i < v.size(); ++i) t.data()[i] = static_cast<float>(v[i]);
     return t;
+  };
+  // Per-image metrics and, for learned attackers, every restart's validation curve.
+  auto scores = [&](const std::string& prefix, const attack::AttackerScores& a) {
+    all.emplace_back(prefix + "ssim", vec(a.ssim));
+    all.emplace_back(prefix + "psnr", vec(a.psnr));
+    all.emplace_back(prefix + "mse", vec(a.mse));
+    all.emplace_back(prefix + "label_leak", vec(a.label_leak));
+    for (size_t j = 0; j < a.seeds.size(); ++j) {
+      const std::string seed = prefix + "seed_" + std::to_string(j) + "/";
+      all.emplace_back(seed + "validation_steps", vec(a.seeds[j].convergence.steps));
+      all.emplace_back(seed + "validation_ssim", vec(a.seeds[j].convergence.ssim));
+    }
   };
   if (r.originals_sample.defined()) all.emplace_back("originals", r.originals_sample);
   // Cuts by position (names may hold '/'), attackers by position and kind.
   for (size_t k = 0; k < r.cuts.size(); ++k) {
     const CutResult& c = r.cuts[k];
-    for (size_t i = 0; i < c.verdict.attackers.size(); ++i) {
-      const attack::AttackerScores& a = c.verdict.attackers[i];
-      const std::string prefix = "cuts/" + std::to_string(k) + "/" + std::to_string(i) + "_" + a.attacker + "/";
-      all.emplace_back(prefix + "ssim", vec(a.ssim));
-      all.emplace_back(prefix + "psnr", vec(a.psnr));
-      all.emplace_back(prefix + "mse", vec(a.mse));
-      all.emplace_back(prefix + "label_leak", vec(a.label_leak));
-    }
-    if (c.reconstructions_sample.defined())
-      all.emplace_back("cuts/" + std::to_string(k) + "/reconstructions", c.reconstructions_sample);
+    const std::string cut = "cuts/" + std::to_string(k) + "/";
+    for (size_t i = 0; i < c.verdict.attackers.size(); ++i)
+      scores(cut + std::to_string(i) + "_" + c.verdict.attackers[i].attacker + "/", c.verdict.attackers[i]);
+    for (const auto& b : c.verdict.baselines) scores(cut + "baseline_" + b.attacker + "/", b);
+    if (c.reconstructions_sample.defined()) all.emplace_back(cut + "reconstructions", c.reconstructions_sample);
   }
+  for (size_t i = 0; i < r.floor.attackers.size(); ++i)
+    scores("floor/" + std::to_string(i) + "_" + r.floor.attackers[i].attacker + "/", r.floor.attackers[i]);
   h5::write_tensors(path, all, {{"format", kResultsSchema}, {"name", r.config.name}});
 }
 

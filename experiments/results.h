@@ -1,19 +1,20 @@
 #pragma once
-// What a run found, and its three files: results.json (schema splitleak.results/1),
-// results.csv (one row per cut x attacker) and results.h5 (per-image metrics and a sample of
-// reconstructions). All written atomically.
+// What a run found, and its three files: results.json (schema splitleak.results/2, described in
+// docs/experiments.md), results.csv (one row per cut x attacker or baseline) and results.h5
+// (per-image metrics, validation curves and a sample of reconstructions). All written atomically.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "attack/evaluator.h"
+#include "attack/verdict.h"
 #include "core/tensor.h"
 #include "experiments/experiment.h"
 
 namespace splitleak::experiments {
 
-inline constexpr const char* kResultsSchema = "splitleak.results/1";
+inline constexpr const char* kResultsSchema = "splitleak.results/2";
+inline constexpr const char* kResultsSchemaV1 = "splitleak.results/1";  // check still reads it
 
 struct Latency {
   std::string tee_backend, gpu_backend;
@@ -27,7 +28,8 @@ struct CutResult {
   int index = 0;  // node index in the victim graph
   Shape feature_shape;
   int64_t front_flops = 0, back_flops = 0, front_weight_bytes = 0, feature_bytes = 0;
-  attack::CutVerdict verdict;  // per attacker scores (train_seconds filled), worst, safe
+  attack::CutVerdict verdict;  // attackers (train_seconds, seeds, beyond_floor filled), baselines, both rules
+  double distance_correlation = 0;  // dCor between the held-out inputs and their feature maps
   Latency latency;
   Tensor reconstructions_sample;  // (attackers, k, C, H, W): the first k held-out reconstructions
 };
@@ -40,11 +42,24 @@ struct VictimSummary {
   int64_t test_images = 0;
 };
 
+// What the model's output alone gives away: the attackers run on the output node, and the
+// strongest of them and the label prior (highest mean SSIM), whose per-image SSIM is the floor.
+struct FloorResult {
+  std::string node;                          // the output node
+  std::vector<attack::AttackerScores> attackers;
+  attack::AttackerScores best;               // the floor
+  bool from_cut = false;                     // the output node is one of the cuts; its scores are reused
+};
+
 struct RunResults {
   ExperimentConfig config;
   VictimSummary victim;
   std::vector<CutResult> cuts;
-  std::optional<size_t> recommended;  // index into cuts
+  std::optional<size_t> recommended;  // index into cuts, under the deciding rule
+  std::optional<size_t> recommended_absolute, recommended_beyond_output;
+  FloorResult floor;
+  double label_chance_uniform = 0;   // 1 / classes
+  double label_chance_majority = 0;  // the share of the most frequent predicted class on the held-out inputs
   double full_tee_ms = 0, no_tee_ms = 0;  // the whole victim in the TEE / on the GPU
   tee::TeeCost full_tee;                   // full_tee_ms's parts
   std::string gpu_backend;                 // where GPU times come from (cpu, opencl DEVICE, model NAME)

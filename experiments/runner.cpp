@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "attack/attacker.h"
+#include "attack/statistics.h"
 #include "attack/threat_model.h"
 #include "core/atomic_file.h"
 #include "core/autograd.h"
@@ -24,6 +25,8 @@
 #include "gpu_runtime/opencl_executor.h"
 #include "gpu_runtime/roofline.h"
 #include "tee_runtime/latency.h"
+#include "experiments/cut_attacks.h"
+#include "experiments/references.h"
 #include "experiments/report.h"
 #include "experiments/results.h"
 #include "experiments/victim_setup.h"
@@ -37,17 +40,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-constexpr int64_t kSampleImages = 8;  // reconstructions kept per (cut, attacker) for the report
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-std::string duration_text(double seconds) {
-  const int64_t s = static_cast<int64_t>(seconds + 0.5);
-  char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", static_cast<long>(s / 3600), static_cast<long>(s / 60 % 60));
-  else std::snprintf(buf, sizeof buf, "%ldm%02lds", static_cast<long>(s / 60), static_cast<long>(s % 60));
-  return buf;
-}
 
 // File-name form of a cut name (ONNX names hold '/' and ':').
 std::string file_stem(const std::string& name) {
@@ -108,45 +102,40 @@ GpuTime time_on_gpu(const ExperimentConfig& c, const victim::Graph& graph, const
   return t;
 }
 
-// The score file of one (cut, attacker): per-image metrics (exact doubles) and training time;
-// its presence means the pair is done.
-struct PairFiles {
-  fs::path scores, sample, checkpoint;
-};
-
-void save_pair(const PairFiles& f, const attack::AttackerScores& s, const Tensor& sample) {
-  nlohmann::json j = {{"attacker", s.attacker}, {"ssim", s.ssim},         {"psnr", s.psnr},
-                      {"mse", s.mse},           {"label_leak", s.label_leak}, {"train_seconds", s.train_seconds}};
-  h5::write_tensors(f.sample.string(), {{"reconstructions", sample}}, {});
-  write_file_atomically(f.scores.string(), j.dump() + "\n");
+// Latency of the split at a cut: the front where the TEE runs it, the feature map over the link,
+// the back where the GPU runs it.
+Latency split_latency(const ExperimentConfig& c, const victim::Partition& p, const Tensor& input,
+                      const tee::EnclaveOptions& tee_options, const std::string& gpu_description) {
+  autograd::NoGradGuard no_grad;
+  const int iters = static_cast<int>(c.runtime.latency_iters);
+  Latency l;
+  l.tee_backend = c.runtime.tee_backend, l.gpu_backend = gpu_description;
+  l.tee = tee::measure_tee_latency(p.front, input, iters, tee_options, c.runtime.sgx);
+  l.tee_ms = l.tee.total_ms();
+  const GpuTime t = time_on_gpu(c, p.back, victim::run(p.front, input), iters);
+  l.gpu_ms = t.compute_ms, l.transfer_ms = t.transfer_ms;
+  return l;
 }
 
-std::optional<attack::AttackerScores> load_pair(const PairFiles& f, const std::string& kind,
-                                                const std::shared_ptr<spdlog::logger>& log) {
-  if (!fs::exists(f.scores) || !fs::exists(f.sample)) return std::nullopt;
-  try {
-    const nlohmann::json j = nlohmann::json::parse(read_file(f.scores.string()));
-    attack::AttackerScores s;
-    s.attacker = j.at("attacker").get<std::string>();
-    check(s.attacker == kind, "another attacker's scores");
-    s.ssim = j.at("ssim").get<std::vector<double>>(), s.psnr = j.at("psnr").get<std::vector<double>>();
-    s.mse = j.at("mse").get<std::vector<double>>(), s.label_leak = j.at("label_leak").get<std::vector<double>>();
-    s.train_seconds = j.at("train_seconds").get<double>();
-    h5::read_tensor(f.sample.string(), "reconstructions");
-    return s;
-  } catch (const std::exception& e) {
-    log->warn("{}: unreadable ({}); the pair is redone", f.scores.string(), e.what());
-    return std::nullopt;
-  }
+// The cut's shapes and costs (no scores yet).
+CutResult describe_cut(const victim::Graph& g, const CutChoice& cut) {
+  CutResult r;
+  r.name = cut.name, r.index = cut.index;
+  r.feature_shape = Shape(g.nodes[cut.index].shape.begin() + 1, g.nodes[cut.index].shape.end());
+  const auto front = victim::total_cost(g, 0, cut.index + 1);
+  const auto back = victim::total_cost(g, cut.index + 1, static_cast<int>(g.nodes.size()));
+  r.front_flops = front.flops, r.back_flops = back.flops, r.front_weight_bytes = front.weight_bytes;
+  r.feature_bytes = shape_numel(g.nodes[cut.index].shape) * 4;
+  return r;
 }
 
-// Means and intervals from the per-image values (a pure function of them and the seed, so a
-// resumed run's intervals equal an uninterrupted run's).
-void summarise(attack::AttackerScores& s, uint64_t seed, double confidence) {
-  s.ssim_mean = attack::bootstrap_mean(s.ssim, seed, confidence);
-  s.psnr_mean = attack::bootstrap_mean(s.psnr, seed + 1, confidence);
-  s.mse_mean = attack::bootstrap_mean(s.mse, seed + 2, confidence);
-  s.label_leak_mean = attack::bootstrap_mean(s.label_leak, seed + 3, confidence);
+// (attackers, k, C, H, W) from one (k, C, H, W) sample per attacker.
+Tensor stack_samples(const std::vector<Tensor>& samples) {
+  Shape shape = samples.front().shape();
+  shape.insert(shape.begin(), static_cast<int64_t>(samples.size()));
+  Tensor out = Tensor::empty(shape);
+  for (size_t i = 0; i < samples.size(); ++i) out.slice(i, i + 1).view(samples[i].shape()).copy_from(samples[i]);
+  return out;
 }
 
 std::string model_hash(const victim::Graph& g) {
@@ -216,96 +205,67 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   tee_options.backend = c.runtime.tee_backend;
   tee_options.memory_budget_bytes = c.runtime.tee_memory_budget_mib << 20;
 
-  const size_t pairs = cuts.size() * c.attackers.size();
-  size_t done_pairs = 0;
+  // Baselines that need no feature map (the label prior, the data set's mean image) and the
+  // label leakage of chance.
+  const std::vector<int64_t> target_classes = attack::top1_classes(g, targets.images);
+  const std::vector<attack::AttackerScores> baselines = score_baselines(c, g, aux_images, targets.images, target_classes);
+  label_chance(g, target_classes, results);
+
+  const int output_node = static_cast<int>(g.nodes.size()) - 1;
+  const bool floor_is_cut = !cuts.empty() && cuts.back().index == output_node;
+  RunProgress progress;
+  for (const auto& a : c.attackers) progress.total += static_cast<size_t>(a.seeds) * (cuts.size() + (floor_is_cut ? 0 : 1));
   const auto run_t0 = Clock::now();
-  double work_seconds = 0;  // spent on pairs computed in this process (for the ETA)
-  size_t computed_pairs = 0;
+  // The feature maps at node `index` and everything the attackers there need.
+  auto cut_data = [&](const victim::Partition& p, const std::string& name, int index, const std::string& stem, size_t k) {
+    CutData d;
+    d.name = name, d.file_stem = stem, d.seed = c.seed * 1000003ull + k * 1009ull;
+    d.aux_images = aux_images, d.target_images = targets.images;
+    d.aux_features = cache.get_or_compute({mhash, name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
+    d.target_features = cache.get_or_compute({mhash, name, target_hash, "test"},
+                                             [&] { return victim::run_in_batches(p.front, targets.images, 128); });
+    d.context = {Shape(g.nodes[index].shape.begin() + 1, g.nodes[index].shape.end()), results.victim.input_shape, &p.front};
+    return d;
+  };
+
+  std::vector<std::vector<attack::AttackerScores>> attacked;
   for (size_t k = 0; k < cuts.size(); ++k) {
     const CutChoice& cut = cuts[k];
     Stage stage{log, "cut " + cut.name};
     const victim::Partition p = victim::partition(g, cut.name);
-    CutResult r;
-    r.name = cut.name, r.index = cut.index;
-    r.feature_shape = Shape(g.nodes[cut.index].shape.begin() + 1, g.nodes[cut.index].shape.end());
-    const auto costs_front = victim::total_cost(g, 0, cut.index + 1);
-    const auto costs_back = victim::total_cost(g, cut.index + 1, static_cast<int>(g.nodes.size()));
-    r.front_flops = costs_front.flops, r.back_flops = costs_back.flops;
-    r.front_weight_bytes = costs_front.weight_bytes;
-    r.feature_bytes = shape_numel(g.nodes[cut.index].shape) * 4;
-
-    const Tensor aux_f = cache.get_or_compute({mhash, cut.name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
-    const Tensor target_f =
-        cache.get_or_compute({mhash, cut.name, target_hash, "test"}, [&] { return victim::run_in_batches(p.front, targets.images, 128); });
-    const attack::AttackContext ctx{r.feature_shape, results.victim.input_shape, &p.front};
-
-    std::vector<attack::AttackerScores> scores;
-    std::vector<Tensor> samples;
-    for (size_t i = 0; i < c.attackers.size(); ++i) {
-      const AttackerConfig& a = c.attackers[i];
-      const std::string stem = file_stem(cut.name) + "." + std::to_string(i) + "." + a.kind;
-      const PairFiles files{dir / "partial" / (stem + ".json"), dir / "partial" / (stem + ".h5"),
-                            dir / "checkpoints" / (stem + ".h5")};
-      const uint64_t pair_seed = c.seed * 1000003ull + k * 1009ull + i;
-      std::optional<attack::AttackerScores> s = load_pair(files, a.kind, log);
-      if (s) {
-        log->info("[cut {}/{} {}] {}: done before (SSIM {:.3f})", k + 1, cuts.size(), cut.name, a.kind,
-                  attack::bootstrap_mean(s->ssim, 0, 0.95).mean);
-      } else {
-        const auto t0 = Clock::now();
-        std::map<std::string, std::string> origins;
-        for (const auto& [key, o] : a.origins) origins[key] = o.str();
-        auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, origins), ctx);
-        attack::FitOptions fit;
-        fit.steps = a.steps, fit.batch_size = a.batch_size, fit.seed = pair_seed;
-        fit.checkpoint = files.checkpoint.string();
-        auto last = Clock::now() - std::chrono::hours(1);
-        fit.progress = [&](const attack::FitProgress& pr) {
-          if (Clock::now() - last < std::chrono::seconds(10) && pr.step != pr.steps) return;
-          last = Clock::now();
-          const double rate = static_cast<double>(pr.step) / std::max(1e-9, seconds_since(t0));
-          log->info("[cut {}/{} {}] {}: step {}/{} loss {:.4f}, {:.1f} steps/s, pair ETA {}", k + 1, cuts.size(),
-                    cut.name, a.kind, pr.step, pr.steps, pr.loss, rate,
-                    duration_text(static_cast<double>(pr.steps - pr.step) / std::max(rate, 1e-9)));
-        };
-        attacker->fit(aux_f, aux_images, fit);
-        const Tensor rec = attacker->reconstruct(target_f);
-        const double seconds = seconds_since(t0);
-        s = attack::score_reconstructions(a.kind, rec, targets.images, g, pair_seed, c.privacy.confidence);
-        s->train_seconds = seconds;
-        save_pair(files, *s, rec.slice(0, std::min<int64_t>(kSampleImages, rec.size(0))));
-        work_seconds += seconds, ++computed_pairs;
-      }
-      ++done_pairs;
-      summarise(*s, pair_seed, c.privacy.confidence);
-      log->info("[cut {}/{} {}] {}: SSIM {:.3f} [{:.3f}, {:.3f}] PSNR {:.2f} label leakage {:.2f} ({}/{} pairs, ETA {})",
-                k + 1, cuts.size(), cut.name, a.kind, s->ssim_mean.mean, s->ssim_mean.low, s->ssim_mean.high,
-                s->psnr_mean.mean, s->label_leak_mean.mean, done_pairs, pairs,
-                computed_pairs ? duration_text(work_seconds / static_cast<double>(computed_pairs) *
-                                               static_cast<double>(pairs - done_pairs))
-                               : std::string("-"));
-      samples.push_back(h5::read_tensor(files.sample.string(), "reconstructions"));
-      scores.push_back(*s);
-    }
-    r.verdict = attack::judge_cut(cut.name, scores, c.privacy.threshold);
-    Shape sample_shape = samples.front().shape();
-    sample_shape.insert(sample_shape.begin(), static_cast<int64_t>(samples.size()));
-    r.reconstructions_sample = Tensor::empty(sample_shape);
-    for (size_t i = 0; i < samples.size(); ++i) r.reconstructions_sample.slice(i, i + 1).view(samples[i].shape()).copy_from(samples[i]);
-
-    // Latency of the split at this cut: the front where the TEE runs it, the feature map over
-    // the link, the back where the GPU runs it.
-    {
-      autograd::NoGradGuard no_grad;
-      const int iters = static_cast<int>(c.runtime.latency_iters);
-      r.latency.tee_backend = c.runtime.tee_backend, r.latency.gpu_backend = gpu_description;
-      r.latency.tee = tee::measure_tee_latency(p.front, latency_input, iters, tee_options, c.runtime.sgx);
-      r.latency.tee_ms = r.latency.tee.total_ms();
-      const Tensor features = victim::run(p.front, latency_input);
-      const GpuTime t = time_on_gpu(c, p.back, features, iters);
-      r.latency.gpu_ms = t.compute_ms, r.latency.transfer_ms = t.transfer_ms;
-    }
+    CutResult r = describe_cut(g, cut);
+    const CutData data = cut_data(p, cut.name, cut.index, file_stem(cut.name), k);
+    r.distance_correlation = attack::distance_correlation(data.target_images, data.target_features);
+    AttackedCut a = attack_cut(c, dir, data, g, progress, log);
+    r.reconstructions_sample = stack_samples(a.samples);
+    attacked.push_back(std::move(a.attackers));
+    r.latency = split_latency(c, p, latency_input, tee_options, gpu_description);
     results.cuts.push_back(std::move(r));
+  }
+  // The output floor: what the GPU side rebuilds from the model's output alone.
+  results.floor.node = g.nodes[static_cast<size_t>(output_node)].name;
+  results.floor.from_cut = floor_is_cut;
+  if (floor_is_cut) {
+    results.floor.attackers = attacked.back();
+  } else {
+    Stage stage{log, "output floor " + results.floor.node};
+    const victim::Partition p = victim::partition(g, results.floor.node);
+    const CutData data = cut_data(p, results.floor.node, output_node, "floor." + file_stem(results.floor.node), cuts.size());
+    results.floor.attackers = attack_cut(c, dir, data, g, progress, log).attackers;
+  }
+  results.floor.best = strongest(results.floor.attackers, baselines.front());
+  log->info("output floor at {}: {} SSIM {:.3f} [{:.3f}, {:.3f}]", results.floor.node, results.floor.best.attacker,
+            results.floor.best.ssim_mean.mean, results.floor.best.ssim_mean.low, results.floor.best.ssim_mean.high);
+
+  const attack::PrivacyRules rules = privacy_rules(c.privacy);
+  std::vector<attack::CutVerdict> verdicts;
+  for (size_t k = 0; k < results.cuts.size(); ++k) {
+    CutResult& r = results.cuts[k];
+    r.verdict = attack::judge_cut(r.name, attacked[k], baselines, results.floor.best, rules, c.seed * 1000003ull + k * 1009ull + 500);
+    for (const attack::Rule rule : {attack::Rule::Absolute, attack::Rule::BeyondOutput})
+      log->info("[cut {}] {}: {}: {}", r.name, attack::rule_name(rule), attack::status_name(r.verdict.under(rule).status),
+                r.verdict.under(rule).reason);
+    verdicts.push_back(r.verdict);
   }
   {
     autograd::NoGradGuard no_grad;
@@ -316,9 +276,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     results.no_tee_ms = t.compute_ms + t.transfer_ms;
     results.gpu_backend = gpu_description;
   }
-  std::vector<attack::CutVerdict> verdicts;
-  for (const auto& r : results.cuts) verdicts.push_back(r.verdict);
-  results.recommended = attack::recommend_cut(verdicts);
+  results.recommended_absolute = attack::recommend_cut(verdicts, attack::Rule::Absolute);
+  results.recommended_beyond_output = attack::recommend_cut(verdicts, attack::Rule::BeyondOutput);
+  results.recommended = rules.rule == attack::Rule::Absolute ? results.recommended_absolute : results.recommended_beyond_output;
 
   RunSummary summary;
   summary.run_dir = dir.string();
@@ -331,8 +291,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     Stage stage{log, "report"};
     summary.report_html = render_report(dir.string());
   }
-  log->info("done in {}: recommended cut {}; report {}", duration_text(seconds_since(run_t0)),
-            summary.recommended_cut.empty() ? "none (no safe cut)" : summary.recommended_cut, summary.report_html);
+  log->info("done in {}: recommended cut {} (rule {}); report {}", duration_text(seconds_since(run_t0)),
+            summary.recommended_cut.empty() ? "none (no safe cut)" : summary.recommended_cut, c.privacy.rule,
+            summary.report_html);
   spdlog::drop("run");
   return summary;
 }

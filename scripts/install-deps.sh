@@ -10,11 +10,11 @@ packages=(
   libeigen3-dev libomp-dev libhdf5-dev libyaml-cpp-dev libsodium-dev
   libopencv-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libseccomp-dev zlib1g-dev
-  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libmgl-dev
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libmgl-dev libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # reference tools (tests and benchmarks only, run by /usr/bin/python3)
-  python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-h5py python3-skimage
+  python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-h5py python3-skimage python3-scipy
   # data
   dataset-fashion-mnist
 )

@@ -22,6 +22,7 @@ class MeanUpsampleAttacker : public attack::Attacker {
   }
 
   std::string kind() const override { return "mean_upsample"; }
+  bool learns() const override { return false; }
 
   // Nothing to learn.
   void fit(const Tensor&, const Tensor&, const attack::FitOptions&) override {}

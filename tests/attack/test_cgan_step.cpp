@@ -19,11 +19,7 @@ namespace {
 
 using testing::relative_error;
 
-std::map<std::string, Tensor> reference() {
-  std::map<std::string, Tensor> out;
-  for (auto& [name, t] : h5::read_tensors(testing::reference_file("torch_pix2pix.h5"))) out[name] = t;
-  return out;
-}
+std::map<std::string, Tensor> reference() { return testing::reference_tensors("torch_pix2pix.h5"); }
 
 // Copies prefix/<name> into every parameter and buffer of m (num_batches_tracked aside).
 void load(nn::Module& m, const std::map<std::string, Tensor>& ref, const std::string& prefix) {

@@ -24,8 +24,8 @@ victim:
   weights: $DIR/lenet.h5
   cuts: [relu1, pool2, fc2]
 attackers:
-  - {kind: cgan, steps: 12, batch_size: 8, ngf: 8, ndf: 8, stem_channels: 8}
-  - {kind: inverse_net, steps: 12, batch_size: 8, ngf: 8, stem_channels: 8}
+  - {kind: cgan, steps: 12, batch_size: 8, ngf: 8, ndf: 8, stem_channels: 8, eval_every: 2}
+  - {kind: inverse_net, steps: 12, batch_size: 8, ngf: 8, stem_channels: 8, eval_every: 2}
 runtime: {latency_iters: 2}
 YAML
 
@@ -42,27 +42,60 @@ $PY - "$DIR/a" <<'PY'
 import csv, json, sys, h5py
 d = sys.argv[1]
 r = json.load(open(d + "/results.json"))
-assert r["schema"] == "splitleak.results/1"
+assert r["schema"] == "splitleak.results/2"
 assert 0 < r["victim"]["accuracy"] <= 1 and r["victim"]["parameters"] == 61706
 assert [c["name"] for c in r["cuts"]] == ["relu1", "pool2", "fc2"]
+p = r["privacy"]
+assert p["rule"] == "absolute" and p["margin"] == 0.05 and p["tail_ssim"] == 0.5 and p["max_tail_fraction"] is None
+# The floor attacks the output node (fc3, not a cut here) with the same attackers.
+f = r["floor"]
+assert f["node"] == "fc3" and not f["from_cut"] and [a["attacker"] for a in f["attackers"]] == ["cgan", "inverse_net"]
+assert f["attacker"] in ("cgan", "inverse_net", "prior")
+assert abs(r["label_chance"]["uniform"] - 0.1) < 1e-12 and 0.1 <= r["label_chance"]["majority"] <= 1
+def check_interval(i, what):
+    assert i["low"] <= i["mean"] <= i["high"], (what, i)
 for c in r["cuts"]:
     assert c["feature_shape"] and c["front_flops"] + c["back_flops"] == r["victim"]["flops"]
     assert [a["attacker"] for a in c["attackers"]] == ["cgan", "inverse_net"]
-    for a in c["attackers"]:
+    assert [b["attacker"] for b in c["baselines"]] == ["prior", "mean"]
+    assert 0 <= c["distance_correlation"] <= 1
+    for a in c["attackers"] + c["baselines"]:
         for m in ("ssim", "psnr", "mse", "label_leakage"):
-            assert a[m]["low"] <= a[m]["mean"] <= a[m]["high"], (c["name"], m, a[m])
-    worst = max(c["attackers"], key=lambda a: a["ssim"]["mean"])
-    assert c["worst_attacker"] == worst["attacker"]
-    assert c["safe"] == (worst["ssim"]["high"] <= r["privacy"]["threshold"])
+            check_interval(a[m], (c["name"], a["attacker"], m))
+        check_interval(a["tail"]["fraction"], "tail")
+    for a in c["attackers"]:
+        check_interval(a["beyond_floor"], "beyond_floor")
+        assert a["learned"] and len(a["seeds"]) == 1 and a["seeds"][0]["chosen"]
+        conv = a["seeds"][0]["convergence"]
+        assert conv["steps"] == [2, 4, 6, 8, 10, 12], conv  # every 2 steps; 10 starts the last fifth
+        assert a["under_trained"] == (conv["rise"] > p["converged_delta"])
+        assert abs(conv["rise"] - (conv["validation_ssim"][-1] - conv["validation_ssim"][conv["steps"].index(10)])) < 1e-12
+    # The worst case is the highest upper bound, under each rule.
+    for rule, key in (("absolute", "ssim"), ("beyond_output", "beyond_floor")):
+        v = c["verdicts"][rule]
+        worst = max(c["attackers"], key=lambda a: (a[key]["high"], a[key]["mean"]))
+        assert v["worst_attacker"] == worst["attacker"] and v["bound"] == worst[key]["high"], (rule, v)
+        limit = p["threshold"] if rule == "absolute" else p["margin"]
+        under = any(a["under_trained"] for a in c["attackers"])
+        expect = "unsafe" if worst[key]["high"] > limit else "inconclusive" if under else "safe"
+        assert v["status"] == expect and worst["attacker"] in v["reason"], (rule, v)
+    assert c["status"] == c["verdicts"]["absolute"]["status"] and c["safe"] == (c["status"] == "safe")
     assert c["latency"]["total_ms"] > 0
-assert "recommended_cut" in r and r["baselines"]["full_tee_ms"] > 0
+by_rule = r["recommended_cut_by_rule"]
+assert r["recommended_cut"] == by_rule["absolute"] and "beyond_output" in by_rule
+assert r["latency_baselines"]["full_tee_ms"] > 0
 rows = list(csv.DictReader(open(d + "/results.csv")))
-assert len(rows) == 6 and rows[0]["cut"] == "relu1"
+assert len(rows) == 12 and rows[0]["cut"] == "relu1" and [x["role"] for x in rows[:4]] == ["attacker"] * 2 + ["baseline"] * 2
 h = h5py.File(d + "/results.h5")
 assert h["originals"].shape == (8, 1, 28, 28)
 assert h["cuts/0/reconstructions"].shape == (2, 8, 1, 28, 28)
 assert h["cuts/1/0_cgan/ssim"].shape == (16,)
+assert h["cuts/1/baseline_prior/ssim"].shape == (16,) and h["floor/1_inverse_net/ssim"].shape == (16,)
+assert list(h["cuts/1/0_cgan/seed_0/validation_steps"][:]) == [2, 4, 6, 8, 10, 12]
 PY
+grep -q 'output floor at fc3' "$DIR/a/log.txt"
+grep -q 'Decision' "$DIR/a/report.html" && grep -q 'output floor' "$DIR/a/report.html"
+test -s "$DIR/a/figures/convergence_0_relu1.png"
 
 # The metrics of results.json without the timings.
 metrics() {
@@ -72,7 +105,7 @@ r = json.load(open(sys.argv[1]))
 for c in r['cuts']:
     c.pop('latency')
     for a in c['attackers']: a.pop('train_seconds')
-r.pop('baselines')
+r.pop('latency_baselines')
 r.pop('gpu_runtime')
 print(json.dumps(r, sort_keys=True))" "$1"
 }
@@ -85,7 +118,7 @@ $PY - "$DIR/a/results.json" "$DIR/b/results.json" <<'PY'
 import json, sys
 for path, backend in zip(sys.argv[1:], ("sim", "process")):
     r = json.load(open(path))
-    assert r["tee_model"]["epc_usable_mib"] == 93 and r["baselines"]["tee_backend"] == backend
+    assert r["tee_model"]["epc_usable_mib"] == 93 and r["latency_baselines"]["tee_backend"] == backend
     for lat in [c["latency"] for c in r["cuts"]]:
         t = lat["tee"]
         assert lat["tee_backend"] == backend and t["measured"]["compute_ms"] > 0 and t["modelled"]["transition_ms"] > 0
@@ -93,7 +126,7 @@ for path, backend in zip(sys.argv[1:], ("sim", "process")):
         assert lat["gpu_ms"] > 0 and lat["transfer_ms"] > 0
 r = json.load(open(sys.argv[2]))
 assert r["gpu_runtime"]["backend"] == "model" and "roofline" in r["gpu_runtime"]["note"]
-assert r["baselines"]["gpu_backend"] == "model a100-40gb (roofline)"
+assert r["latency_baselines"]["gpu_backend"] == "model a100-40gb (roofline)"
 PY
 
 # SIGKILL once the first (cut, attacker) pair is done and the next is under way, then resume.
@@ -112,6 +145,23 @@ grep -q '"gpu_backend": "opencl:0:0 (pthread' "$DIR/c/results.json"
 . "$(dirname "$0")/expect.sh"
 expect_code 2 "a run directory already; --resume continues it" run "$DIR/tiny.yaml" --out "$DIR/a"
 
+# Restarts: two seeds of inverse_net at one cut; the one with the better validation SSIM is kept,
+# both held-out scores are recorded. An attacker that learns nothing refuses restarts.
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/seeds" --set victim.cuts=[pool2] --set attackers.1.seeds=2 > /dev/null 2>&1
+$PY - "$DIR/seeds/results.json" "$DIR/a/results.json" <<'PY'
+import json, sys
+r, a = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+inv = r["cuts"][0]["attackers"][1]
+seeds = inv["seeds"]
+assert len(seeds) == 2 and [s["chosen"] for s in seeds].count(True) == 1, seeds
+chosen = max(seeds, key=lambda s: s["validation_ssim"])
+assert chosen["chosen"] and chosen["ssim"] == inv["ssim"], (chosen, inv["ssim"])
+assert seeds[0]["seed"] != seeds[1]["seed"] and seeds[0]["ssim"] != seeds[1]["ssim"]
+assert inv["under_trained"] == any(s["convergence"]["under_trained"] for s in seeds)
+PY
+expect_code 2 "rmle learns nothing, so restarts cannot differ" run "$DIR/tiny.yaml" --out "$DIR/rmle_seeds" \
+  --set victim.cuts=[pool2] --set 'attackers.0={kind: rmle, seeds: 2, iterations: 1}'
+
 # check: pass, fail, JUnit, bad input.
 expect_code 0 "3 thresholds, 0 violated" check "$DIR/a/results.json" --max-ssim 1 --junit "$DIR/pass.xml"
 grep -q 'tests="3" failures="0"' "$DIR/pass.xml"
@@ -126,6 +176,41 @@ printf 'cuts:\n  fc9: {max_ssim: 0.5}\n' > "$DIR/bad_cut.yaml"
 expect_code 2 "did you mean 'fc2'" check "$DIR/a/results.json" --thresholds "$DIR/bad_cut.yaml"
 printf 'cuts:\n  fc2: {max_sim: 0.5}\n' > "$DIR/bad_key.yaml"
 expect_code 2 "bad_key.yaml:2: cuts.fc2.max_sim: unknown key (did you mean 'max_ssim'?)" check "$DIR/a/results.json" --thresholds "$DIR/bad_key.yaml"
+# The worst case is the highest upper bound, not the highest mean: in this results/1 file cgan
+# has the higher mean and stays within 0.3, inverse_net's upper bound crosses it.
+cat > "$DIR/v1.json" <<'JSON'
+{"schema": "splitleak.results/1", "recommended_cut": null, "cuts": [{"name": "pool2", "attackers": [
+ {"attacker": "cgan", "ssim": {"mean": 0.29, "low": 0.28, "high": 0.30}},
+ {"attacker": "inverse_net", "ssim": {"mean": 0.25, "low": 0.15, "high": 0.35}}]}]}
+JSON
+expect_code 1 "inverse_net" check "$DIR/v1.json" --max-ssim 0.3
+expect_code 0 "1 thresholds, 0 violated" check "$DIR/v1.json" --max-ssim 0.35
+printf 'cuts:\n  pool2: {max_ssim_beyond_output: 0.05}\n' > "$DIR/beyond.yaml"
+expect_code 2 "max_ssim_beyond_output needs a splitleak.results/2 results file" check "$DIR/v1.json" --thresholds "$DIR/beyond.yaml"
+# results/2: the paired excess over the floor, the tail and inconclusive cuts, each against its
+# worst attacker as results.json names it.
+$PY - "$DIR/a/results.json" "$DIR" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["cuts"][1]
+excess = max(a["beyond_floor"]["high"] for a in c["attackers"])
+tail = max(a["tail"]["fraction"]["high"] for a in c["attackers"])
+open(sys.argv[2] + "/v2_pass.yaml", "w").write(
+    "cuts:\n  pool2: {max_ssim_beyond_output: %.6f, max_tail_fraction: %.6f}\n" % (min(excess + 1e-4, 1), min(tail + 1e-4, 1)))
+open(sys.argv[2] + "/v2_fail.yaml", "w").write("cuts:\n  pool2: {max_ssim_beyond_output: %.6f}\n" % (excess - 1e-3))
+for cut in r["cuts"]:
+    cut["status"] = "unsafe"
+    for a in cut["attackers"]: a["under_trained"] = False
+json.dump(r, open(sys.argv[2] + "/converged.json", "w"))
+r["cuts"][2]["status"] = "inconclusive"
+r["cuts"][2]["attackers"][1]["under_trained"] = True
+json.dump(r, open(sys.argv[2] + "/inconclusive.json", "w"))
+PY
+expect_code 0 "2 thresholds, 0 violated" check "$DIR/a/results.json" --thresholds "$DIR/v2_pass.yaml"
+expect_code 1 "max_ssim_beyond_output" check "$DIR/a/results.json" --thresholds "$DIR/v2_fail.yaml"
+printf 'fail_on_inconclusive: true\n' > "$DIR/inconclusive.yaml"
+expect_code 0 "3 thresholds, 0 violated" check "$DIR/converged.json" --thresholds "$DIR/inconclusive.yaml"
+expect_code 1 "inverse_net" check "$DIR/inconclusive.json" --thresholds "$DIR/inconclusive.yaml"
 head -c 100 "$DIR/a/results.json" > "$DIR/truncated.json"
 expect_code 2 "truncated.json: not valid JSON" check "$DIR/truncated.json" --max-ssim 0.5
 expect_code 2 "no results.json" report "$DIR"

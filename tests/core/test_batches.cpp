@@ -30,5 +30,16 @@ TEST(MapInBatches, RefusesABadBatchAndAWrongRowCount) {
   EXPECT_THROW(map_in_batches(x, 2, [](const Tensor& part) { return part.slice(0, 1); }), Error);
 }
 
+TEST(GatherRows, CopiesTheRowsInOrderWithRepeats) {
+  Tensor t = Tensor::empty({4, 2});
+  for (int64_t i = 0; i < 8; ++i) t.data()[i] = static_cast<float>(i);
+  const Tensor g = gather_rows(t, {3, 0, 3});
+  EXPECT_EQ(g.shape(), (Shape{3, 2}));
+  EXPECT_EQ(g.to_vector(), (std::vector<float>{6, 7, 0, 1, 6, 7}));
+  EXPECT_EQ(gather_rows(t, {}).size(0), 0);
+  EXPECT_THROW(gather_rows(t, {4}), Error);
+  EXPECT_THROW(gather_rows(t, {-1}), Error);
+}
+
 }  // namespace
 }  // namespace splitleak

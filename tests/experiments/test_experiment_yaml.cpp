@@ -69,9 +69,22 @@ TEST(ExperimentYaml, DefaultsOverridesAndSettings) {
   EXPECT_EQ(c.attackers[0].settings.at("ngf"), "32");
   EXPECT_EQ(c.attackers[0].origins.at("ngf").str(), f.path.string() + ":6: attackers[0].ngf");
   EXPECT_DOUBLE_EQ(c.privacy.threshold, 0.3);
+  EXPECT_EQ(c.privacy.rule, "absolute");
+  EXPECT_DOUBLE_EQ(c.privacy.margin, 0.05);
+  EXPECT_DOUBLE_EQ(c.privacy.tail_ssim, 0.5);
+  EXPECT_LT(c.privacy.max_tail_fraction, 0);  // not ruled on
+  EXPECT_DOUBLE_EQ(c.privacy.converged_delta, 0.01);
+  EXPECT_EQ(c.attackers[0].seeds, 1);
+  EXPECT_EQ(c.attackers[0].evaluation_interval(), 100);  // steps / 10
+  EXPECT_EQ(c.attackers[0].settings.count("seeds"), 0u);  // the runner's keys are not the attacker's settings
 
   c = load_experiment(f.path.string(), {"attackers.0.steps=50", "privacy.threshold=0.2", "victim.cuts=[conv1]",
-                                        "dataset.aux=100", "victim.train.epochs=2"});
+                                        "dataset.aux=100", "victim.train.epochs=2", "privacy.rule=beyond_output",
+                                        "privacy.max_tail_fraction=0.1", "attackers.0.seeds=3", "attackers.0.eval_every=7"});
+  EXPECT_EQ(c.privacy.rule, "beyond_output");
+  EXPECT_DOUBLE_EQ(c.privacy.max_tail_fraction, 0.1);
+  EXPECT_EQ(c.attackers[0].seeds, 3);
+  EXPECT_EQ(c.attackers[0].evaluation_interval(), 7);
   EXPECT_EQ(c.attackers[0].steps, 50);
   EXPECT_DOUBLE_EQ(c.privacy.threshold, 0.2);
   EXPECT_EQ(c.victim.cuts, (std::vector<std::string>{"conv1"}));

@@ -1,0 +1,50 @@
+#include "attack/convergence.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/batches.h"
+#include "core/error.h"
+#include "core/random.h"
+
+namespace splitleak::attack {
+ValidationSplit split_validation(const Tensor& features, const Tensor& images, double fraction, uint64_t seed) {
+  const int64_t n = features.defined() ? features.size(0) : 0;
+  check(images.defined() && n >= 2 && images.size(0) == n,
+        "validation split: need at least two (feature map, image) pairs with the same count");
+  check(fraction > 0 && fraction < 1, "validation split: fraction in (0, 1)");
+  const int64_t val = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(fraction * static_cast<double>(n))), 1, n - 1);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  Generator gen(seed);
+  for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[gen.below(i + 1)]);
+  const std::vector<int64_t> train_rows(order.begin(), order.end() - val), val_rows(order.end() - val, order.end());
+  return {gather_rows(features, train_rows), gather_rows(images, train_rows), gather_rows(features, val_rows),
+          gather_rows(images, val_rows)};
+}
+
+int64_t last_fifth_start(int64_t steps) { return steps - steps / 5; }
+
+std::vector<int64_t> evaluation_steps(int64_t steps, int64_t eval_every) {
+  check(steps >= 1 && eval_every >= 1, "evaluation steps: steps and eval_every must be >= 1");
+  std::vector<int64_t> out;
+  for (int64_t s = eval_every; s < steps; s += eval_every) out.push_back(s);
+  out.push_back(last_fifth_start(steps));
+  out.push_back(steps);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void assess_convergence(Convergence& c, int64_t steps, double delta) {
+  auto at = [&](int64_t step) {
+    for (size_t i = 0; i < c.steps.size(); ++i)
+      if (c.steps[i] == step) return c.ssim[i];
+    throw Error("convergence: no validation SSIM at step " + std::to_string(step) + " of " + std::to_string(steps));
+  };
+  c.rise = at(steps) - at(last_fifth_start(steps));
+  c.under_trained = c.rise > delta;
+}
+
+}  // namespace splitleak::attack

@@ -1,0 +1,35 @@
+#pragma once
+// What the runner needs to tell a converged learned attacker from one stopped too early, and to
+// choose among restarts without looking at the held-out inputs: the attacker's own validation
+// split of its auxiliary pairs, the steps at which it is scored, and the verdict on its curve.
+#include <cstdint>
+#include <vector>
+
+#include "attack/evaluator.h"
+#include "core/tensor.h"
+
+namespace splitleak::attack {
+
+inline constexpr double kValidationFraction = 0.1;
+inline constexpr double kDefaultConvergedDelta = 0.01;
+
+struct ValidationSplit {
+  Tensor train_features, train_images;  // the rows the attacker learns from
+  Tensor val_features, val_images;      // ceil(fraction * N) rows it is scored on
+};
+
+// Rows chosen by a permutation seeded with `seed`; needs N >= 2 and leaves at least one row on
+// each side.
+ValidationSplit split_validation(const Tensor& features, const Tensor& images, double fraction, uint64_t seed);
+
+// The first step of the last fifth of a `steps`-step run: steps - steps / 5.
+int64_t last_fifth_start(int64_t steps);
+
+// Ascending, unique: every eval_every steps (eval_every >= 1), last_fifth_start(steps) and steps.
+std::vector<int64_t> evaluation_steps(int64_t steps, int64_t eval_every);
+
+// Fills c.rise (the SSIM at `steps` minus the SSIM at last_fifth_start(steps)) and
+// c.under_trained (rise > delta). Error when the curve lacks either point.
+void assess_convergence(Convergence& c, int64_t steps, double delta);
+
+}  // namespace splitleak::attack

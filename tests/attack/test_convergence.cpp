@@ -1,0 +1,87 @@
+// The convergence check and the attacker's own validation split: evaluation steps include the
+// start of the last fifth and the end, the rise over the last fifth decides under-training, the
+// split is disjoint, sized and seeded, and evaluating during training changes nothing it learns.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "attack/attacker.h"
+#include "attack/convergence.h"
+#include "core/error.h"
+#include "core/random.h"
+
+namespace splitleak::attack {
+namespace {
+
+TEST(Convergence, EvaluationStepsHoldTheLastFifthAndTheEnd) {
+  EXPECT_EQ(evaluation_steps(300, 100), (std::vector<int64_t>{100, 200, 240, 300}));
+  EXPECT_EQ(evaluation_steps(10, 5), (std::vector<int64_t>{5, 8, 10}));
+  EXPECT_EQ(evaluation_steps(4, 1), (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(evaluation_steps(1, 50), (std::vector<int64_t>{1}));
+  EXPECT_EQ(last_fifth_start(300), 240);
+  EXPECT_THROW(evaluation_steps(10, 0), Error);
+}
+
+TEST(Convergence, TheRiseOverTheLastFifthDecides) {
+  Convergence c{{100, 200, 240, 300}, {0.30, 0.50, 0.60, 0.605}, 0, false};
+  assess_convergence(c, 300, 0.01);
+  EXPECT_NEAR(c.rise, 0.005, 1e-12);
+  EXPECT_FALSE(c.under_trained);
+  c.ssim = {0.30, 0.50, 0.60, 0.62};
+  assess_convergence(c, 300, 0.01);
+  EXPECT_TRUE(c.under_trained);
+  c.ssim = {0.30, 0.50, 0.60, 0.55};  // falling is converged (overfitting shows, but not as under-training)
+  assess_convergence(c, 300, 0.01);
+  EXPECT_FALSE(c.under_trained);
+  c.ssim = {0.30, 0.50, 0.60, 0.6101};
+  assess_convergence(c, 300, 0.0101);
+  EXPECT_FALSE(c.under_trained);  // a rise equal to the delta (within rounding) is not more than it
+  Convergence missing{{100, 300}, {0.3, 0.4}, 0, false};
+  EXPECT_THROW(assess_convergence(missing, 300, 0.01), Error);
+}
+
+TEST(Convergence, ValidationSplitIsDisjointSizedAndSeeded) {
+  Tensor f = Tensor::empty({25, 3}), x = Tensor::empty({25, 1, 2, 2});
+  for (int64_t i = 0; i < 25; ++i) {
+    for (int64_t j = 0; j < 3; ++j) f.data()[i * 3 + j] = static_cast<float>(i);
+    for (int64_t j = 0; j < 4; ++j) x.data()[i * 4 + j] = static_cast<float>(i);
+  }
+  const ValidationSplit s = split_validation(f, x, 0.1, 7);
+  EXPECT_EQ(s.val_features.size(0), 3);  // ceil(2.5)
+  EXPECT_EQ(s.train_features.size(0), 22);
+  std::set<float> seen;
+  for (const Tensor* t : {&s.train_features, &s.val_features})
+    for (int64_t i = 0; i < t->size(0); ++i) seen.insert(t->data()[i * 3]);
+  EXPECT_EQ(seen.size(), 25u);
+  for (int64_t i = 0; i < 3; ++i) EXPECT_EQ(s.val_images.data()[i * 4], s.val_features.data()[i * 3]);  // pairs kept
+  EXPECT_EQ(split_validation(f, x, 0.1, 7).val_features.to_vector(), s.val_features.to_vector());
+  EXPECT_NE(split_validation(f, x, 0.1, 8).val_features.to_vector(), s.val_features.to_vector());
+  EXPECT_THROW(split_validation(f.slice(0, 1), x.slice(0, 1), 0.1, 7), Error);
+}
+
+TEST(Convergence, EvaluatingDuringTrainingChangesNothingLearned) {
+  Tensor f = Tensor::empty({32, 4, 7, 7}), x = Tensor::empty({32, 1, 28, 28});
+  Generator gen(3);
+  init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
+  const AttackContext ctx{{4, 7, 7}, {1, 28, 28}, nullptr};
+  for (const std::string kind : {"inverse_net", "cgan"}) {
+    std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
+    if (kind == "cgan") small.emplace("ndf", "8");
+    auto plain = make_attacker(kind, Config("test", small), ctx), watched = make_attacker(kind, Config("test", small), ctx);
+    FitOptions fit;
+    fit.steps = 6, fit.batch_size = 4;
+    plain->fit(f, x, fit);
+    std::vector<int64_t> called;
+    fit.evaluate_at = {2, 5, 6};
+    fit.evaluate = [&](int64_t step) {
+      called.push_back(step);
+      watched->reconstruct(f.slice(0, 4));
+    };
+    watched->fit(f, x, fit);
+    EXPECT_EQ(called, fit.evaluate_at) << kind;
+    EXPECT_EQ(plain->reconstruct(f).to_vector(), watched->reconstruct(f).to_vector()) << kind;
+  }
+}
+
+}  // namespace
+}  // namespace splitleak::attack
