@@ -102,6 +102,9 @@ std::string decision_html(const json& doc) {
     h << ".</li>\n";
   }
   h << "</ul>\n";
+  if (!cuts.empty() && cuts.front().at("attackers").size() < 2)
+    h << "<p class=inconclusive>Only one attacker was run: a cut it cannot invert may still leak to another. Add a "
+         "second kind (inverse_net, rmle, cgan) before relying on a safe verdict.</p>\n";
   const json& f = doc.at("floor");
   const json& chance = doc.at("label_chance");
   h << "<p>The <b>output floor</b> is what the GPU side rebuilds from the model's output alone (node <code>"
