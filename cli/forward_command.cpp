@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/device.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
@@ -107,7 +108,7 @@ int run_forward(const ForwardOptions& o) {
   check(o.memory_budget_mib > 0 && o.timeout_s > 0, "forward: --memory-budget-mib and --timeout must be positive");
   const victim::Graph model =
       victim::load_model(o.model, o.input_shape.empty() ? Shape{} : victim::parse_chw(o.input_shape));
-  const bool opencl = gpu::parse_device(o.device).opencl;
+  const bool opencl = parse_device(o.device).opencl;
   check(!opencl || !o.cut.empty() || o.tee.empty(), "forward: --device opencl with --tee runs the back partition: give --cut");
   victim::Graph g = model;
   victim::Graph back;

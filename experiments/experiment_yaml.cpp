@@ -9,6 +9,7 @@
 #include <set>
 
 #include "attack/attacker.h"
+#include "core/device.h"
 #include "core/error.h"
 #include "core/suggest.h"
 #include "experiments/experiment.h"
@@ -181,7 +182,7 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu", "opencl", "model"});
   r.gpu_device = gpu.get_string("device", r.gpu_device);
   try {
-    gpu::parse_device(r.gpu_device);
+    parse_device(r.gpu_device);
   } catch (const Error& e) {
     gpu.fail("device", e.what());
   }

@@ -11,6 +11,7 @@
 #include "attack/attacker.h"
 #include "attack/statistics.h"
 #include "attack/threat_model.h"
+#include "core/device.h"
 #include "core/atomic_file.h"
 #include "core/autograd.h"
 #include "core/error.h"
@@ -63,7 +64,7 @@ std::shared_ptr<spdlog::logger> make_logger(const fs::path& log_file) {
 // Where the back partition's time comes from, as results.json and the report name it.
 std::string describe_gpu_backend(const RuntimeConfig& r) {
   if (r.gpu_backend == "opencl")
-    return gpu::parse_device(r.gpu_device).spec() + " (" + gpu::OpenClExecutor::device_name_of(r.gpu_device) + ")";
+    return parse_device(r.gpu_device).spec() + " (" + gpu::OpenClExecutor::device_name_of(r.gpu_device) + ")";
   if (r.gpu_backend == "model") return "model " + r.gpu_model.name + " (roofline)";
   return "cpu";
 }

@@ -40,22 +40,4 @@ std::vector<OpenClDeviceInfo> list_opencl_devices() {
   return out;
 }
 
-std::string DeviceChoice::spec() const {
-  return opencl ? "opencl:" + std::to_string(platform) + ":" + std::to_string(device) : "cpu";
-}
-
-DeviceChoice parse_device(const std::string& spec) {
-  DeviceChoice c;
-  if (spec == "cpu") return c;
-  c.opencl = true;
-  if (spec == "opencl") return c;
-  int p = -1, d = -1;
-  char tail = 0;
-  const bool ok = spec.rfind("opencl:", 0) == 0 && std::sscanf(spec.c_str() + 7, "%d:%d%c", &p, &d, &tail) == 2 &&
-                  p >= 0 && d >= 0;
-  check(ok, "device '" + spec + "': expected cpu, opencl or opencl:PLATFORM:DEVICE (splitleak devices lists them)");
-  c.platform = p, c.device = d;
-  return c;
-}
-
 }  // namespace splitleak::gpu

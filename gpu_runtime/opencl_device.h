@@ -1,6 +1,6 @@
 #pragma once
-// OpenCL platforms and devices as splitleak names them: `--device cpu` (the core engine),
-// `--device opencl` (the first OpenCL device) or `--device opencl:P:D` (platform P, device D).
+// OpenCL platforms and devices as `splitleak devices` lists them (names like `opencl:P:D` are
+// core/device.h's).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,14 +15,5 @@ struct OpenClDeviceInfo {
 
 // Every device of every platform; empty when no OpenCL platform is installed.
 std::vector<OpenClDeviceInfo> list_opencl_devices();
-
-struct DeviceChoice {
-  bool opencl = false;  // false: the CPU engine
-  int platform = 0, device = 0;
-  std::string spec() const;  // "cpu" or "opencl:P:D"
-};
-
-// Throws Error naming the spec when it is not cpu, opencl or opencl:P:D.
-DeviceChoice parse_device(const std::string& spec);
 
 }  // namespace splitleak::gpu

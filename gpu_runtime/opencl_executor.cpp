@@ -1,12 +1,14 @@
 #include "gpu_runtime/opencl_executor.h"
 
-#include <clblast.h>
 
 #include <cmath>
 #include <map>
 
 #include "core/error.h"
-#include "gpu_runtime/opencl_context.h"
+#include "core/device.h"
+#include "core/opencl/blas.h"
+#include "core/opencl/context.h"
+#include "splitleak/opencl_kernels.h"
 #include "victim/execute.h"
 
 namespace splitleak::gpu {
@@ -56,11 +58,7 @@ void batch_norm_affine(const Graph& g, const Node& bn, std::vector<float>& scale
   }
 }
 
-void check_clblast(clblast::StatusCode s, const Node& n) {
-  if (s != clblast::StatusCode::kSuccess)
-    throw Error(where(n) + ": CLBlast GEMM failed with status " + std::to_string(static_cast<int>(s)),
-                Error::Kind::Failure);
-}
+constexpr const char* kProgram = "victim_executor";  // gpu_runtime/kernels/*.cl
 
 double event_ms(const cl::Event& from_end, const cl::Event& to_end) {
   return static_cast<double>(to_end.getProfilingInfo<CL_PROFILING_COMMAND_END>() -
@@ -114,7 +112,7 @@ std::optional<std::string> opencl_unsupported(const Graph& g) {
 }
 
 struct OpenClExecutor::Impl {
-  std::shared_ptr<OpenClContext> ctx;
+  std::shared_ptr<opencl::Context> ctx;
   Graph graph;
   std::vector<int> folded;             // conv node -> its folded batch norm, or -1
   std::vector<int> alias;              // node -> the node whose buffer it shares, or -1
@@ -124,8 +122,7 @@ struct OpenClExecutor::Impl {
   int64_t col_elements = 0;
 
   cl::Buffer upload(const float* data, int64_t n) {
-    return cl::Buffer(ctx->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, static_cast<size_t>(std::max<int64_t>(n, 1)) * 4,
-                      const_cast<float*>(data));
+    return opencl::upload_buffer(*ctx, data, static_cast<size_t>(n) * 4);
   }
   cl::Buffer upload(const std::vector<float>& v) { return upload(v.data(), static_cast<int64_t>(v.size())); }
   const cl::Buffer& weight(const std::string& name) {
@@ -141,7 +138,7 @@ struct OpenClExecutor::Impl {
   }
   void launch(const char* name, int64_t total, const std::function<void(cl::Kernel&)>& args) {
     if (total <= 0) return;
-    cl::Kernel& k = ctx->kernel(name);
+    cl::Kernel& k = ctx->kernel(kProgram, name);
     args(k);
     ctx->queue.enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(static_cast<size_t>(total)), cl::NullRange);
   }
@@ -205,7 +202,6 @@ void OpenClExecutor::Impl::run_node(int i, int64_t batch, std::vector<cl::Buffer
   const cl_int itotal = static_cast<cl_int>(total);
   cl::Buffer y = output(total);
   const cl::Buffer x = n.inputs.empty() ? cl::Buffer() : values[n.inputs[0]];
-  cl_command_queue raw_queue = ctx->queue();
   switch (n.op) {
     case Op::Normalize: case Op::BatchNorm: {
       const cl_int channels = static_cast<cl_int>(in[1]), plane = static_cast<cl_int>(per_image(in) / in[1]);
@@ -254,13 +250,10 @@ void OpenClExecutor::Impl::run_node(int i, int64_t batch, std::vector<cl::Buffer
           }
           const cl_mem b = pointwise ? x() : col();
           const size_t b_offset = pointwise ? static_cast<size_t>(img * in[1] * p) : 0;
-          check_clblast(clblast::Gemm<float>(clblast::Layout::kRowMajor, clblast::Transpose::kNo, clblast::Transpose::kNo,
-                                             static_cast<size_t>(mg), static_cast<size_t>(p), static_cast<size_t>(kk), 1.0f,
-                                             node_weight.at(i)(), static_cast<size_t>(gi * mg * kk), static_cast<size_t>(kk),
-                                             b, b_offset, static_cast<size_t>(p), 0.0f, y(),
-                                             static_cast<size_t>((img * cout + gi * mg) * p), static_cast<size_t>(p),
-                                             &raw_queue),
-                        n);
+          opencl::gemm(*ctx, false, false, static_cast<size_t>(mg), static_cast<size_t>(p), static_cast<size_t>(kk), 1.0f,
+                       node_weight.at(i)(), static_cast<size_t>(gi * mg * kk), static_cast<size_t>(kk), b, b_offset,
+                       static_cast<size_t>(p), 0.0f, y(), static_cast<size_t>((img * cout + gi * mg) * p),
+                       static_cast<size_t>(p), where(n));
         }
       }
       if (has_bias) {
@@ -273,12 +266,9 @@ void OpenClExecutor::Impl::run_node(int i, int64_t batch, std::vector<cl::Buffer
     }
     case Op::Linear: {
       const int64_t features = in[1], outputs = n.shape[1];
-      check_clblast(clblast::Gemm<float>(clblast::Layout::kRowMajor, clblast::Transpose::kNo, clblast::Transpose::kYes,
-                                         static_cast<size_t>(batch), static_cast<size_t>(outputs),
-                                         static_cast<size_t>(features), 1.0f, x(), 0, static_cast<size_t>(features),
-                                         node_weight.at(i)(), 0, static_cast<size_t>(features), 0.0f, y(), 0,
-                                         static_cast<size_t>(outputs), &raw_queue),
-                    n);
+      opencl::gemm(*ctx, false, true, static_cast<size_t>(batch), static_cast<size_t>(outputs),
+                   static_cast<size_t>(features), 1.0f, x(), 0, static_cast<size_t>(features), node_weight.at(i)(), 0,
+                   static_cast<size_t>(features), 0.0f, y(), 0, static_cast<size_t>(outputs), where(n));
       if (node_bias.count(i)) {
         launch("add_channel_bias", total, [&](cl::Kernel& k) {
           k.setArg(0, y), k.setArg(1, node_bias.at(i)), k.setArg(2, static_cast<cl_int>(outputs));
@@ -386,14 +376,15 @@ void OpenClExecutor::Impl::run_node(int i, int64_t batch, std::vector<cl::Buffer
 
 OpenClExecutor::OpenClExecutor(const Graph& graph, const std::string& device_spec) : impl_(std::make_unique<Impl>()) {
   if (auto why = opencl_unsupported(graph)) throw Error("the OpenCL executor cannot run this graph: " + *why);
-  const DeviceChoice choice = parse_device(device_spec);
-  check(choice.opencl, "the OpenCL executor needs an OpenCL device, not '" + device_spec + "'");
-  impl_->ctx = opencl_context(choice);
+  const Device device = parse_device(device_spec);
+  check(device.opencl, "the OpenCL executor needs an OpenCL device, not '" + device_spec + "'");
+  impl_->ctx = opencl::context(device);
+  impl_->ctx->program(kProgram, kOpenClKernels);
   impl_->graph = graph;
   try {
     impl_->prepare();
   } catch (const cl::Error& e) {
-    throw Error("uploading the model to " + impl_->ctx->device_name + ": " + describe(e), Error::Kind::Failure);
+    throw Error("uploading the model to " + impl_->ctx->device_name + ": " + opencl::describe(e), Error::Kind::Failure);
   }
 }
 
@@ -402,9 +393,11 @@ OpenClExecutor::~OpenClExecutor() = default;
 const std::string& OpenClExecutor::device_name() const { return impl_->ctx->device_name; }
 
 std::string OpenClExecutor::device_name_of(const std::string& device_spec) {
-  const DeviceChoice choice = parse_device(device_spec);
-  check(choice.opencl, "'" + device_spec + "' is not an OpenCL device");
-  return opencl_context(choice)->device_name;
+  const Device device = parse_device(device_spec);
+  check(device.opencl, "'" + device_spec + "' is not an OpenCL device");
+  const auto ctx = opencl::context(device);
+  ctx->program(kProgram, kOpenClKernels);  // a device that cannot build the kernels is named as unusable here
+  return ctx->device_name;
 }
 
 Tensor OpenClExecutor::run(const Tensor& x, GpuTiming* timing) {
@@ -426,7 +419,7 @@ Tensor OpenClExecutor::run(const Tensor& x, GpuTiming* timing) {
     std::vector<cl::Buffer> values(count);
     cl::Event uploaded, downloaded;
     values[0] = impl_->output(x.numel());
-    q.enqueueWriteBuffer(values[0], CL_FALSE, 0, static_cast<size_t>(x.numel()) * 4, x.data(), nullptr, &uploaded);
+    opencl::upload(*impl_->ctx, values[0], x.data(), static_cast<size_t>(x.numel()) * 4, &uploaded);
     std::vector<cl::Event> done(count);
     for (int i = 1; i < count; ++i) {
       if (impl_->alias[i] >= 0) {
@@ -438,7 +431,7 @@ Tensor OpenClExecutor::run(const Tensor& x, GpuTiming* timing) {
       for (int p : g.nodes[i].inputs)
         if (last_use[p] == i) values[p] = cl::Buffer();
     }
-    q.enqueueReadBuffer(values[count - 1], CL_FALSE, 0, static_cast<size_t>(y.numel()) * 4, y.data(), nullptr, &downloaded);
+    opencl::download(*impl_->ctx, values[count - 1], y.data(), static_cast<size_t>(y.numel()) * 4, &downloaded);
     q.finish();
     if (timing) {
       *timing = GpuTiming{};
@@ -453,7 +446,7 @@ Tensor OpenClExecutor::run(const Tensor& x, GpuTiming* timing) {
       timing->kernels_ms = event_ms(uploaded, *previous);
     }
   } catch (const cl::Error& e) {
-    throw Error("OpenCL run on " + impl_->ctx->device_name + ": " + describe(e), Error::Kind::Failure);
+    throw Error("OpenCL run on " + impl_->ctx->device_name + ": " + opencl::describe(e), Error::Kind::Failure);
   }
   return y;
 }

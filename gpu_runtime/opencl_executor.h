@@ -4,7 +4,7 @@
 // At construction: every node is checked (a graph the executor cannot run is refused, naming
 // the node, before anything is uploaded); batch norm that follows a convolution is folded into
 // its weights and bias; every weight is uploaded once. Kernels: gpu_runtime/kernels/*.cl, built
-// once per device (opencl_context.h). Convolutions run as im2col + CLBlast GEMM, depthwise ones
+// once per device (core/opencl/context.h). Convolutions run as im2col + CLBlast GEMM, depthwise ones
 // as a direct kernel; linear layers as CLBlast GEMM. Flatten, Reshape and Dropout reuse their
 // input's buffer.
 //
