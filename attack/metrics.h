@@ -1,5 +1,5 @@
 #pragma once
-// Reconstruction metrics, pinned to scikit-image (DESIGN.md, Conventions):
+// Reconstruction metrics, pinned to scikit-image (docs/design.md, Conventions):
 //   SSIM  structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
 //         data_range=1): 11x11 Gaussian window (truncate 3.5), K1 = 0.01, K2 = 0.03, mirror
 //         ('reflect') borders, the mean over the image less a 5-pixel border, averaged over

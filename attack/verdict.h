@@ -1,5 +1,5 @@
 #pragma once
-// Deciding cuts (DESIGN.md, data flow step 8). Two rules, both always computed:
+// Deciding cuts (docs/design.md, data flow step 8). Two rules, both always computed:
 //   absolute       a cut is safe when the highest upper bound over attackers of the mean SSIM is
 //                  <= threshold;
 //   beyond_output  a cut is safe when the highest upper bound over attackers of the paired

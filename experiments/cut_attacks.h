@@ -1,5 +1,5 @@
 #pragma once
-// Steps 5 and 6 of DESIGN.md's data flow at one cut: every configured attacker, each learned one
+// Steps 5 and 6 of docs/design.md's data flow at one cut: every configured attacker, each learned one
 // restarted `seeds` times on 90% of its auxiliary pairs and scored every `eval_every` steps on
 // the other 10% (its own validation split); the restart with the best validation SSIM is kept
 // and every restart's held-out score recorded beside it. Every (attacker, seed) lands in the run
@@ -26,6 +26,7 @@ struct CutData {
   uint64_t seed = 0;      // the cut's seed; pairs derive theirs from it
   Tensor aux_features, aux_images;        // the attacker's auxiliary pairs
   Tensor target_features, target_images;  // the held-out victim inputs and what the cut exposes
+  std::vector<int64_t> target_classes;    // the victim's top-1 on target_images
   attack::AttackContext context;
 };
 

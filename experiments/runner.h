@@ -1,5 +1,5 @@
 #pragma once
-// `splitleak run`: the data flow of DESIGN.md for one experiment. Every finished piece of work
+// `splitleak run`: the data flow of docs/design.md for one experiment. Every finished piece of work
 // lands in the run directory before the next starts (the trained victim, each attacker's
 // checkpoints, each (cut, attacker) score file), so a killed run continues with --resume and
 // ends with the same results.json metrics as an uninterrupted one.

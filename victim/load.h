@@ -1,5 +1,5 @@
 #pragma once
-// Resolves a MODEL argument (DESIGN.md): a zoo spec ("vgg16:width=0.25,input=1x32x32"), an
+// Resolves a MODEL argument (docs/design.md): a zoo spec ("vgg16:width=0.25,input=1x32x32"), an
 // .onnx file or a splitleak .h5 model file.
 #include <string>
 
