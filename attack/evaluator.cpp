@@ -34,7 +34,8 @@ void summarise(AttackerScores& s, uint64_t seed, double confidence, double tail_
 
 AttackerScores score_reconstructions(const std::string& attacker, const Tensor& reconstructions,
                                      const Tensor& originals, const victim::Graph& victim, uint64_t seed,
-                                     double confidence, double tail_ssim) {
+                                     double confidence, double tail_ssim,
+                                     const std::vector<int64_t>& original_classes) {
   check(reconstructions.defined() && originals.defined() && reconstructions.shape() == originals.shape() &&
             originals.dim() == 4,
         attacker + ": reconstructions " + shape_str(reconstructions.shape()) + " do not match the originals " +
@@ -45,7 +46,10 @@ AttackerScores score_reconstructions(const std::string& attacker, const Tensor& 
   s.mse = mse_per_image(reconstructions, originals);
   s.psnr = psnr_per_image(reconstructions, originals);
   for (double& p : s.psnr) p = std::min(p, kPsnrCap);
-  const auto a = top1_classes(victim, reconstructions), b = top1_classes(victim, originals);
+  const auto a = top1_classes(victim, reconstructions);
+  const auto b = original_classes.empty() ? top1_classes(victim, originals) : original_classes;
+  check(b.size() == a.size(), attacker + ": " + std::to_string(b.size()) + " original classes for " +
+                                  std::to_string(a.size()) + " images");
   for (size_t i = 0; i < a.size(); ++i) s.label_leak.push_back(a[i] == b[i] ? 1.0 : 0.0);
   summarise(s, seed, confidence, tail_ssim);
   return s;

@@ -1,5 +1,5 @@
 #pragma once
-// Scoring reconstructions (DESIGN.md, data flow step 6): per attacker the per-image SSIM, PSNR,
+// Scoring reconstructions (docs/design.md, data flow step 6): per attacker the per-image SSIM, PSNR,
 // MSE and label leakage, means with bootstrap 95% intervals, the tail (the share of images above
 // an SSIM level, with an exact interval), the restarts it was chosen from and its convergence.
 // The decision per cut is attack/verdict.h.
@@ -50,10 +50,12 @@ struct AttackerScores {
 };
 
 // Scores reconstructions against originals (N, C, H, W); the victim (whole graph) decides label
-// leakage. Intervals use `seed` and `confidence`.
+// leakage, against `original_classes` (its top-1 on the originals; computed when empty).
+// Intervals use `seed` and `confidence`.
 AttackerScores score_reconstructions(const std::string& attacker, const Tensor& reconstructions,
                                      const Tensor& originals, const victim::Graph& victim, uint64_t seed,
-                                     double confidence = 0.95, double tail_ssim = kDefaultTailSsim);
+                                     double confidence = 0.95, double tail_ssim = kDefaultTailSsim,
+                                     const std::vector<int64_t>& original_classes = {});
 
 // Means, intervals and tail from the per-image values alone (assigned): a pure function of them,
 // `seed`, `confidence` and `tail_ssim`, so a resumed run's figures equal an uninterrupted run's.

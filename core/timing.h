@@ -1,5 +1,6 @@
 #pragma once
 // Wall-clock timing for benchmarks and latency figures.
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -11,6 +12,9 @@ double median_ms(int iters, const std::function<void()>& f);
 
 // The median of `values` (the upper one of an even count; 0 when empty).
 double median(std::vector<double> values);
+
+// Seconds of wall time since t0 (steady clock).
+double seconds_since(std::chrono::steady_clock::time_point t0);
 
 // A duration for logs: "4m05s", or "2h07m" from an hour on.
 std::string duration_text(double seconds);

@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
 // The files of one (cut, attacker, seed): its score file's presence means the pair is done.
 struct PairFiles {
   fs::path scores, sample, checkpoint, curve;
@@ -101,9 +99,10 @@ double mean(const std::vector<double>& v) {
 
 // Trains one restart (learned attackers on the training part of the validation split) and
 // scores its reconstructions of the held-out inputs.
+// `split` is the cut's validation split, made on first use (shared by its learned attackers).
 SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutData& cut, const victim::Graph& g,
                  const PairFiles& files, uint64_t fit_seed, int64_t restart, const std::string& label,
-                 const std::shared_ptr<spdlog::logger>& log) {
+                 std::optional<attack::ValidationSplit>& split, const std::shared_ptr<spdlog::logger>& log) {
   const auto t0 = Clock::now();
   std::map<std::string, std::string> origins;
   for (const auto& [key, o] : a.origins) origins[key] = o.str();
@@ -129,22 +128,22 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
               duration_text(static_cast<double>(pr.steps - pr.step) / std::max(rate, 1e-9)));
   };
   if (attacker->learns()) {
-    const attack::ValidationSplit split = attack::split_validation(cut.aux_features, cut.aux_images,
-                                                                   attack::kValidationFraction, cut.seed + 31);
+    if (!split)
+      split = attack::split_validation(cut.aux_features, cut.aux_images, attack::kValidationFraction, cut.seed + 31);
     run.curve = load_curve(files.curve);
     fit.evaluate_at = attack::evaluation_steps(a.steps, a.evaluation_interval());
     fit.evaluate = [&](int64_t step) {
-      const Tensor rec = attacker->reconstruct(split.val_features);
-      add_point(run.curve, step, mean(attack::ssim_per_image(rec, split.val_images)));
+      const Tensor rec = attacker->reconstruct(split->val_features);
+      add_point(run.curve, step, mean(attack::ssim_per_image(rec, split->val_images)));
       write_file_atomically(files.curve.string(), curve_json(run.curve).dump() + "\n");
     };
-    attacker->fit(split.train_features, split.train_images, fit);
+    attacker->fit(split->train_features, split->train_images, fit);
   } else {
     attacker->fit(cut.aux_features, cut.aux_images, fit);
   }
   const Tensor rec = attacker->reconstruct(cut.target_features);
   run.scores = attack::score_reconstructions(a.kind, rec, cut.target_images, g, fit_seed, c.privacy.confidence,
-                                             c.privacy.tail_ssim);
+                                             c.privacy.tail_ssim, cut.target_classes);
   run.scores.train_seconds = seconds_since(t0);
   save_seed(files, run, rec.slice(0, std::min<int64_t>(kSampleImages, rec.size(0))));
   return run;
@@ -191,6 +190,7 @@ std::string RunProgress::eta() const {
 AttackedCut attack_cut(const ExperimentConfig& c, const fs::path& dir, const CutData& cut, const victim::Graph& g,
                        RunProgress& progress, const std::shared_ptr<spdlog::logger>& log) {
   AttackedCut out;
+  std::optional<attack::ValidationSplit> split;
   for (size_t i = 0; i < c.attackers.size(); ++i) {
     const AttackerConfig& a = c.attackers[i];
     const uint64_t pair_seed = cut.seed + i;
@@ -204,12 +204,12 @@ AttackedCut attack_cut(const ExperimentConfig& c, const fs::path& dir, const Cut
       std::optional<SeedRun> run = load_seed(files, a.kind, log);
       if (run) {
         log->info("{}: done before (SSIM {:.3f})", label, mean(run->scores.ssim));
+        summarise(run->scores, fit_seed, c.privacy.confidence, c.privacy.tail_ssim);  // as score_reconstructions does
       } else {
-        run = run_seed(c, a, cut, g, files, fit_seed, j, label, log);
+        run = run_seed(c, a, cut, g, files, fit_seed, j, label, split, log);
         progress.work_seconds += run->scores.train_seconds, ++progress.computed;
       }
       ++progress.done;
-      summarise(run->scores, fit_seed, c.privacy.confidence, c.privacy.tail_ssim);
       log->info("{}: SSIM {:.3f} [{:.3f}, {:.3f}]{} ({}/{} pairs, ETA {})", label, run->scores.ssim_mean.mean,
                 run->scores.ssim_mean.low, run->scores.ssim_mean.high,
                 run->learned && !run->curve.ssim.empty() ? fmt::format(", validation SSIM {:.3f}", run->curve.ssim.back()) : std::string(), progress.done,

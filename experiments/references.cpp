@@ -14,9 +14,10 @@ std::vector<attack::AttackerScores> score_baselines(const ExperimentConfig& c, c
   const std::vector<int64_t> aux_classes = attack::top1_classes(g, aux_images);
   const uint64_t seed = c.seed * 1000003ull + 999983ull;
   return {attack::score_reconstructions("prior", attack::class_prior_baseline(aux_images, aux_classes, target_classes),
-                                        target_images, g, seed, c.privacy.confidence, c.privacy.tail_ssim),
+                                        target_images, g, seed, c.privacy.confidence, c.privacy.tail_ssim, target_classes),
           attack::score_reconstructions("mean", attack::mean_image_baseline(aux_images, target_images.size(0)),
-                                        target_images, g, seed + 10, c.privacy.confidence, c.privacy.tail_ssim)};
+                                        target_images, g, seed + 10, c.privacy.confidence, c.privacy.tail_ssim,
+                                        target_classes)};
 }
 
 void label_chance(const victim::Graph& g, const std::vector<int64_t>& target_classes, RunResults& results) {

@@ -42,8 +42,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
 // File-name form of a cut name (ONNX names hold '/' and ':').
 std::string file_stem(const std::string& name) {
   std::string out;
@@ -221,7 +219,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   auto cut_data = [&](const victim::Partition& p, const std::string& name, int index, const std::string& stem, size_t k) {
     CutData d;
     d.name = name, d.file_stem = stem, d.seed = c.seed * 1000003ull + k * 1009ull;
-    d.aux_images = aux_images, d.target_images = targets.images;
+    d.aux_images = aux_images, d.target_images = targets.images, d.target_classes = target_classes;
     d.aux_features = cache.get_or_compute({mhash, name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
     d.target_features = cache.get_or_compute({mhash, name, target_hash, "test"},
                                              [&] { return victim::run_in_batches(p.front, targets.images, 128); });
