@@ -9,6 +9,7 @@
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
 #include "core/ops/depthwise.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
 #include "core/ops/winograd.h"
 #include "core/parallel.h"
@@ -136,6 +137,7 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
+  require_cpu("conv2d", {&x, &weight, &bias});
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
   Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
   if (pl.depthwise())

@@ -6,6 +6,7 @@
 #include "core/gemm.h"
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
 
 namespace splitleak::ops {
@@ -53,6 +54,7 @@ ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, con
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options) {
+  require_cpu("conv_transpose2d", {&x, &weight, &bias});
   const ConvTransposePlan pl = plan_conv_transpose(x, weight, bias, options);
   const detail::RowTiles tiles(pl.geom);  // tiles of input rows
   const int64_t K = pl.k(), P = pl.p();

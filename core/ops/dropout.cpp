@@ -2,11 +2,13 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
 
 Tensor dropout_with_mask(const Tensor& x, const Tensor& keep_mask, float p) {
+  require_cpu("dropout", {&x, &keep_mask});
   check(p >= 0.0f && p < 1.0f, "dropout: p must be in [0, 1), got " + std::to_string(p));
   check(keep_mask.shape() == x.shape(), "dropout: mask " + shape_str(keep_mask.shape()) + " for input " +
                                             shape_str(x.shape()));
@@ -30,6 +32,7 @@ Tensor dropout_with_mask(const Tensor& x, const Tensor& keep_mask, float p) {
 
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   if (!training || p == 0.0f) return x;
+  require_cpu("dropout", {&x});
   Tensor mask = Tensor::empty(x.shape());
   float* pm = mask.data();
   for (int64_t i = 0; i < mask.numel(); ++i) pm[i] = gen.uniform() >= p ? 1.0f : 0.0f;

@@ -4,7 +4,9 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/reduce.h"
+#include "core/ops/reduce_opencl.h"
 
 namespace splitleak::ops {
 namespace {
@@ -15,10 +17,26 @@ void check_same(const Tensor& a, const Tensor& b, const char* what) {
             (b.defined() ? shape_str(b.shape()) : "undefined") + " differ in shape");
 }
 
+using opencl_impl::Term;
+
+// The mean loss of `term` on p's OpenCL device, with the same backward contract.
+Tensor mean_pointwise_loss_opencl(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, Term term) {
+  const float scale = 1.0f / static_cast<float>(p.numel());
+  Tensor y = opencl_impl::scaled_sum(term, p, t, scale);
+  std::vector<Tensor> inputs{p, target_differentiable ? t : Tensor()};
+  return autograd::record(y, inputs, name, [p, t, term, scale](const Tensor& gy, std::span<Tensor> gi) {
+    if (gi[0].defined()) opencl_impl::scaled_sum_backward(term, p, t, gy, scale, 1.0f, gi[0]);
+    if (gi[1].defined()) opencl_impl::scaled_sum_backward(term, p, t, gy, scale, -1.0f, gi[1]);
+  });
+}
+
 // Mean over elements of f(p, t); the backward adds go/numel * df(p, t) into p's slot and
-// -go/numel * df(p, t) into t's slot when `target_differentiable`.
+// -go/numel * df(p, t) into t's slot when `target_differentiable`. `term` is f on a device.
 template <typename F, typename DF>
-Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, F f, DF df) {
+Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, Term term, F f,
+                           DF df) {
+  check(p.numel() > 0, std::string(name) + " of empty tensors");
+  if (on_device(name, {&p, &t})) return mean_pointwise_loss_opencl(p, t, name, target_differentiable, term);
   const float* pp = p.data();
   const float* pt = t.data();
   double acc = 0.0;
@@ -41,6 +59,7 @@ Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, b
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
+  require_cpu("cross_entropy", {&logits, &labels});
   check_dim(logits, 2, "cross_entropy logits");
   check_dim(labels, 1, "cross_entropy labels");
   const int64_t n = logits.size(0), c = logits.size(1);
@@ -68,7 +87,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
   check_same(logits, targets, "bce_with_logits");
   return mean_pointwise_loss(
-      logits, targets, "bce_with_logits", false,
+      logits, targets, "bce_with_logits", false, Term::bce_logits,
       [](float x, float t) {
         return static_cast<double>(std::max(x, 0.0f) - x * t + std::log1p(std::exp(-std::abs(x))));
       },
@@ -78,7 +97,7 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
 Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
   check_same(prediction, target, "l1_loss");
   return mean_pointwise_loss(
-      prediction, target, "l1_loss", target.requires_grad(),
+      prediction, target, "l1_loss", target.requires_grad(), Term::abs_diff,
       [](float p, float t) { return static_cast<double>(std::abs(p - t)); },
       [](float p, float t) { return p > t ? 1.0f : (p < t ? -1.0f : 0.0f); });
 }
@@ -86,12 +105,13 @@ Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
 Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
   check_same(prediction, target, "mse_loss");
   return mean_pointwise_loss(
-      prediction, target, "mse_loss", target.requires_grad(),
+      prediction, target, "mse_loss", target.requires_grad(), Term::squared_diff,
       [](float p, float t) { return static_cast<double>(p - t) * static_cast<double>(p - t); },
       [](float p, float t) { return 2.0f * (p - t); });
 }
 
 Tensor total_variation(const Tensor& x) {
+  require_cpu("total_variation", {&x});
   check_dim(x, 4, "total_variation input");
   const int64_t n = x.size(0), planes = n * x.size(1), h = x.size(2), w = x.size(3);
   const float* px = x.data();

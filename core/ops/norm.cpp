@@ -5,6 +5,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -162,6 +163,7 @@ void batch_norm_eval_coefficients(const Tensor& weight, const Tensor& bias, cons
 
 Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor running_mean, Tensor running_var,
                   bool training, float momentum, float eps) {
+  require_cpu("batch_norm", {&x, &weight, &bias, &running_mean, &running_var});
   const NormLayout l = layout_of(x, false, weight, bias, "batch_norm");
   for (const Tensor* t : {&running_mean, &running_var})
     check(!t->defined() || (t->dim() == 1 && t->size(0) == l.c),
@@ -192,6 +194,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
 }
 
 Tensor instance_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  require_cpu("instance_norm", {&x, &weight, &bias});
   const NormLayout l = layout_of(x, true, weight, bias, "instance_norm");
   check(l.count() > 1, "instance_norm: needs more than one value per plane, got input " + shape_str(x.shape()));
   return norm_train(x, weight, bias, l, eps, "instance_norm", Tensor(), Tensor(), 0.0f);

@@ -5,11 +5,13 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
 
 Tensor pad2d(const Tensor& x, const std::array<int64_t, 4>& pads, float value) {
+  require_cpu("pad2d", {&x});
   check_dim(x, 4, "pad2d input");
   for (int64_t p : pads) check(p >= 0, "pad2d: padding must be >= 0");
   const int64_t planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);

@@ -6,6 +6,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -38,6 +39,7 @@ PoolDims pool_dims(const Tensor& x, const Pool2dOptions& o, const char* what) {
 }  // namespace
 
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
+  require_cpu("max_pool2d", {&x});
   const PoolDims d = pool_dims(x, o, "max_pool2d");
   Tensor y = Tensor::empty({x.size(0), x.size(1), d.oh, d.ow});
   // Flat index within the input plane of each output's maximum; only kept when a backward will
@@ -135,6 +137,7 @@ void for_avg_windows(const PoolDims& d, const Pool2dOptions& o, int64_t p, F f) 
 }  // namespace
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
+  require_cpu("avg_pool2d", {&x});
   const PoolDims d = pool_dims(x, o, "avg_pool2d");
   Tensor y = Tensor::empty({x.size(0), x.size(1), d.oh, d.ow});
   const float* px = x.data();
@@ -167,6 +170,7 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
 }
 
 Tensor adaptive_avg_pool2d(const Tensor& x, int64_t out_h, int64_t out_w) {
+  require_cpu("adaptive_avg_pool2d", {&x});
   check_dim(x, 4, "adaptive_avg_pool2d input");
   check(out_h >= 1 && out_w >= 1, "adaptive_avg_pool2d: output size must be positive");
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);

@@ -4,6 +4,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -38,6 +39,7 @@ void check_resize(const Tensor& x, int64_t out_h, int64_t out_w, const char* wha
 }  // namespace
 
 Tensor upsample_nearest(const Tensor& x, int64_t out_h, int64_t out_w) {
+  require_cpu("upsample_nearest", {&x});
   check_resize(x, out_h, out_w, "upsample_nearest");
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
   std::vector<int64_t> sy(out_h), sx(out_w);
@@ -65,6 +67,7 @@ Tensor upsample_nearest(const Tensor& x, int64_t out_h, int64_t out_w) {
 }
 
 Tensor upsample_bilinear(const Tensor& x, int64_t out_h, int64_t out_w, bool align_corners) {
+  require_cpu("upsample_bilinear", {&x});
   check_resize(x, out_h, out_w, "upsample_bilinear");
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
   const Taps ty = bilinear_taps(h, out_h, align_corners), tx = bilinear_taps(w, out_w, align_corners);
