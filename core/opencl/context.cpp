@@ -93,7 +93,12 @@ cl::Kernel& Context::kernel(const std::string& program_name, const std::string& 
   if (it == kernels_.end()) {
     auto p = programs_.find(program_name);
     check(p != programs_.end(), "OpenCL program '" + program_name + "' is not built on " + where.spec());
-    it = kernels_.emplace(key, cl::Kernel(p->second, kernel.c_str())).first;
+    try {
+      it = kernels_.emplace(key, cl::Kernel(p->second, kernel.c_str())).first;
+    } catch (const cl::Error& e) {
+      throw Error("device " + where.spec() + ": no kernel '" + kernel + "' in OpenCL program '" + program_name + "': " +
+                  describe(e), Error::Kind::Failure);
+    }
   }
   return it->second;
 }

@@ -15,10 +15,20 @@ Context& context_of(const Tensor& t);
 // The buffer of a tensor on a device.
 const cl::Buffer& buffer_of(const Tensor& t);
 
+// A tensor's buffer from `floats` past its first element: binds like a Tensor.
+struct At {
+  const Tensor& tensor;
+  int64_t floats;
+};
+
 namespace detail {
 inline void bind(cl::Kernel& k, cl_uint& index, const Tensor& t) {
   k.setArg(index++, buffer_of(t));
   k.setArg(index++, static_cast<cl_uint>(t.offset()));
+}
+inline void bind(cl::Kernel& k, cl_uint& index, const At& at) {
+  k.setArg(index++, buffer_of(at.tensor));
+  k.setArg(index++, static_cast<cl_uint>(at.tensor.offset() + static_cast<size_t>(at.floats)));
 }
 template <typename T>
 void bind(cl::Kernel& k, cl_uint& index, const T& value) {

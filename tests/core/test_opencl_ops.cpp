@@ -21,7 +21,7 @@ namespace {
 const Device kDevice = parse_device("opencl");
 
 const std::set<std::string> kOpenClOps = {
-    "linear",      "relu",  "clamp",  "leaky_relu", "sigmoid", "tanh",        "silu",    "hardswish",
+    "conv2d", "conv_transpose2d", "batch_norm", "instance_norm", "linear",      "relu",  "clamp",  "leaky_relu", "sigmoid", "tanh",        "silu",    "hardswish",
     "hardsigmoid", "add",   "sub",    "mul",        "affine_scalar", "concat", "reshape", "flatten",
     "sum",         "mean",  "bce_with_logits", "l1_loss", "mse_loss"};
 
