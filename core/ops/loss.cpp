@@ -5,6 +5,7 @@
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops/device_dispatch.h"
+#include "core/ops/loss_opencl.h"
 #include "core/ops/reduce.h"
 #include "core/ops/reduce_opencl.h"
 
@@ -59,22 +60,29 @@ Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, b
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
-  require_cpu("cross_entropy", {&logits, &labels});
+  const bool device = on_device("cross_entropy", {&logits, &labels});
   check_dim(logits, 2, "cross_entropy logits");
   check_dim(labels, 1, "cross_entropy labels");
   const int64_t n = logits.size(0), c = logits.size(1);
   check(labels.size(0) == n, "cross_entropy: " + std::to_string(labels.size(0)) + " labels for " + std::to_string(n) +
                                  " rows of logits");
   Tensor logp = log_softmax(logits);
-  // Picking the label entries is a linear map: pick = mean_n logp[n, label_n].
+  // Picking the label entries is a linear map: pick = mean_n logp[n, label_n]. Labels on a device
+  // are checked on the host (one counted download of N floats).
+  const std::vector<float> label_values = labels.to_vector();
   std::vector<int64_t> idx(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    const float l = labels.data()[i];
+    const float l = label_values[static_cast<size_t>(i)];
     check(l >= 0.0f && l < static_cast<float>(c) && l == std::floor(l),
           "cross_entropy: label " + std::to_string(l) + " at row " + std::to_string(i) + " is not a class in [0, " +
               std::to_string(c) + ")");
     idx[static_cast<size_t>(i)] = static_cast<int64_t>(l);
   }
+  if (device)
+    return autograd::record(opencl_impl::pick_mean_negative(logp, labels), {logp}, "cross_entropy",
+                            [labels, c](const Tensor& gy, std::span<Tensor> gi) {
+                              opencl_impl::pick_mean_negative_backward(labels, gy, c, gi[0]);
+                            });
   double acc = 0.0;
   for (int64_t i = 0; i < n; ++i) acc -= logp.data()[i * c + idx[static_cast<size_t>(i)]];
   Tensor y = Tensor::scalar(static_cast<float>(acc / static_cast<double>(n)));
@@ -111,8 +119,11 @@ Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
 }
 
 Tensor total_variation(const Tensor& x) {
-  require_cpu("total_variation", {&x});
   check_dim(x, 4, "total_variation input");
+  if (on_device("total_variation", {&x}))
+    return autograd::record(opencl_impl::total_variation(x), {x}, "total_variation", [x](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::total_variation_backward(x, gy, gi[0]);
+    });
   const int64_t n = x.size(0), planes = n * x.size(1), h = x.size(2), w = x.size(3);
   const float* px = x.data();
   double sum = 0.0;

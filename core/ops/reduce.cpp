@@ -72,6 +72,15 @@ Tensor softmax_forward(const Tensor& x, bool log) {
   return y;
 }
 
+// softmax or log_softmax on x's OpenCL device.
+Tensor softmax_opencl(const Tensor& x, bool log) {
+  const SoftmaxDims d = softmax_dims(x, log ? "log_softmax" : "softmax");
+  Tensor y = opencl_impl::softmax(x, d.outer, d.c, d.inner, log);
+  return autograd::record(y, {x}, log ? "log_softmax" : "softmax", [d, y_saved = y.detach(), log](const Tensor& gy, std::span<Tensor> gi) {
+    opencl_impl::softmax_backward(y_saved, gy, d.outer, d.c, d.inner, log, gi[0]);
+  });
+}
+
 }  // namespace
 
 Tensor sum(const Tensor& x) { return scaled_sum(x, 1.0, "sum"); }
@@ -82,7 +91,7 @@ Tensor mean(const Tensor& x) {
 }
 
 Tensor softmax(const Tensor& x) {
-  require_cpu("softmax", {&x});
+  if (on_device("softmax", {&x})) return softmax_opencl(x, false);
   Tensor y = softmax_forward(x, false);
   const SoftmaxDims d = softmax_dims(x, "softmax");
   // dx = y * (dy - sum_k dy_k y_k)
@@ -105,7 +114,7 @@ Tensor softmax(const Tensor& x) {
 }
 
 Tensor log_softmax(const Tensor& x) {
-  require_cpu("log_softmax", {&x});
+  if (on_device("log_softmax", {&x})) return softmax_opencl(x, true);
   Tensor y = softmax_forward(x, true);
   const SoftmaxDims d = softmax_dims(x, "log_softmax");
   // dx = dy - exp(y) * sum_k dy_k

@@ -58,6 +58,35 @@ __kernel void backward(uint f, __global const float* x, uint x_off, __global con
   const uint i = get_global_id(0);
   g[g_off + i] += scale * gy[gy_off] * dterm(f, x[x_off + i], t[t_off + i]);
 }
+
+// One work item per (outer, inner) row of C values, in order.
+__kernel void softmax(__global const float* x, uint x_off, __global float* y, uint y_off, uint C, uint inner, uint log_out) {
+  const uint r = get_global_id(0), base = (r / inner) * C * inner + r % inner;
+  float mx = x[x_off + base];
+  for (uint k = 1; k < C; ++k) mx = fmax(mx, x[x_off + base + k * inner]);
+  float z = 0.0f;
+  for (uint k = 0; k < C; ++k) z += exp(x[x_off + base + k * inner] - mx);
+  const float logz = log(z) + mx;
+  for (uint k = 0; k < C; ++k) {
+    const float v = x[x_off + base + k * inner] - logz;
+    y[y_off + base + k * inner] = log_out ? v : exp(v);
+  }
+}
+
+// softmax: dx = y * (dy - sum_k dy_k y_k); log_softmax: dx = dy - exp(y) * sum_k dy_k.
+__kernel void softmax_backward(__global const float* y, uint y_off, __global const float* gy, uint gy_off,
+                               __global float* gx, uint gx_off, uint C, uint inner, uint log_out) {
+  const uint r = get_global_id(0), base = (r / inner) * C * inner + r % inner;
+  float s = 0.0f;
+  for (uint k = 0; k < C; ++k) {
+    const uint i = base + k * inner;
+    s += log_out ? gy[gy_off + i] : gy[gy_off + i] * y[y_off + i];
+  }
+  for (uint k = 0; k < C; ++k) {
+    const uint i = base + k * inner;
+    gx[gx_off + i] += log_out ? gy[gy_off + i] - exp(y[y_off + i]) * s : y[y_off + i] * (gy[gy_off + i] - s);
+  }
+}
 )CLC";
 
 }  // namespace
@@ -76,6 +105,20 @@ void scaled_sum_backward(Term term, const Tensor& x, const Tensor& t, const Tens
   opencl::Context& ctx = opencl::context_of(x);
   opencl::launch(ctx, ctx.kernel(kProgram, kSource, "backward"), static_cast<size_t>(x.numel()), static_cast<cl_uint>(term),
                  x, t, gy, sign * scale, g);
+}
+
+Tensor softmax(const Tensor& x, int64_t outer, int64_t c, int64_t inner, bool log) {
+  Tensor y = Tensor::empty(x.shape(), x.device());
+  opencl::Context& ctx = opencl::context_of(x);
+  opencl::launch(ctx, ctx.kernel(kProgram, kSource, "softmax"), static_cast<size_t>(outer * inner), x, y,
+                 static_cast<cl_uint>(c), static_cast<cl_uint>(inner), static_cast<cl_uint>(log));
+  return y;
+}
+
+void softmax_backward(const Tensor& y, const Tensor& gy, int64_t outer, int64_t c, int64_t inner, bool log, Tensor& gx) {
+  opencl::Context& ctx = opencl::context_of(y);
+  opencl::launch(ctx, ctx.kernel(kProgram, kSource, "softmax_backward"), static_cast<size_t>(outer * inner), y, gy, gx,
+                 static_cast<cl_uint>(c), static_cast<cl_uint>(inner), static_cast<cl_uint>(log));
 }
 
 }  // namespace splitleak::ops::opencl_impl

@@ -15,4 +15,9 @@ Tensor scaled_sum(Term term, const Tensor& x, const Tensor& t, float scale);
 // g += sign * scale * gy * dterm/dx(x_i, t_i), with gy the 0-d output gradient on the device.
 void scaled_sum_backward(Term term, const Tensor& x, const Tensor& t, const Tensor& gy, float scale, float sign, Tensor& g);
 
+// Along dim 1 of x viewed as (outer, C, inner): softmax, or log_softmax when `log`.
+Tensor softmax(const Tensor& x, int64_t outer, int64_t c, int64_t inner, bool log);
+// gx += the softmax (log_softmax) backward from its output y and output gradient gy.
+void softmax_backward(const Tensor& y, const Tensor& gy, int64_t outer, int64_t c, int64_t inner, bool log, Tensor& gx);
+
 }  // namespace splitleak::ops::opencl_impl

@@ -4,6 +4,7 @@
 // nothing but its loss; bit-identical sums run to run.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,8 @@ TEST(DeviceTensor, MixedDevicesAndMissingKernelsNameTheOp) {
   const Tensor a = Tensor::ones({2, 2}), b = Tensor::ones({2, 2}, kDevice);
   const std::string mixed = error_of([&] { ops::add(a, b); });
   EXPECT_NE(mixed.find("add: inputs on cpu and opencl:0:0"), std::string::npos) << mixed;
-  const std::string missing = error_of([&] { ops::max_pool2d(Tensor::ones({1, 1, 4, 4}, kDevice), {}); });
-  EXPECT_NE(missing.find("max_pool2d has no OpenCL kernel"), std::string::npos) << missing;
+  const std::string missing = error_of([&] { ops::add_relu_eval(b, b); });
+  EXPECT_NE(missing.find("add_relu_eval has no OpenCL kernel"), std::string::npos) << missing;
 }
 
 TEST(DeviceTensor, MemoryIsCheckedBeforeUseAndReturned) {
@@ -104,6 +105,15 @@ TEST(DeviceTensor, SumsAreBitIdenticalRunToRun) {
   const float first = ops::sum(d).item();
   for (int i = 0; i < 3; ++i) EXPECT_EQ(ops::sum(d).item(), first);
   EXPECT_NEAR(first, ops::sum(x).item(), 1e-2);
+}
+
+TEST(DeviceTensor, DropoutMasksMatchTheCpuBitForBit) {
+  const std::vector<float> cpu = ops::keep_mask({4, 1000}, 0.3f, 77).to_vector();
+  EXPECT_EQ(ops::keep_mask({4, 1000}, 0.3f, 77, kDevice).to_vector(), cpu);
+  double kept = 0.0;
+  for (float m : cpu) kept += m;
+  EXPECT_NEAR(kept / cpu.size(), 0.7, 0.03);
+  EXPECT_NE(ops::keep_mask({4, 1000}, 0.3f, 78).to_vector(), cpu);
 }
 
 // A regression step on the device (linear, tanh, concat, MSE, SGD by tensor ops) moves one float
