@@ -95,6 +95,14 @@ int64_t Tensor::size(int64_t d) const {
   return impl_->shape[static_cast<size_t>(d)];
 }
 
+void Tensor::move_to(const Device& device) {
+  if (device == this->device()) return;
+  const Tensor moved = detach().to(device);
+  impl_->storage = moved.impl()->storage;
+  impl_->offset = moved.impl()->offset;
+  if (impl_->grad) Tensor(impl_->grad).move_to(device);
+}
+
 float Tensor::item() const {
   check(numel() == 1, "item() needs a one-element tensor, got shape " + shape_str(shape()));
   if (!on_device()) return data()[0];

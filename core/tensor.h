@@ -122,6 +122,11 @@ class Tensor {
   // Backward from a one-element tensor; gradients accumulate into leaves' grad().
   void backward() const;
 
+  // Moves this tensor's values to `device` in place (one counted transfer unless already there):
+  // every handle of this tensor sees the new storage, views taken before keep the old one. Its
+  // gradient moves too. For module parameters and buffers (nn::Module::to).
+  void move_to(const Device& device);
+
   void fill(float value);
   void copy_from(const Tensor& other);  // same numel; copies values
 
