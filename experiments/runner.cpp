@@ -223,7 +223,8 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     d.aux_features = cache.get_or_compute({mhash, name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
     d.target_features = cache.get_or_compute({mhash, name, target_hash, "test"},
                                              [&] { return victim::run_in_batches(p.front, targets.images, 128); });
-    d.context = {Shape(g.nodes[index].shape.begin() + 1, g.nodes[index].shape.end()), results.victim.input_shape, &p.front};
+    d.context = {Shape(g.nodes[index].shape.begin() + 1, g.nodes[index].shape.end()), results.victim.input_shape, &p.front,
+                 parse_device(c.runtime.attack_device)};
     return d;
   };
 
