@@ -71,6 +71,8 @@ void read(const DeviceBuffer& from, size_t offset, float* to, size_t count) {
   done.wait();
 }
 
+void synchronize(const Device& device) { context(device)->queue.finish(); }
+
 size_t bytes_in_use(const Device& device) { return context(device)->bytes_in_use.load(); }
 
 }  // namespace splitleak::opencl

@@ -23,6 +23,8 @@ void copy(const DeviceBuffer& from, size_t from_offset, DeviceBuffer& to, size_t
 // Host -> device (one counted upload) and device -> host (one counted download), blocking.
 void write(DeviceBuffer& to, size_t offset, const float* from, size_t count);
 void read(const DeviceBuffer& from, size_t offset, float* to, size_t count);
+// Waits until everything enqueued on `device` has finished.
+void synchronize(const Device& device);
 // Bytes held by live DeviceBuffers on `device`.
 size_t bytes_in_use(const Device& device);
 

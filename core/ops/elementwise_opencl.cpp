@@ -75,6 +75,8 @@ cl::Kernel& kernel(const Tensor& t, const char* name) { return opencl::context_o
 }  // namespace
 
 Tensor broadcast_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, Binary op) {
+  if (a.shape() == b.shape() && a.dim() > 4)  // no broadcast: any rank, as one flat dimension
+    return broadcast_binary(a.view({a.numel()}), b.view({b.numel()}), {a.numel()}, op).view(out_shape);
   Tensor out = Tensor::empty(out_shape, a.device());
   const Dims4 od = right_aligned(out_shape);
   const Dims4 sa = broadcast_strides(a.shape(), od), sb = broadcast_strides(b.shape(), od);
