@@ -1,5 +1,7 @@
 #include "core/ops/conv_opencl.h"
 
+#include <algorithm>
+
 #include "core/opencl/blas.h"
 #include "core/opencl/launch.h"
 #include "core/ops/elementwise_opencl.h"
@@ -14,21 +16,26 @@ const char* kSource = R"CLC(
 #define GEOMETRY uint channels, uint height, uint width, uint kh, uint kw, uint sh, uint sw, int ph, int pw, \
                  uint dh, uint dw, uint out_h, uint out_w
 
-// col (channels*kh*kw, out_h*out_w) = the patches of img (channels, height, width), 0 in the padding.
-__kernel void im2col(__global const float* img, uint img_off, __global float* col, uint col_off, GEOMETRY) {
-  const uint i = get_global_id(0), P = out_h * out_w, r = i / P, p = i % P;
+// For each of a chunk of images n: col[n] (channels*kh*kw, out_h*out_w) = the patches of image
+// n (channels, height, width) at img + n * img_stride, 0 in the padding.
+__kernel void im2col(__global const float* img, uint img_off, uint img_stride, __global float* col, uint col_off,
+                     GEOMETRY) {
+  const uint i = get_global_id(0), P = out_h * out_w, KP = channels * kh * kw * P;
+  const uint n = i / KP, r = (i % KP) / P, p = i % P;
   const uint ox = p % out_w, oy = p / out_w, j = r % kw, ki = (r / kw) % kh, c = r / (kw * kh);
   const int iy = (int)(oy * sh) - ph + (int)(ki * dh), ix = (int)(ox * sw) - pw + (int)(j * dw);
   const bool inside = iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width;
-  col[col_off + i] = inside ? img[img_off + (c * height + iy) * width + ix] : 0.0f;
+  col[col_off + i] = inside ? img[img_off + n * img_stride + (c * height + iy) * width + ix] : 0.0f;
 }
 
-// img += the adjoint of im2col: each image element gathers its patch entries, kernel rows then
-// columns in order.
-__kernel void col2im_add(__global const float* col, uint col_off, __global float* img, uint img_off, GEOMETRY) {
-  const uint i = get_global_id(0), P = out_h * out_w;
-  const int x = i % width, y = (i / width) % height;
-  const uint c = i / (width * height);
+// For each image n of a chunk: image n += the adjoint of im2col of col[n]: each image element
+// gathers its patch entries, kernel rows then columns in order.
+__kernel void col2im_add(__global const float* col, uint col_off, __global float* img, uint img_off, uint img_stride,
+                         GEOMETRY) {
+  const uint i = get_global_id(0), P = out_h * out_w, CHW = channels * height * width;
+  const uint n = i / CHW, e = i % CHW;
+  const int x = e % width, y = (e / width) % height;
+  const uint c = e / (width * height), base = col_off + n * channels * kh * kw * P;
   float sum = 0.0f;
   for (uint ki = 0; ki < kh; ++ki) {
     const int ty = y + ph - (int)(ki * dh);
@@ -36,10 +43,10 @@ __kernel void col2im_add(__global const float* col, uint col_off, __global float
     for (uint j = 0; j < kw; ++j) {
       const int tx = x + pw - (int)(j * dw);
       if (tx < 0 || tx % (int)sw != 0 || tx / (int)sw >= (int)out_w) continue;
-      sum += col[col_off + ((c * kh + ki) * kw + j) * P + (ty / sh) * out_w + tx / sw];
+      sum += col[base + ((c * kh + ki) * kw + j) * P + (ty / sh) * out_w + tx / sw];
     }
   }
-  img[img_off + i] += sum;
+  img[img_off + n * img_stride + e] += sum;
 }
 
 // y (N, C, P) += bias (C) on every position.
@@ -60,23 +67,36 @@ void with_geometry(const Tensor& on, const char* name, size_t global, const Conv
                  u(g.out_w));
 }
 
-// col = im2col(image at `at`), col (K x P).
-void im2col(const Tensor& image, int64_t at, const ConvGeometry& g, Tensor& col) {
-  with_geometry(image, "im2col", static_cast<size_t>(g.rows() * g.cols()), g, At{image, at}, col);
+// Up to 2^26 floats (256 MiB) of columns at a time: images per chunk for K x P columns each.
+int64_t images_per_chunk(const ConvGeometry& g, int64_t n) {
+  return std::clamp<int64_t>((int64_t{1} << 26) / std::max<int64_t>(g.rows() * g.cols(), 1), 1, n);
 }
 
-// image at `at` += col2im(col).
-void col2im_add(const Tensor& col, const ConvGeometry& g, Tensor& image, int64_t at) {
-  with_geometry(image, "col2im_add", static_cast<size_t>(g.channels * g.height * g.width), g, col, At{image, at});
+// col[i] = im2col(image i of `count`, the first at `at`, `stride` floats apart), col (count, K, P).
+void im2col(const Tensor& image, int64_t at, int64_t stride, int64_t count, const ConvGeometry& g, Tensor& col) {
+  with_geometry(image, "im2col", static_cast<size_t>(count * g.rows() * g.cols()), g, At{image, at},
+                static_cast<cl_uint>(stride), col);
 }
 
-// C (m x n) = alpha * op(A) op(B) + beta * C, each matrix at its offset, row-major, tight.
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const Tensor& a, int64_t a_at, const Tensor& b, int64_t b_at,
-          float beta, Tensor& c, int64_t c_at, const char* what) {
+// Image i of `count` (the first at `at`, `stride` floats apart) += col2im(col[i]).
+void col2im_add(const Tensor& col, const ConvGeometry& g, int64_t count, Tensor& image, int64_t at, int64_t stride) {
+  with_geometry(image, "col2im_add", static_cast<size_t>(count * g.channels * g.height * g.width), g, col, At{image, at},
+                static_cast<cl_uint>(stride));
+}
+
+// For i < count: C_i (m x n) = op(A_i) op(B_i) + beta * C_i, matrix i at its offset plus i times its
+// stride (stride 0: one matrix for all), row-major, tight.
+struct Strided {
+  const Tensor& t;
+  int64_t at, stride;
+};
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, Strided a, Strided b, float beta, Strided c, int64_t count,
+          const char* what) {
   auto z = [](int64_t v) { return static_cast<size_t>(v); };
-  opencl::gemm(ctx_of(a), ta, tb, z(m), z(n), z(k), 1.0f, opencl::buffer_of(a)(), a.offset() + z(a_at), z(ta ? m : k),
-               opencl::buffer_of(b)(), b.offset() + z(b_at), z(tb ? k : n), beta, opencl::buffer_of(c)(),
-               c.offset() + z(c_at), z(n), what);
+  opencl::gemm_strided_batched(ctx_of(a.t), ta, tb, z(m), z(n), z(k), 1.0f, opencl::buffer_of(a.t)(), a.t.offset() + z(a.at),
+                               z(ta ? m : k), z(a.stride), opencl::buffer_of(b.t)(), b.t.offset() + z(b.at), z(tb ? k : n),
+                               z(b.stride), beta, opencl::buffer_of(c.t)(), c.t.offset() + z(c.at), z(n), z(c.stride),
+                               z(count), what);
 }
 
 void add_bias(Tensor& y, const Tensor& bias, int64_t plane) {
@@ -94,13 +114,15 @@ void bias_grad(Tensor& gb, const Tensor& gy, int64_t plane) {
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const ConvGeometry& g, int64_t groups) {
   const int64_t n = x.size(0), cout = weight.size(0), cout_g = cout / groups, K = g.rows(), P = g.cols();
-  const int64_t in_plane = g.height * g.width;
+  const int64_t in_image = groups * g.channels * g.height * g.width, chunk = images_per_chunk(g, n);
   Tensor y = Tensor::empty({n, cout, g.out_h, g.out_w}, x.device());
-  Tensor col = Tensor::empty({K * P}, x.device());
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t gr = 0; gr < groups; ++gr) {  // y[i, gr] (cout_g x P) = W[gr] (cout_g x K) * cols (K x P)
-      im2col(x, (i * groups + gr) * g.channels * in_plane, g, col);
-      gemm(false, false, cout_g, P, K, weight, gr * cout_g * K, col, 0, 0.0f, y, (i * cout + gr * cout_g) * P, "conv2d");
+  Tensor col = Tensor::empty({chunk * K * P}, x.device());
+  for (int64_t i = 0; i < n; i += chunk)
+    for (int64_t gr = 0; gr < groups; ++gr) {  // y[i.., gr] (cout_g x P) = W[gr] (cout_g x K) * cols[i..] (K x P)
+      const int64_t count = std::min(chunk, n - i);
+      im2col(x, i * in_image + gr * g.channels * g.height * g.width, in_image, count, g, col);
+      gemm(false, false, cout_g, P, K, {weight, gr * cout_g * K, 0}, {col, 0, K * P}, 0.0f,
+           {y, (i * cout + gr * cout_g) * P, cout * P}, count, "conv2d");
     }
   if (bias.defined()) add_bias(y, bias, P);
   return y;
@@ -109,33 +131,38 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
 void conv2d_backward(const Tensor& x, const Tensor& weight, const Tensor& gy, const ConvGeometry& g, int64_t groups,
                      Tensor& gx, Tensor& gw, Tensor& gb) {
   const int64_t n = x.size(0), cout = weight.size(0), cout_g = cout / groups, K = g.rows(), P = g.cols();
-  const int64_t in_plane = g.height * g.width;
+  const int64_t in_image = groups * g.channels * g.height * g.width, chunk = images_per_chunk(g, n);
   if (gb.defined()) bias_grad(gb, gy, P);
-  Tensor col = Tensor::empty({K * P}, x.device());
-  for (int64_t i = 0; i < n; ++i)
+  Tensor col = Tensor::empty({chunk * K * P}, x.device());
+  for (int64_t i = 0; i < n; i += chunk)
     for (int64_t gr = 0; gr < groups; ++gr) {
-      const int64_t x_at = (i * groups + gr) * g.channels * in_plane, y_at = (i * cout + gr * cout_g) * P;
-      if (gw.defined()) {  // gW[gr] (cout_g x K) += gy[i, gr] (cout_g x P) * cols^T (P x K)
-        im2col(x, x_at, g, col);
-        gemm(false, true, cout_g, K, P, gy, y_at, col, 0, 1.0f, gw, gr * cout_g * K, "conv2d weight gradient");
+      const int64_t count = std::min(chunk, n - i), x_at = i * in_image + gr * g.channels * g.height * g.width;
+      const int64_t y_at = (i * cout + gr * cout_g) * P;
+      if (gw.defined()) {  // gW[gr] (cout_g x K) += gy[m, gr] (cout_g x P) * cols[m]^T (P x K), images m in order
+        im2col(x, x_at, in_image, count, g, col);
+        for (int64_t m = 0; m < count; ++m)
+          gemm(false, true, cout_g, K, P, {gy, y_at + m * cout * P, 0}, {col, m * K * P, 0}, 1.0f, {gw, gr * cout_g * K, 0},
+               1, "conv2d weight gradient");
       }
-      if (gx.defined()) {  // cols (K x P) = W[gr]^T (K x cout_g) * gy[i, gr]; gx[i, gr] += col2im(cols)
-        gemm(true, false, K, P, cout_g, weight, gr * cout_g * K, gy, y_at, 0.0f, col, 0, "conv2d input gradient");
-        col2im_add(col, g, gx, x_at);
+      if (gx.defined()) {  // cols[m] (K x P) = W[gr]^T (K x cout_g) * gy[m, gr]; gx[m, gr] += col2im(cols[m])
+        gemm(true, false, K, P, cout_g, {weight, gr * cout_g * K, 0}, {gy, y_at, cout * P}, 0.0f, {col, 0, K * P}, count,
+             "conv2d input gradient");
+        col2im_add(col, g, count, gx, x_at, in_image);
       }
     }
 }
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const ConvGeometry& g, int64_t groups) {
   const int64_t n = x.size(0), cin = x.size(1), cin_g = cin / groups, K = g.rows(), P = g.cols();
-  const int64_t out_plane = g.height * g.width, cout = groups * g.channels;
+  const int64_t out_plane = g.height * g.width, cout = groups * g.channels, chunk = images_per_chunk(g, n);
   Tensor y = Tensor::zeros({n, cout, g.height, g.width}, x.device());
-  Tensor col = Tensor::empty({K * P}, x.device());
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t gr = 0; gr < groups; ++gr) {  // cols (K x P) = W[gr]^T (K x cin_g) * x[i, gr]; y += col2im(cols)
-      gemm(true, false, K, P, cin_g, weight, gr * cin_g * K, x, (i * cin + gr * cin_g) * P, 0.0f, col, 0,
-           "conv_transpose2d");
-      col2im_add(col, g, y, (i * cout + gr * g.channels) * out_plane);
+  Tensor col = Tensor::empty({chunk * K * P}, x.device());
+  for (int64_t i = 0; i < n; i += chunk)
+    for (int64_t gr = 0; gr < groups; ++gr) {  // cols[m] (K x P) = W[gr]^T (K x cin_g) * x[m, gr]; y[m, gr] += col2im
+      const int64_t count = std::min(chunk, n - i);
+      gemm(true, false, K, P, cin_g, {weight, gr * cin_g * K, 0}, {x, (i * cin + gr * cin_g) * P, cin * P}, 0.0f,
+           {col, 0, K * P}, count, "conv_transpose2d");
+      col2im_add(col, g, count, y, (i * cout + gr * g.channels) * out_plane, cout * out_plane);
     }
   if (bias.defined()) add_bias(y, bias, out_plane);
   return y;
@@ -144,18 +171,21 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 void conv_transpose2d_backward(const Tensor& x, const Tensor& weight, const Tensor& gy, const ConvGeometry& g,
                                int64_t groups, Tensor& gx, Tensor& gw, Tensor& gb) {
   const int64_t n = x.size(0), cin = x.size(1), cin_g = cin / groups, K = g.rows(), P = g.cols();
-  const int64_t out_plane = g.height * g.width, cout = groups * g.channels;
+  const int64_t out_plane = g.height * g.width, cout = groups * g.channels, chunk = images_per_chunk(g, n);
   if (gb.defined()) bias_grad(gb, gy, out_plane);
   if (!gx.defined() && !gw.defined()) return;
-  Tensor col = Tensor::empty({K * P}, x.device());
-  for (int64_t i = 0; i < n; ++i)
+  Tensor col = Tensor::empty({chunk * K * P}, x.device());
+  for (int64_t i = 0; i < n; i += chunk)
     for (int64_t gr = 0; gr < groups; ++gr) {
-      const int64_t x_at = (i * cin + gr * cin_g) * P;
-      im2col(gy, (i * cout + gr * g.channels) * out_plane, g, col);
-      if (gx.defined())  // gx[i, gr] (cin_g x P) += W[gr] (cin_g x K) * cols (K x P)
-        gemm(false, false, cin_g, P, K, weight, gr * cin_g * K, col, 0, 1.0f, gx, x_at, "conv_transpose2d input gradient");
-      if (gw.defined())  // gW[gr] (cin_g x K) += x[i, gr] (cin_g x P) * cols^T (P x K)
-        gemm(false, true, cin_g, K, P, x, x_at, col, 0, 1.0f, gw, gr * cin_g * K, "conv_transpose2d weight gradient");
+      const int64_t count = std::min(chunk, n - i), x_at = (i * cin + gr * cin_g) * P;
+      im2col(gy, (i * cout + gr * g.channels) * out_plane, cout * out_plane, count, g, col);
+      if (gx.defined())  // gx[m, gr] (cin_g x P) += W[gr] (cin_g x K) * cols[m] (K x P)
+        gemm(false, false, cin_g, P, K, {weight, gr * cin_g * K, 0}, {col, 0, K * P}, 1.0f, {gx, x_at, cin * P}, count,
+             "conv_transpose2d input gradient");
+      if (gw.defined())  // gW[gr] (cin_g x K) += x[m, gr] (cin_g x P) * cols[m]^T (P x K), images m in order
+        for (int64_t m = 0; m < count; ++m)
+          gemm(false, true, cin_g, K, P, {x, x_at + m * cin * P, 0}, {col, m * K * P, 0}, 1.0f, {gw, gr * cin_g * K, 0}, 1,
+               "conv_transpose2d weight gradient");
     }
 }
 
