@@ -49,6 +49,68 @@ __kernel void col2im_add(__global const float* col, uint col_off, __global float
   img[img_off + n * img_stride + e] += sum;
 }
 
+// Depthwise (one input and one output channel per group): y (N, C, out_h, out_w) = the direct
+// sum over each output's kernel window; w (C, 1, kh, kw). `channels` is C here.
+__kernel void depthwise(__global const float* x, uint x_off, __global const float* w, uint w_off, __global float* y,
+                        uint y_off, GEOMETRY) {
+  const uint i = get_global_id(0), ox = i % out_w, oy = (i / out_w) % out_h, plane = i / (out_w * out_h);
+  const uint c = plane % channels;
+  __global const float* in = x + x_off + plane * height * width;
+  __global const float* k = w + w_off + c * kh * kw;
+  float sum = 0.0f;
+  for (uint ki = 0; ki < kh; ++ki) {
+    const int iy = (int)(oy * sh) - ph + (int)(ki * dh);
+    if (iy < 0 || iy >= (int)height) continue;
+    for (uint j = 0; j < kw; ++j) {
+      const int ix = (int)(ox * sw) - pw + (int)(j * dw);
+      if (ix >= 0 && ix < (int)width) sum += in[iy * width + ix] * k[ki * kw + j];
+    }
+  }
+  y[y_off + i] = sum;
+}
+
+// gx += the depthwise input gradient: each input element gathers over its kernel taps in order.
+__kernel void depthwise_input_grad(__global const float* gy, uint gy_off, __global const float* w, uint w_off,
+                                   __global float* gx, uint gx_off, GEOMETRY) {
+  const uint i = get_global_id(0), P = out_h * out_w;
+  const int x = i % width, y = (i / width) % height;
+  const uint plane = i / (width * height), c = plane % channels;
+  float sum = 0.0f;
+  for (uint ki = 0; ki < kh; ++ki) {
+    const int ty = y + ph - (int)(ki * dh);
+    if (ty < 0 || ty % (int)sh != 0 || ty / (int)sh >= (int)out_h) continue;
+    for (uint j = 0; j < kw; ++j) {
+      const int tx = x + pw - (int)(j * dw);
+      if (tx < 0 || tx % (int)sw != 0 || tx / (int)sw >= (int)out_w) continue;
+      sum += gy[gy_off + plane * P + (ty / sh) * out_w + tx / sw] * w[w_off + (c * kh + ki) * kw + j];
+    }
+  }
+  gx[gx_off + i] += sum;
+}
+
+// gw (C, 1, kh, kw) += the depthwise weight gradient: one work group of 64 per weight, summing
+// over images and output positions in a fixed order, then a tree.
+__kernel void depthwise_weight_grad(__global const float* gy, uint gy_off, __global const float* x, uint x_off,
+                                    uint images, __global float* gw, uint gw_off, GEOMETRY) {
+  __local float scratch[64];
+  const uint wi = get_group_id(0), lid = get_local_id(0), j = wi % kw, ki = (wi / kw) % kh, c = wi / (kw * kh);
+  const uint P = out_h * out_w;
+  float sum = 0.0f;
+  for (uint e = lid; e < images * P; e += 64) {
+    const uint n = e / P, p = e % P, ox = p % out_w, oy = p / out_w;
+    const int iy = (int)(oy * sh) - ph + (int)(ki * dh), ix = (int)(ox * sw) - pw + (int)(j * dw);
+    if (iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width)
+      sum += gy[gy_off + (n * channels + c) * P + p] * x[x_off + ((n * channels + c) * height + iy) * width + ix];
+  }
+  scratch[lid] = sum;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (uint half_size = 32; half_size > 0; half_size /= 2) {
+    if (lid < half_size) scratch[lid] += scratch[lid + half_size];
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  if (lid == 0) gw[gw_off + wi] += scratch[0];
+}
+
 // y (N, C, P) += bias (C) on every position.
 __kernel void add_channel_bias(__global float* y, uint y_off, __global const float* b, uint b_off, uint channels, uint P) {
   const uint i = get_global_id(0);
@@ -110,9 +172,25 @@ void bias_grad(Tensor& gb, const Tensor& gy, int64_t plane) {
   reduce_broadcast_into(acc, gy.view({gy.size(0), gy.size(1), plane}));
 }
 
+// One input and one output channel per group: the direct kernels, with C = groups in the geometry.
+bool depthwise(const Tensor& weight, const ConvGeometry& g, int64_t groups) {
+  return groups > 1 && g.channels == 1 && weight.size(0) == groups;
+}
+
+ConvGeometry per_channel(ConvGeometry g, int64_t channels) {
+  g.channels = channels;
+  return g;
+}
+
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const ConvGeometry& g, int64_t groups) {
+  if (depthwise(weight, g, groups)) {
+    Tensor y = Tensor::empty({x.size(0), groups, g.out_h, g.out_w}, x.device());
+    with_geometry(x, "depthwise", static_cast<size_t>(y.numel()), per_channel(g, groups), x, weight, y);
+    if (bias.defined()) add_bias(y, bias, g.cols());
+    return y;
+  }
   const int64_t n = x.size(0), cout = weight.size(0), cout_g = cout / groups, K = g.rows(), P = g.cols();
   const int64_t in_image = groups * g.channels * g.height * g.width, chunk = images_per_chunk(g, n);
   Tensor y = Tensor::empty({n, cout, g.out_h, g.out_w}, x.device());
@@ -133,6 +211,17 @@ void conv2d_backward(const Tensor& x, const Tensor& weight, const Tensor& gy, co
   const int64_t n = x.size(0), cout = weight.size(0), cout_g = cout / groups, K = g.rows(), P = g.cols();
   const int64_t in_image = groups * g.channels * g.height * g.width, chunk = images_per_chunk(g, n);
   if (gb.defined()) bias_grad(gb, gy, P);
+  if (depthwise(weight, g, groups)) {
+    const ConvGeometry c = per_channel(g, groups);
+    if (gx.defined()) with_geometry(x, "depthwise_input_grad", static_cast<size_t>(x.numel()), c, gy, weight, gx);
+    if (gw.defined()) {
+      auto u = [](int64_t v) { return static_cast<cl_uint>(v); };
+      opencl::launch_groups(ctx_of(x), kernel(x, "depthwise_weight_grad"), static_cast<size_t>(weight.numel()) * 64, 64, gy,
+                            x, u(n), gw, u(c.channels), u(c.height), u(c.width), u(c.kh), u(c.kw), u(c.sh), u(c.sw),
+                            static_cast<cl_int>(c.ph), static_cast<cl_int>(c.pw), u(c.dh), u(c.dw), u(c.out_h), u(c.out_w));
+    }
+    return;
+  }
   Tensor col = Tensor::empty({chunk * K * P}, x.device());
   for (int64_t i = 0; i < n; i += chunk)
     for (int64_t gr = 0; gr < groups; ++gr) {
