@@ -18,6 +18,9 @@ struct AttackContext {
   Shape feature_shape;  // (C, h, w) or (D) without the batch
   Shape image_shape;    // (C, H, W) of the victim's inputs
   const victim::Graph* front = nullptr;  // the front partition (white-box attackers only)
+  // Where learned attackers keep their networks, train and reconstruct. Their inputs stay on the
+  // host: each training batch is uploaded, reconstructions come back to the host.
+  Device device;
 };
 
 struct FitProgress {

@@ -34,7 +34,7 @@ int64_t read_attacker_checkpoint(const std::string& path, const std::string& kin
   for (const auto& g : groups)
     for (const auto& [name, t] : g.tensors) {
       Tensor dst = t;
-      dst.copy_from(saved.at(g.prefix + "/" + name));
+      dst.copy_from(saved.at(g.prefix + "/" + name).to(dst.device()));
     }
   if (optimizer_states)
     for (auto& [prefix, state] : *optimizer_states) {

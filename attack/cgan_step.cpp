@@ -17,6 +17,7 @@ CganStep::CganStep(const CganStepOptions& options)
 CganStep::CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, ConditionFn condition)
     : options_(options), g_(std::move(generator)), condition_(std::move(condition)) {
   d_ = std::make_unique<PatchDiscriminator>(options.discriminator);
+  g_->to(options.device), d_->to(options.device);
   opt_g_ = std::make_unique<optim::Adam>(g_->named_parameters(), options.adam);
   opt_d_ = std::make_unique<optim::Adam>(d_->named_parameters(), options.adam);
 }
@@ -43,9 +44,9 @@ void CganStep::discriminator_step(const Tensor& condition, const Tensor& real, c
             " must share batch and size");
   // (A, real) -> 1, (A, fake) -> 0, the sum halved; the fake is detached.
   const Tensor pred_fake = d_->forward(ops::concat({condition, fake.detach()}, 1));
-  const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape()));
+  const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape(), pred_fake.device()));
   const Tensor pred_real = d_->forward(ops::concat({condition, real}, 1));
-  const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape()));
+  const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape(), pred_real.device()));
   const Tensor loss_d = ops::mul_scalar(ops::add(loss_fake, loss_real), 0.5f);
   opt_d_->zero_grad();
   loss_d.backward();
@@ -57,7 +58,7 @@ void CganStep::generator_step(const Tensor& condition, const Tensor& real, const
   // Fool the updated discriminator and stay close to the real image. Only G's parameters get
   // gradients (D's are leaves this backward must not touch: autograd::grad wrt G's).
   const Tensor pred_fake = d_->forward(ops::concat({condition, fake}, 1));
-  const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape()));
+  const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
   const Tensor loss_l1 = ops::l1_loss(fake, real);
   const Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));
   const nn::NamedTensors params = g_->named_parameters();

@@ -17,6 +17,8 @@ struct CganStepOptions {
   PatchOptions discriminator;  // input_channels = condition channels + image channels
   float lambda_l1 = 100.0f;
   optim::AdamOptions adam{2e-4f, 0.5f, 0.999f, 1e-8f, 0.0f, false};
+  // Where both networks and their optimizers live; inputs to step() must be there too.
+  Device device;
 };
 
 struct CganLosses {

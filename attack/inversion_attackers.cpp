@@ -56,10 +56,11 @@ void check_pairs(const Tensor& features, const Tensor& images) {
         "attacker: need at least two (feature map, image) pairs with the same count");
 }
 
-Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features) {
+// The generator's images for host features, computed on `device` in batches, on the host.
+Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features, const Device& device) {
   autograd::NoGradGuard no_grad;
   g.eval();
-  return map_in_batches(features, 64, [&](const Tensor& part) { return g.forward(part); });
+  return map_in_batches(features, 64, [&](const Tensor& part) { return g.forward(part.to(device)).to(Device{}); });
 }
 
 // What the learned attackers share: their state as checkpoint groups, save/load, and the
@@ -76,7 +77,7 @@ class LearnedInverter : public Attacker {
     restore_optimizers(states);
   }
 
-  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features); }
+  Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features, device_); }
 
  protected:
   // Parameters and buffers of the networks (handles into them).
@@ -104,6 +105,7 @@ class LearnedInverter : public Attacker {
 
   std::shared_ptr<InversionGenerator> generator_;
   int64_t steps_done_ = 0;
+  Device device_;  // where the networks live (AttackContext::device)
 
  private:
   std::vector<CheckpointGroup> state() const {
@@ -117,7 +119,9 @@ class CganAttacker : public LearnedInverter {
  public:
   CganAttacker(const Config& c, const AttackContext& ctx) {
     generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
+    device_ = ctx.device;
     CganStepOptions o;
+    o.device = ctx.device;
     o.discriminator.input_channels = generator_->options.stem_channels + ctx.image_shape[0];
     o.discriminator.ndf = c.get_int("ndf", 64);
     o.discriminator.n_layers =
@@ -142,7 +146,7 @@ class CganAttacker : public LearnedInverter {
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
       generator_->reseed_dropout(step_seed(o.seed, s));
-      return step_->step(gather_rows(features, idx), gather_rows(images, idx)).g_l1;
+      return step_->step(gather_rows(features, idx).to(device_), gather_rows(images, idx).to(device_)).g_l1;
     });
   }
 
@@ -179,6 +183,8 @@ class InverseNetAttacker : public LearnedInverter {
     a.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
     a.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
     decay_ = c.get_double("decay_fraction", 0.5);
+    device_ = ctx.device;
+    generator_->to(device_);
     opt_ = std::make_unique<optim::Adam>(generator_->named_parameters(), a);
   }
   std::string kind() const override { return "inverse_net"; }
@@ -190,8 +196,8 @@ class InverseNetAttacker : public LearnedInverter {
     training_loop(o, [&](int64_t s) {
       const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
-      const Tensor fake = generator_->forward(gather_rows(features, idx));
-      const Tensor real = gather_rows(images, idx);
+      const Tensor fake = generator_->forward(gather_rows(features, idx).to(device_));
+      const Tensor real = gather_rows(images, idx).to(device_);
       const Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
       opt_->set_lr(lr.lr_at(s));
       opt_->zero_grad();

@@ -1,7 +1,9 @@
 // `rmle` — He et al. 2019's white-box attack (regularised maximum likelihood estimation): for
 // each observed feature map v, optimise the image x, from uniform grey 0.5, to minimise
 // mse(front(x), v) + tv_weight * TV(x) / (C H W) with Adam, differentiating through the victim's
-// front partition (eval mode), x clamped to [0, 1] after every step. Needs no training.
+// front partition (eval mode), x clamped to [0, 1] after every step. Needs no training. On an
+// OpenCL device (AttackContext::device) the front's weights are uploaded once and every batch is
+// optimised there.
 #include <algorithm>
 
 #include "attack/attacker.h"
@@ -19,6 +21,7 @@ class RmleAttacker : public Attacker {
  public:
   RmleAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
     check(ctx.front != nullptr, "rmle: a white-box attack needs the victim's front partition");
+    front_ = victim::on_device(*ctx.front, ctx.device);
     iterations_ = c.get_int("iterations", 300);
     lr_ = static_cast<float>(c.get_double("lr", 0.05));
     tv_weight_ = static_cast<float>(c.get_double("tv_weight", 0.05));
@@ -40,7 +43,7 @@ class RmleAttacker : public Attacker {
     Tensor out = Tensor::empty(shape);
     for (int64_t b = 0; b < features.size(0); b += batch_) {
       const int64_t e = std::min(features.size(0), b + batch_);
-      out.slice(b, e).copy_from(invert(features.slice(b, e)));
+      out.slice(b, e).copy_from(invert(features.slice(b, e).to(ctx_.device)).to(Device{}));
     }
     return out;
   }
@@ -49,25 +52,26 @@ class RmleAttacker : public Attacker {
   Tensor invert(const Tensor& target) {
     Shape shape = ctx_.image_shape;
     shape.insert(shape.begin(), target.size(0));
-    Tensor x = Tensor::full(shape, 0.5f);
+    Tensor x = Tensor::full(shape, 0.5f, ctx_.device);
     x.set_requires_grad(true);
     optim::AdamOptions a;
     a.lr = lr_;
     optim::Adam opt({{"x", x}}, a);
     const float pixels = static_cast<float>(shape_numel(ctx_.image_shape));
     for (int64_t it = 0; it < iterations_; ++it) {
-      const Tensor fit = ops::mse_loss(victim::run(*ctx_.front, x), target);
+      const Tensor fit = ops::mse_loss(victim::run(front_, x), target);
       const Tensor loss = ops::add(fit, ops::mul_scalar(ops::total_variation(x), tv_weight_ / pixels));
       opt.zero_grad();
       loss.backward();
       opt.step();
-      float* px = x.data();
-      for (int64_t i = 0; i < x.numel(); ++i) px[i] = std::clamp(px[i], 0.0f, 1.0f);
+      autograd::NoGradGuard no_grad;
+      x.copy_from(ops::clamp(x.detach(), 0.0f, 1.0f));
     }
     return x.detach().clone();
   }
 
   AttackContext ctx_;
+  victim::Graph front_;  // ctx_.front on ctx_.device
   int64_t iterations_ = 300, batch_ = 64;
   float lr_ = 0.05f, tv_weight_ = 0.05f;
 };

@@ -1,12 +1,15 @@
 // `splitleak bench cgan-step --image-size S --feat-channels C --batch B --steps N`: trains the
 // c-GAN on random feature maps (C, S, S) and images (3, S, S), stem off: the pix2pix U-Net with
 // input_nc = C and num_downs = log2(S), the PatchGAN on C + 3 channels, batch norm, dropout on;
-// one step = D update then G update. Prints the median step time.
+// one step = D update then G update. With --device opencl[:P:D] the networks, optimizers and data
+// live on that OpenCL device. Prints the median step time and the host<->device transfers per
+// timed step (the four scalar losses it reads back).
 #include <cstdio>
 
 #include "attack/cgan_step.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/opencl/context.h"
 #include "core/parallel.h"
 #include "core/random.h"
 
@@ -16,6 +19,7 @@ namespace {
 struct CganBenchOptions {
   int64_t image_size = 32, feat_channels = 64, batch = 16, ngf = 64, ndf = 64;
   int steps = 5;
+  std::string device = "cpu";
 };
 
 int run_cgan_bench(const CganBenchOptions& o) {
@@ -27,16 +31,26 @@ int run_cgan_bench(const CganBenchOptions& o) {
   attack::CganStepOptions opts;
   opts.generator = {o.feat_channels, 3, downs, o.ngf, attack::NormKind::Batch, true, 1};
   opts.discriminator = {o.feat_channels + 3, o.ndf, 3, attack::NormKind::Batch, 2};
+  opts.device = parse_device(o.device);
   attack::CganStep cgan(opts);
   Generator gen(3);
   Tensor features = Tensor::empty({o.batch, o.feat_channels, o.image_size, o.image_size});
   Tensor images = Tensor::empty({o.batch, 3, o.image_size, o.image_size});
   init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
+  features = features.to(opts.device), images = images.to(opts.device);
   cgan.step(features, images);  // warm-up
+  const opencl::Transfers before = opencl::transfers();
   const double ms = median_ms(o.steps, [&] { cgan.step(features, images); });
-  std::printf("image_size=%ld\nfeat_channels=%ld\nbatch=%ld\nthreads=%d\nms_per_step=%.1f\n",
-              static_cast<long>(o.image_size), static_cast<long>(o.feat_channels), static_cast<long>(o.batch),
-              num_threads(), ms);
+  const opencl::Transfers after = opencl::transfers();
+  const double per_step = static_cast<double>(after.uploads + after.downloads - before.uploads - before.downloads) / o.steps;
+  const std::string where = opts.device.opencl ? opts.device.spec() + " (" + opencl::context(opts.device)->device_name + ")"
+                                               : std::string("cpu");
+  std::printf("device=%s\nimage_size=%ld\nfeat_channels=%ld\nbatch=%ld\nthreads=%d\nms_per_step=%.1f\n"
+              "transfers_per_step=%.1f\nbytes_per_step=%.0f\n",
+              where.c_str(), static_cast<long>(o.image_size), static_cast<long>(o.feat_channels),
+              static_cast<long>(o.batch), num_threads(), ms, per_step,
+              static_cast<double>(after.bytes_uploaded + after.bytes_downloaded - before.bytes_uploaded -
+                                  before.bytes_downloaded) / o.steps);
   return 0;
 }
 
@@ -49,6 +63,7 @@ const bool registered = add_bench(
        sub.add_option("--ngf", o->ngf, "Generator width")->capture_default_str();
        sub.add_option("--ndf", o->ndf, "Discriminator width")->capture_default_str();
        sub.add_option("--steps", o->steps, "Timed steps (median reported)")->capture_default_str();
+       sub.add_option("--device", o->device, "cpu, or opencl[:P:D] (splitleak devices)")->capture_default_str();
        return [o] { return run_cgan_bench(*o); };
      }});
 

@@ -16,7 +16,7 @@ namespace splitleak::cli {
 namespace {
 
 struct TrainVictimOptions {
-  std::string model, dataset = "fashion-mnist", out, checkpoint;
+  std::string model, dataset = "fashion-mnist", out, checkpoint, device = "cpu";
   victim::TrainOptions train;
   int64_t limit_train = 0, limit_test = 0;
 };
@@ -34,6 +34,7 @@ datasets::ImageSet first(const datasets::ImageSet& set, int64_t limit) {
 }
 
 int run_train_victim(TrainVictimOptions o) {
+  o.train.device = parse_device(o.device);
   victim::Graph g = victim::load_model(o.model);
   const Shape& in = g.input().shape;
   check(in.size() == 4 && in[2] == in[3], "train-victim: the model must take square (C, H, W) images");
@@ -89,6 +90,8 @@ const bool registered = add_command(
        sub.add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: OUT.checkpoint.h5)");
        sub.add_flag("--resume", o->train.resume, "Continue from the checkpoint when it exists");
        sub.add_option("--checkpoint-seconds", o->train.checkpoint_seconds, "Mid-epoch checkpoint interval")
+           ->capture_default_str();
+       sub.add_option("--device", o->device, "cpu, or opencl[:P:D] (splitleak devices): where the weights train")
            ->capture_default_str();
        sub.add_option("--limit-train", o->limit_train, "Use only the first N training images (0: all)");
        sub.add_option("--limit-test", o->limit_test, "Use only the first N test images (0: all)");

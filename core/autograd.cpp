@@ -39,11 +39,11 @@ struct GradBuffers {
   Tensor& slot(const Tensor& t) {
     if (Node* n = t.impl()->grad_fn.get()) {
       auto [it, fresh] = by_node.try_emplace(n);
-      if (fresh) it->second = Tensor::zeros(t.shape());
+      if (fresh) it->second = Tensor::zeros(t.shape(), t.device());
       return it->second;
     }
     auto [it, fresh] = by_leaf.try_emplace(t.impl());
-    if (fresh) it->second = Tensor::zeros(t.shape());
+    if (fresh) it->second = Tensor::zeros(t.shape(), t.device());
     return it->second;
   }
 };
@@ -139,7 +139,7 @@ std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt, con
       auto it = buffers.by_leaf.find(t.impl());
       if (it != buffers.by_leaf.end()) g = it->second;
     }
-    out.push_back(g.defined() ? g : Tensor::zeros(t.shape()));
+    out.push_back(g.defined() ? g : Tensor::zeros(t.shape(), t.device()));
   }
   return out;
 }

@@ -36,7 +36,7 @@ void load_checkpoint(const std::string& path, nn::Module& module, optim::Optimiz
     check(!opt_state.empty(), path + ": checkpoint has no optimizer state");
   }
   if (optimizer) optimizer->load_state(opt_state);  // validates by name and shape before assigning
-  for (auto& [dst, src] : copies) dst.copy_from(src);
+  for (auto& [dst, src] : copies) dst.copy_from(src.to(dst.device()));
 }
 
 }  // namespace splitleak

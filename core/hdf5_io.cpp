@@ -92,7 +92,7 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
           create.setDeflate(4);
         }
         H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl);
-        if (t.numel() > 0) ds.write(t.data(), H5::PredType::NATIVE_FLOAT);
+        if (t.numel() > 0) ds.write(t.to(Device{}).data(), H5::PredType::NATIVE_FLOAT);  // device tensors: one download
       }
       H5::Group root = file.openGroup("/");
       for (const auto& [key, value] : attributes) {

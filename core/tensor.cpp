@@ -8,6 +8,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/elementwise.h"
+#include "core/opencl/memory.h"
 #include "core/parallel.h"
 
 namespace splitleak {
@@ -32,23 +34,50 @@ Storage::Storage(size_t count) : size_(count) {
   if (!data_) throw std::bad_alloc();
 }
 
+Storage::Storage(size_t count, const Device& device) : Storage(device.opencl ? 0 : count) {
+  if (!device.opencl) return;
+  std::free(data_);
+  data_ = nullptr;
+  size_ = count;
+  device_ = device;
+  device_buffer_ = opencl::allocate(device, count);
+}
+
 Storage::~Storage() { std::free(data_); }
 
-Tensor Tensor::empty(const Shape& shape) {
+void Storage::throw_on_device() const {
+  throw Error("a tensor on " + device_.spec() +
+              " was read on the host: the op reading it has no OpenCL kernel; copy it with to(cpu) first");
+}
+
+Tensor Tensor::empty(const Shape& shape, const Device& device) {
   for (int64_t d : shape) check(d >= 0, "tensor shape " + shape_str(shape) + " has a negative size");
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape_numel(shape)));
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape_numel(shape)), device);
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
-Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
+Tensor Tensor::zeros(const Shape& shape, const Device& device) { return full(shape, 0.0f, device); }
+Tensor Tensor::ones(const Shape& shape, const Device& device) { return full(shape, 1.0f, device); }
 
-Tensor Tensor::full(const Shape& shape, float value) {
-  Tensor t = empty(shape);
+Tensor Tensor::full(const Shape& shape, float value, const Device& device) {
+  Tensor t = empty(shape, device);
   t.fill(value);
   return t;
+}
+
+Tensor Tensor::to(const Device& device) const {
+  if (device == this->device()) return *this;
+  Tensor out = empty(shape(), device);
+  const size_t n = static_cast<size_t>(numel());
+  if (on_device() && device.opencl) opencl::copy(*impl_->storage->device_buffer(), offset(), *out.impl()->storage->device_buffer(), 0, n);
+  else if (device.opencl) opencl::write(*out.impl()->storage->device_buffer(), 0, data(), n);
+  else opencl::read(*impl_->storage->device_buffer(), offset(), out.data(), n);
+  const Device from = this->device();
+  return autograd::record(out, {*this}, "to", [from](const Tensor& go, std::span<Tensor> gi) {
+    ops::add_into(gi[0], go.to(from));
+  });
 }
 
 Tensor Tensor::from_vector(const Shape& shape, const std::vector<float>& values) {
@@ -66,12 +95,28 @@ int64_t Tensor::size(int64_t d) const {
   return impl_->shape[static_cast<size_t>(d)];
 }
 
-float Tensor::item() const {
-  check(numel() == 1, "item() needs a one-element tensor, got shape " + shape_str(shape()));
-  return data()[0];
+void Tensor::move_to(const Device& device) {
+  if (device == this->device()) return;
+  const Tensor moved = detach().to(device);
+  impl_->storage = moved.impl()->storage;
+  impl_->offset = moved.impl()->offset;
+  if (impl_->grad) Tensor(impl_->grad).move_to(device);
 }
 
-std::vector<float> Tensor::to_vector() const { return std::vector<float>(data(), data() + numel()); }
+float Tensor::item() const {
+  check(numel() == 1, "item() needs a one-element tensor, got shape " + shape_str(shape()));
+  if (!on_device()) return data()[0];
+  float value = 0.0f;
+  opencl::read(*impl_->storage->device_buffer(), offset(), &value, 1);
+  return value;
+}
+
+std::vector<float> Tensor::to_vector() const {
+  if (!on_device()) return std::vector<float>(data(), data() + numel());
+  std::vector<float> values(static_cast<size_t>(numel()));
+  opencl::read(*impl_->storage->device_buffer(), offset(), values.data(), values.size());
+  return values;
+}
 
 Tensor Tensor::slice(int64_t begin, int64_t end) const {
   check(dim() >= 1 && begin >= 0 && begin <= end && end <= size(0),
@@ -86,8 +131,8 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t = empty(shape());
-  if (numel()) std::memcpy(t.data(), data(), static_cast<size_t>(numel()) * sizeof(float));
+  Tensor t = empty(shape(), device());
+  t.copy_from(*this);
   return t;
 }
 
@@ -121,12 +166,18 @@ void Tensor::set_grad(const Tensor& g) {
 void Tensor::backward() const { autograd::backward(*this); }
 
 void Tensor::fill(float value) {
+  if (on_device()) return opencl::fill(*impl_->storage->device_buffer(), offset(), static_cast<size_t>(numel()), value);
   float* p = data();
   parallel_for(numel(), [&](int64_t b, int64_t e) { std::fill(p + b, p + e, value); });
 }
 
 void Tensor::copy_from(const Tensor& other) {
   check(other.numel() == numel(), "copy_from: shape " + shape_str(other.shape()) + " into " + shape_str(shape()));
+  check(other.device() == device(), "copy_from: a tensor on " + other.device().spec() + " into one on " +
+                                        device().spec() + " (move it with to() first)");
+  if (on_device())
+    return opencl::copy(*other.impl()->storage->device_buffer(), other.offset(), *impl_->storage->device_buffer(),
+                        offset(), static_cast<size_t>(numel()));
   if (!numel() || data() == other.data()) return;
   const float* src = other.data();
   float* dst = data();

@@ -12,7 +12,7 @@ constexpr int64_t kMaxRank = 8;
 }  // namespace
 
 std::string tensor_to_bytes(const Tensor& t) {
-  const Tensor& c = t;  // tensors are contiguous
+  const Tensor c = t.to(Device{});  // contiguous; a device tensor is downloaded
   std::string out(kMagic, sizeof kMagic);
   append_value(out, static_cast<uint32_t>(c.dim()));
   for (int64_t s : c.shape()) append_value(out, s);

@@ -70,6 +70,9 @@ struct RuntimeConfig {
   gpu::GpuModel gpu_model;            // model: the roofline estimate's GPU (preset + overrides)
   int64_t latency_batch = 1, latency_iters = 5;
   double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)
+  // runtime.attack.device: where the learned attackers (cgan, inverse_net) train and reconstruct
+  // (cpu | opencl[:P:D]); rmle and the feature extraction run on the CPU engine.
+  std::string attack_device = "cpu";
 };
 
 struct PrivacyConfig {

@@ -195,6 +195,14 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   m.memory_efficiency = gpu.get_double("memory_efficiency", m.memory_efficiency, 0, 1, true);
   m.launch_us = gpu.get_double("launch_us", m.launch_us, 0, 1e6);
   gpu.finish();
+  Section attack = s.child("attack");
+  r.attack_device = attack.get_string("device", r.attack_device);
+  try {
+    parse_device(r.attack_device);
+  } catch (const Error& e) {
+    attack.fail("device", e.what());
+  }
+  attack.finish();
   r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
   r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
   r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
@@ -321,6 +329,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
       << "memory_gb_per_s" << YAML::Value << gm.memory_gb_per_s << YAML::Key << "compute_efficiency" << YAML::Value
       << gm.compute_efficiency << YAML::Key << "memory_efficiency" << YAML::Value << gm.memory_efficiency << YAML::Key
       << "launch_us" << YAML::Value << gm.launch_us << YAML::EndMap;
+  out << YAML::Key << "attack" << YAML::Value << YAML::BeginMap << YAML::Key << "device" << YAML::Value
+      << c.runtime.attack_device << YAML::EndMap;
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
   out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
   out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;

@@ -45,7 +45,8 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       batch = std::min(batch, c.dataset.test);
       settings.insert_or_assign("iterations", std::to_string(1));
     }
-    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings), {feature, image, &p.front});
+    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings),
+                                          {feature, image, &p.front, parse_device(c.runtime.attack_device)});
     // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
     // cost per step plus a cost per image) to the configured batch: a dry run of a 224x224
     // experiment stays seconds. A fit continues from the steps it has done.
@@ -158,7 +159,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "runtime: tee " << c.runtime.tee_backend << " (SGX cost model " << c.runtime.sgx_preset << "), gpu " << c.runtime.gpu_backend
       << (c.runtime.gpu_backend == "opencl" ? " " + c.runtime.gpu_device
           : c.runtime.gpu_backend == "model" ? " " + c.runtime.gpu_model.name + " (roofline)" : std::string())
-      << "\n";
+      << ", learned attackers on " << c.runtime.attack_device << "\n";
   out << "work: " << attacked_nodes << " attacked nodes (" << cut_count
       << (attacked_nodes > cut_count ? " cuts and the output" : " cuts, the last of them the output") << ") x "
       << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all\n";

@@ -220,10 +220,16 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     CutData d;
     d.name = name, d.file_stem = stem, d.seed = c.seed * 1000003ull + k * 1009ull;
     d.aux_images = aux_images, d.target_images = targets.images, d.target_classes = target_classes;
-    d.aux_features = cache.get_or_compute({mhash, name, aux_hash, "aux"}, [&] { return victim::run_in_batches(p.front, aux_images, 128); });
-    d.target_features = cache.get_or_compute({mhash, name, target_hash, "test"},
-                                             [&] { return victim::run_in_batches(p.front, targets.images, 128); });
-    d.context = {Shape(g.nodes[index].shape.begin() + 1, g.nodes[index].shape.end()), results.victim.input_shape, &p.front};
+    // Extracted on the attack device (cached per device: float rounding differs between them).
+    const Device attack_device = parse_device(c.runtime.attack_device);
+    const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
+    const victim::Graph front = victim::on_device(p.front, attack_device);
+    d.aux_features = cache.get_or_compute({mhash, name, aux_hash, "aux" + on},
+                                          [&] { return victim::run_in_batches(front, aux_images, 128); });
+    d.target_features = cache.get_or_compute({mhash, name, target_hash, "test" + on},
+                                             [&] { return victim::run_in_batches(front, targets.images, 128); });
+    d.context = {Shape(g.nodes[index].shape.begin() + 1, g.nodes[index].shape.end()), results.victim.input_shape, &p.front,
+                 parse_device(c.runtime.attack_device)};
     return d;
   };
 

@@ -6,16 +6,17 @@
 #include "core/autograd.h"
 #include "core/batches.h"
 #include "core/error.h"
+#include "core/opencl/memory.h"
 #include "core/ops.h"
 
 namespace splitleak::victim {
 namespace {
 
-// (1, C, 1, ...) constants of a Normalize node: y = x * scale + shift.
-Tensor channel_constant(const std::vector<float>& values, size_t rank) {
+// (1, C, 1, ...) constants of a Normalize node on `device`: y = x * scale + shift.
+Tensor channel_constant(const std::vector<float>& values, size_t rank, const Device& device) {
   Shape shape(rank, 1);
   shape[1] = static_cast<int64_t>(values.size());
-  return Tensor::from_vector(shape, values);
+  return Tensor::from_vector(shape, values).to(device);
 }
 
 Tensor optional_weight(const Graph& g, const Node& node, size_t slot) {
@@ -31,7 +32,8 @@ Tensor run_node(const Graph& g, const Node& node, const std::vector<Tensor>& in,
       std::vector<float> scale(a.mean.size()), shift(a.mean.size());
       for (size_t c = 0; c < a.mean.size(); ++c) scale[c] = 1.0f / a.std[c], shift[c] = -a.mean[c] / a.std[c];
       const size_t rank = in[0].shape().size();
-      return ops::add(ops::mul(in[0], channel_constant(scale, rank)), channel_constant(shift, rank));
+      return ops::add(ops::mul(in[0], channel_constant(scale, rank, in[0].device())),
+                      channel_constant(shift, rank, in[0].device()));
     }
     case Op::Conv:
       return ops::conv2d(in[0], g.weight(node.weights[0]), optional_weight(g, node, 1),
@@ -102,8 +104,21 @@ void check_input(const Graph& graph, const Tensor& x) {
 Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch) {
   check(batch >= 1, "run_in_batches: the batch must be at least 1");
   autograd::NoGradGuard no_grad;
-  return map_in_batches(x, batch, [&](const Tensor& part) { return run(graph, part); });
+  const Device device = device_of(graph);
+  return map_in_batches(x, batch, [&](const Tensor& part) { return run(graph, part.to(device)).to(Device{}); });
 }
+
+Graph on_device(const Graph& graph, const Device& device) {
+  Graph copy = graph;
+  for (auto& [name, t] : copy.tensors) {
+    Tensor moved = t.detach().to(device);
+    if (t.requires_grad()) moved.set_requires_grad(true);
+    t = moved;
+  }
+  return copy;
+}
+
+Device device_of(const Graph& graph) { return graph.tensors.empty() ? Device{} : graph.tensors.begin()->second.device(); }
 
 std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,
                                 const RunOptions& options) {
@@ -129,7 +144,7 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
       return to < count && graph.nodes[to].op == op && graph.nodes[to].inputs == std::vector<int>{from} &&
              consumers[from] == 1 && last_use[from] != count;
     };
-    if (recording || options.training) return i;
+    if (recording || options.training || x.on_device()) return i;
     const Node& node = graph.nodes[i];
     if (node.op == Op::Add && node.inputs.size() == 2 && feeds_only(i, i + 1, Op::Relu)) return i + 1;
     if (node.op != Op::Conv || !feeds_only(i, i + 1, Op::BatchNorm)) return i;
@@ -159,7 +174,9 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     } else {
       values[i] = run_node(graph, node, in, options);
     }
+    if (options.after_node) options.after_node(end);
     if (options.node_ms) {
+      if (x.on_device()) opencl::synchronize(x.device());  // the node's kernels, not their enqueueing
       options.node_ms->resize(count, 0.0);
       (*options.node_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }

@@ -54,10 +54,11 @@ void save_state(const std::string& path, const Graph& g, const optim::Optimizer&
 
 double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size) {
   autograd::NoGradGuard no_grad;
+  const Device device = device_of(graph);
   int64_t correct = 0;
   for (int64_t begin = 0; begin < set.size(); begin += batch_size) {
     const int64_t end = std::min(set.size(), begin + batch_size);
-    const Tensor logits = run(graph, set.images.slice(begin, end));
+    const Tensor logits = run(graph, set.images.slice(begin, end).to(device)).to(Device{});
     const int64_t classes = logits.size(1);
     for (int64_t i = 0; i < end - begin; ++i)
       correct += argmax_row(logits.data() + i * classes, classes) == set.labels[begin + i];
@@ -74,6 +75,16 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
         "train-victim: the model has " + std::to_string(classes) + " outputs, the dataset " +
             std::to_string(train.class_names.size()) + " classes (set classes= on the model)");
   for (auto& [name, t] : g.parameters()) t.set_requires_grad(true);
+  // The weights on o.device for the run (in place: every handle of them follows), back at its end.
+  struct OnDevice {
+    Graph& g;
+    OnDevice(Graph& graph, const Device& d) : g(graph) {
+      for (auto& [name, t] : g.tensors) t.move_to(d);
+    }
+    ~OnDevice() {
+      for (auto& [name, t] : g.tensors) t.move_to(Device{});
+    }
+  } on_device(g, o.device);
   std::unique_ptr<optim::Optimizer> opt;
   if (o.optimizer == "adam") {
     optim::AdamOptions a;
@@ -105,7 +116,7 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
       auto it = by_name.find(key);
       check(it != by_name.end() && it->second.shape() == dst.shape(),
             o.checkpoint + ": checkpoint entry '" + key + "' is missing or mis-shaped (another model?)");
-      dst.copy_from(it->second);
+      dst.copy_from(it->second.to(dst.device()));
     };
     for (auto& [name, t] : g.parameters()) take("params/" + name, t);
     for (auto& [name, t] : g.buffer_tensors()) take("buffers/" + name, t);
@@ -133,8 +144,8 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
           train.subset(std::vector<int64_t>(order.begin() + begin, order.begin() + end));
       Generator gen(mix(o.seed, epoch, step + 1));
       opt->set_lr(schedule.lr_at(epoch * steps_per_epoch + step));
-      const Tensor logits = run(g, batch.images, {true, &gen});
-      const Tensor loss = ops::cross_entropy(logits, labels_tensor(batch.labels));
+      const Tensor logits = run(g, batch.images.to(o.device), {true, &gen});
+      const Tensor loss = ops::cross_entropy(logits, labels_tensor(batch.labels).to(o.device));
       opt->zero_grad();
       loss.backward();
       opt->step();
@@ -142,8 +153,9 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
       check(std::isfinite(loss_value), "train-victim: the loss diverged (" + std::to_string(loss_value) +
                                            ") at epoch " + std::to_string(epoch + 1) + "; lower --lr");
       loss_sum += loss_value * (end - begin);
+      const Tensor host_logits = logits.detach().to(Device{});
       for (int64_t i = 0; i < end - begin; ++i)
-        correct += argmax_row(logits.data() + i * classes, classes) == batch.labels[i];
+        correct += argmax_row(host_logits.data() + i * classes, classes) == batch.labels[i];
       seen += end - begin;
       ++steps_this_run;
       const bool epoch_done = step + 1 == steps_per_epoch;

@@ -21,6 +21,9 @@ struct TrainOptions {
   std::string checkpoint;          // path of the checkpoint file; empty: none
   bool resume = false;             // continue from `checkpoint` when it exists
   double checkpoint_seconds = 60;  // also checkpoint mid-epoch this often
+  // Where the weights train (cpu | an OpenCL device): moved there in place for the run and back
+  // to the host at its end; each batch is uploaded, its logits read back for the accuracy.
+  Device device;
 };
 
 struct TrainProgress {
@@ -41,7 +44,7 @@ struct TrainResult {
 TrainResult train_victim(Graph& graph, const datasets::ImageSet& train, const datasets::ImageSet& test,
                          const TrainOptions& options, const std::function<void(const TrainProgress&)>& progress = {});
 
-// Top-1 accuracy in eval mode.
+// Top-1 accuracy in eval mode, computed where the graph's weights are (victim::device_of).
 double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size = 256);
 
 }  // namespace splitleak::victim

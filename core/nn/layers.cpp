@@ -4,6 +4,7 @@
 
 #include "core/autograd.h"
 #include "core/ops/dropout.h"
+#include "core/ops/elementwise.h"
 #include "core/ops/linear.h"
 #include "core/ops/norm.h"
 
@@ -65,7 +66,7 @@ BatchNorm2d::BatchNorm2d(int64_t c, float eps, float momentum, bool affine) : ep
 }
 
 Tensor BatchNorm2d::forward(const Tensor& x) {
-  if (is_training()) num_batches_tracked.data()[0] += 1.0f;
+  if (is_training()) num_batches_tracked.copy_from(ops::add_scalar(num_batches_tracked.detach(), 1.0f));
   return ops::batch_norm(x, weight, bias, running_mean, running_var, is_training(), momentum, eps);
 }
 

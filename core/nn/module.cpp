@@ -49,6 +49,11 @@ void Module::train(bool on) {
   for (auto& [name, child] : children_) child->train(on);
 }
 
+void Module::to(const Device& device) {
+  for (auto& [name, t] : named_parameters()) t.move_to(device);
+  for (auto& [name, t] : named_buffers()) t.move_to(device);
+}
+
 void Module::zero_grad() {
   for (auto& [name, t] : named_parameters()) t.zero_grad();
 }

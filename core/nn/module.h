@@ -30,6 +30,9 @@ class Module {
   void eval() { train(false); }
   bool is_training() const { return training_; }
   void zero_grad();
+  // Moves every parameter and buffer of this module and its descendants to `device` in place
+  // (Tensor::move_to); optimizers made afterwards keep their state there too.
+  void to(const Device& device);
 
  protected:
   Tensor register_parameter(const std::string& name, Tensor t);

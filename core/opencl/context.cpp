@@ -82,13 +82,23 @@ cl::Program& Context::program(const std::string& name, const std::string& source
   return programs_.emplace(name, p).first->second;
 }
 
+cl::Kernel& Context::kernel(const std::string& program_name, const std::string& source, const std::string& name) {
+  program(program_name, source);
+  return kernel(program_name, name);
+}
+
 cl::Kernel& Context::kernel(const std::string& program_name, const std::string& kernel) {
   const auto key = std::make_pair(program_name, kernel);
   auto it = kernels_.find(key);
   if (it == kernels_.end()) {
     auto p = programs_.find(program_name);
     check(p != programs_.end(), "OpenCL program '" + program_name + "' is not built on " + where.spec());
-    it = kernels_.emplace(key, cl::Kernel(p->second, kernel.c_str())).first;
+    try {
+      it = kernels_.emplace(key, cl::Kernel(p->second, kernel.c_str())).first;
+    } catch (const cl::Error& e) {
+      throw Error("device " + where.spec() + ": no kernel '" + kernel + "' in OpenCL program '" + program_name + "': " +
+                  describe(e), Error::Kind::Failure);
+    }
   }
   return it->second;
 }
@@ -124,14 +134,14 @@ cl::Buffer upload_buffer(Context& ctx, const void* data, size_t bytes) {
   return cl::Buffer(ctx.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, std::max<size_t>(bytes, 4), const_cast<void*>(data));
 }
 
-void upload(Context& ctx, const cl::Buffer& to, const void* from, size_t bytes, cl::Event* event) {
+void upload(Context& ctx, const cl::Buffer& to, const void* from, size_t bytes, cl::Event* event, size_t offset) {
   count_upload(bytes);
-  ctx.queue.enqueueWriteBuffer(to, CL_FALSE, 0, bytes, from, nullptr, event);
+  ctx.queue.enqueueWriteBuffer(to, CL_FALSE, offset, bytes, from, nullptr, event);
 }
 
-void download(Context& ctx, const cl::Buffer& from, void* to, size_t bytes, cl::Event* event) {
+void download(Context& ctx, const cl::Buffer& from, void* to, size_t bytes, cl::Event* event, size_t offset) {
   count_download(bytes);
-  ctx.queue.enqueueReadBuffer(from, CL_FALSE, 0, bytes, to, nullptr, event);
+  ctx.queue.enqueueReadBuffer(from, CL_FALSE, offset, bytes, to, nullptr, event);
 }
 
 }  // namespace splitleak::opencl

@@ -5,6 +5,7 @@
 // through upload/download, which count them (transfers()).
 #include <CL/opencl.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "core/device.h"
+#include "core/opencl/memory.h"
 
 namespace splitleak::opencl {
 
@@ -29,10 +31,25 @@ class Context {
   cl::Program& program(const std::string& name, const std::string& source);
   // Kernel `kernel` of program `program_name` (built before), created once; not for concurrent use.
   cl::Kernel& kernel(const std::string& program_name, const std::string& kernel);
+  // Kernel `kernel` of program `program_name`, building the program from `source` when first used.
+  cl::Kernel& kernel(const std::string& program_name, const std::string& source, const std::string& kernel);
+
+  std::atomic<size_t> bytes_in_use{0};  // held by live DeviceBuffers (core/opencl/memory.h)
 
  private:
   std::map<std::string, cl::Program> programs_;
   std::map<std::pair<std::string, std::string>, cl::Kernel> kernels_;
+};
+
+// Device memory of a Storage (core/opencl/memory.h); returns its bytes to the context when freed.
+struct DeviceBuffer {
+  std::shared_ptr<Context> ctx;
+  cl::Buffer buffer;
+  size_t floats = 0;
+  DeviceBuffer(std::shared_ptr<Context> ctx, size_t floats);
+  ~DeviceBuffer();
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
 };
 
 // The context of `device` (device.opencl must be true). Throws Error (BadInput, so exit 2) when
@@ -51,8 +68,11 @@ Transfers transfers();
 
 // A new read-only buffer holding `bytes` bytes copied from `data` (counted as one upload).
 cl::Buffer upload_buffer(Context& ctx, const void* data, size_t bytes);
-// Enqueued copies (non-blocking: `event` completes when done), each counted.
-void upload(Context& ctx, const cl::Buffer& to, const void* from, size_t bytes, cl::Event* event = nullptr);
-void download(Context& ctx, const cl::Buffer& from, void* to, size_t bytes, cl::Event* event = nullptr);
+// Enqueued copies of `bytes` bytes at `offset` bytes into the buffer (non-blocking: `event`
+// completes when done), each counted.
+void upload(Context& ctx, const cl::Buffer& to, const void* from, size_t bytes, cl::Event* event = nullptr,
+            size_t offset = 0);
+void download(Context& ctx, const cl::Buffer& from, void* to, size_t bytes, cl::Event* event = nullptr,
+              size_t offset = 0);
 
 }  // namespace splitleak::opencl

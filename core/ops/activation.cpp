@@ -4,14 +4,33 @@
 #include <cmath>
 
 #include "core/autograd.h"
+#include "core/ops/activation_opencl.h"
+#include "core/ops/device_dispatch.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
 namespace {
 
-// out = f(x); the backward adds go * df(x, out).
+using opencl_impl::Activation;
+
+// An activation as the OpenCL kernels name it: its code and parameters.
+struct Kernel {
+  Activation f;
+  float a = 0.0f, b = 0.0f;
+};
+
+// The activation on x's OpenCL device, with the same backward contract.
+Tensor on_opencl(const Tensor& x, const char* name, Kernel k) {
+  Tensor out = opencl_impl::activation_forward(k.f, x, k.a, k.b);
+  return autograd::record(out, {x}, name, [x, y = out.detach(), k](const Tensor& go, std::span<Tensor> gi) {
+    opencl_impl::activation_backward(k.f, x, y, go, gi[0], k.a, k.b);
+  });
+}
+
+// out = f(x); the backward adds go * df(x, out). `k` computes the same on an OpenCL device.
 template <typename F, typename DF>
-Tensor pointwise(const Tensor& x, const char* name, F f, DF df) {
+Tensor pointwise(const Tensor& x, const char* name, Kernel k, F f, DF df) {
+  if (on_device(name, {&x})) return on_opencl(x, name, k);
   Tensor out = Tensor::empty(x.shape());
   const float* px = x.data();
   float* po = out.data();
@@ -32,7 +51,8 @@ Tensor pointwise(const Tensor& x, const char* name, F f, DF df) {
 // Like pointwise, with the forward over whole blocks (Eigen's vectorised exp): block(in, out, n)
 // assigns out[0..n) from in[0..n); the backward adds go * grad_block's values (also per block).
 template <typename Block, typename GradBlock>
-Tensor pointwise_blocks(const Tensor& x, const char* name, Block block, GradBlock grad_block) {
+Tensor pointwise_blocks(const Tensor& x, const char* name, Kernel k, Block block, GradBlock grad_block) {
+  if (on_device(name, {&x})) return on_opencl(x, name, k);
   Tensor out = Tensor::empty(x.shape());
   const float* px = x.data();
   float* po = out.data();
@@ -53,24 +73,24 @@ using ArrayMap = Eigen::Map<Array>;
 
 Tensor relu(const Tensor& x) {
   return pointwise(
-      x, "relu", [](float v) { return v > 0.0f ? v : 0.0f; }, [](float v, float) { return v > 0.0f ? 1.0f : 0.0f; });
+      x, "relu", {Activation::relu}, [](float v) { return v > 0.0f ? v : 0.0f; }, [](float v, float) { return v > 0.0f ? 1.0f : 0.0f; });
 }
 
 Tensor clamp(const Tensor& x, float lo, float hi) {
   return pointwise(
-      x, "clamp", [lo, hi](float v) { return v < lo ? lo : (v > hi ? hi : v); },
+      x, "clamp", {Activation::clamp, lo, hi}, [lo, hi](float v) { return v < lo ? lo : (v > hi ? hi : v); },
       [lo, hi](float v, float) { return (v >= lo && v <= hi) ? 1.0f : 0.0f; });
 }
 
 Tensor leaky_relu(const Tensor& x, float slope) {
   return pointwise(
-      x, "leaky_relu", [slope](float v) { return v > 0.0f ? v : v * slope; },
+      x, "leaky_relu", {Activation::leaky_relu, slope}, [slope](float v) { return v > 0.0f ? v : v * slope; },
       [slope](float v, float) { return v > 0.0f ? 1.0f : slope; });
 }
 
 Tensor sigmoid(const Tensor& x) {
   return pointwise_blocks(
-      x, "sigmoid",
+      x, "sigmoid", {Activation::sigmoid},
       [](const float* in, float* out, int64_t n) { ArrayMap(out, n) = 1.0f / (1.0f + (-ConstArrayMap(in, n)).exp()); },
       [](const float* in, const float* go, float* g, int64_t n) {
         const Array s = 1.0f / (1.0f + (-ConstArrayMap(in, n)).exp());
@@ -80,13 +100,13 @@ Tensor sigmoid(const Tensor& x) {
 
 Tensor tanh(const Tensor& x) {
   return pointwise(
-      x, "tanh", [](float v) { return std::tanh(v); }, [](float, float y) { return 1.0f - y * y; });
+      x, "tanh", {Activation::tanh}, [](float v) { return std::tanh(v); }, [](float, float y) { return 1.0f - y * y; });
 }
 
 Tensor silu(const Tensor& x) {
   // y = x * sigmoid(x); dy/dx = s * (1 + x * (1 - s)), s = sigmoid(x).
   return pointwise_blocks(
-      x, "silu",
+      x, "silu", {Activation::silu},
       [](const float* in, float* out, int64_t n) {
         const ConstArrayMap v(in, n);
         ArrayMap(out, n) = v / (1.0f + (-v).exp());
@@ -100,14 +120,14 @@ Tensor silu(const Tensor& x) {
 
 Tensor hardswish(const Tensor& x) {
   return pointwise(
-      x, "hardswish",
+      x, "hardswish", {Activation::hardswish},
       [](float v) { return v <= -3.0f ? 0.0f : (v >= 3.0f ? v : v * (v + 3.0f) / 6.0f); },
       [](float v, float) { return v < -3.0f ? 0.0f : (v <= 3.0f ? v / 3.0f + 0.5f : 1.0f); });
 }
 
 Tensor hardsigmoid(const Tensor& x) {
   return pointwise(
-      x, "hardsigmoid", [](float v) { return v <= -3.0f ? 0.0f : (v >= 3.0f ? 1.0f : v / 6.0f + 0.5f); },
+      x, "hardsigmoid", {Activation::hardsigmoid}, [](float v) { return v <= -3.0f ? 0.0f : (v >= 3.0f ? 1.0f : v / 6.0f + 0.5f); },
       [](float v, float) { return (v > -3.0f && v < 3.0f) ? 1.0f / 6.0f : 0.0f; });
 }
 

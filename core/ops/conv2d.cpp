@@ -8,7 +8,9 @@
 #include "core/gemm.h"
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
+#include "core/ops/conv_opencl.h"
 #include "core/ops/depthwise.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
 #include "core/ops/winograd.h"
 #include "core/parallel.h"
@@ -137,6 +139,12 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  if (on_device("conv2d", {&x, &weight, &bias})) {
+    Tensor y = opencl_impl::conv2d(x, weight, bias, pl.geom, pl.groups);
+    return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::conv2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
+    });
+  }
   Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
   if (pl.depthwise())
     detail::depthwise_forward(x.data(), weight.data(), pl.n, pl.cin, pl.geom, y.data());

@@ -6,6 +6,8 @@
 #include "core/gemm.h"
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
+#include "core/ops/conv_opencl.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
 
 namespace splitleak::ops {
@@ -54,6 +56,12 @@ ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, con
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options) {
   const ConvTransposePlan pl = plan_conv_transpose(x, weight, bias, options);
+  if (on_device("conv_transpose2d", {&x, &weight, &bias})) {
+    Tensor y = opencl_impl::conv_transpose2d(x, weight, bias, pl.geom, pl.groups);
+    return autograd::record(y, {x, weight, bias}, "conv_transpose2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::conv_transpose2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
+    });
+  }
   const detail::RowTiles tiles(pl.geom);  // tiles of input rows
   const int64_t K = pl.k(), P = pl.p();
   Tensor y = Tensor::zeros({pl.n, pl.cout, pl.geom.height, pl.geom.width});

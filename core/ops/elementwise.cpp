@@ -4,6 +4,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/elementwise_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -29,10 +31,14 @@ Dims4 broadcast_strides(const Shape& s, const Dims4& out) {
   return st;
 }
 
-// out[i] = f(a[ia], b[ib]) over the broadcast index space.
+using opencl_impl::Binary;
+
+// out[i] = f(a[ia], b[ib]) over the broadcast index space; `op` is f on an OpenCL device.
 template <typename F>
-Tensor broadcast_binary(const Tensor& a, const Tensor& b, F f) {
+Tensor broadcast_binary(const Tensor& a, const Tensor& b, Binary op, F f) {
   const Shape out_shape = broadcast_shape(a.shape(), b.shape());
+  static const char* const names[] = {"add", "sub", "mul"};
+  if (on_device(names[static_cast<unsigned>(op)], {&a, &b})) return opencl_impl::broadcast_binary(a, b, out_shape, op);
   Tensor out = Tensor::empty(out_shape);
   const float* pa = a.data();
   const float* pb = b.data();
@@ -76,6 +82,7 @@ Shape broadcast_shape(const Shape& a, const Shape& b) {
 
 void add_into(Tensor& acc, const Tensor& g) {
   check(acc.numel() == g.numel(), "add_into: " + shape_str(g.shape()) + " into " + shape_str(acc.shape()));
+  if (on_device("add_into", {&acc, &g})) return opencl_impl::add_scaled_into(acc, g, 1.0f);
   float* pa = acc.data();
   const float* pg = g.data();
   parallel_for(acc.numel(), [&](int64_t s, int64_t e) {
@@ -85,6 +92,7 @@ void add_into(Tensor& acc, const Tensor& g) {
 
 void reduce_broadcast_into(Tensor& acc, const Tensor& g) {
   if (acc.shape() == g.shape()) return add_into(acc, g);
+  if (on_device("reduce_broadcast_into", {&acc, &g})) return opencl_impl::reduce_broadcast_into(acc, g);
   const Dims4 gd = right_aligned(g.shape());
   const Dims4 st = broadcast_strides(acc.shape(), gd);
   float* pa = acc.data();
@@ -98,7 +106,7 @@ void reduce_broadcast_into(Tensor& acc, const Tensor& g) {
 }
 
 Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor out = broadcast_binary(a, b, [](float x, float y) { return x + y; });
+  Tensor out = broadcast_binary(a, b, Binary::add, [](float x, float y) { return x + y; });
   return autograd::record(out, {a, b}, "add", [](const Tensor& go, std::span<Tensor> gi) {
     if (gi[0].defined()) reduce_broadcast_into(gi[0], go);
     if (gi[1].defined()) reduce_broadcast_into(gi[1], go);
@@ -106,7 +114,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor out = broadcast_binary(a, b, [](float x, float y) { return x - y; });
+  Tensor out = broadcast_binary(a, b, Binary::sub, [](float x, float y) { return x - y; });
   return autograd::record(out, {a, b}, "sub", [](const Tensor& go, std::span<Tensor> gi) {
     if (gi[0].defined()) reduce_broadcast_into(gi[0], go);
     if (gi[1].defined()) reduce_broadcast_into(gi[1], affine_scalar(go, -1.0f, 0.0f));
@@ -114,21 +122,24 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = broadcast_binary(a, b, [](float x, float y) { return x * y; });
+  Tensor out = broadcast_binary(a, b, Binary::mul, [](float x, float y) { return x * y; });
   return autograd::record(out, {a, b}, "mul", [a, b](const Tensor& go, std::span<Tensor> gi) {
-    if (gi[0].defined()) reduce_broadcast_into(gi[0], broadcast_binary(go, b, [](float g, float y) { return g * y; }));
-    if (gi[1].defined()) reduce_broadcast_into(gi[1], broadcast_binary(go, a, [](float g, float x) { return g * x; }));
+    if (gi[0].defined()) reduce_broadcast_into(gi[0], broadcast_binary(go, b, Binary::mul, [](float g, float y) { return g * y; }));
+    if (gi[1].defined()) reduce_broadcast_into(gi[1], broadcast_binary(go, a, Binary::mul, [](float g, float x) { return g * x; }));
   });
 }
 
 Tensor affine_scalar(const Tensor& x, float s, float t) {
-  Tensor out = Tensor::empty(x.shape());
-  const float* px = x.data();
-  float* po = out.data();
-  parallel_for(x.numel(), [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) po[i] = px[i] * s + t;
-  });
+  Tensor out = on_device("affine_scalar", {&x}) ? opencl_impl::affine_scalar(x, s, t) : Tensor::empty(x.shape());
+  if (!x.on_device()) {
+    const float* px = x.data();
+    float* po = out.data();
+    parallel_for(x.numel(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) po[i] = px[i] * s + t;
+    });
+  }
   return autograd::record(out, {x}, "affine_scalar", [s](const Tensor& go, std::span<Tensor> gi) {
+    if (go.on_device()) return opencl_impl::add_scaled_into(gi[0], go, s);
     float* pg = gi[0].data();
     const float* pgo = go.data();
     parallel_for(go.numel(), [&](int64_t b, int64_t e) {

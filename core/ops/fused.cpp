@@ -6,6 +6,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/norm.h"
 #include "core/parallel.h"
@@ -24,6 +25,7 @@ void check_inference(std::initializer_list<const Tensor*> inputs, const char* wh
 
 Tensor add_relu_eval(const Tensor& a, const Tensor& b) {
   check_inference({&a, &b}, "add_relu_eval");
+  require_cpu("add_relu_eval", {&a, &b});
   Tensor y = add(a, b);
   float* py = y.data();
   parallel_for(y.numel(), [&](int64_t s, int64_t e) {

@@ -4,6 +4,8 @@
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/ops/conv_common.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/linear_opencl.h"
 
 namespace splitleak::ops {
 
@@ -14,6 +16,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   check(weight.size(1) == in, "linear: weight " + shape_str(weight.shape()) + " does not fit input " + shape_str(x.shape()));
   check(!bias.defined() || (bias.dim() == 1 && bias.size(0) == out),
         "linear: bias must have shape [" + std::to_string(out) + "]");
+  if (on_device("linear", {&x, &weight, &bias})) {
+    Tensor y = opencl_impl::linear(x, weight, bias);
+    return autograd::record(y, {x, weight, bias}, "linear", [x, weight](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::linear_backward(x, weight, gy, gi[0], gi[1], gi[2]);
+    });
+  }
   Tensor y = Tensor::empty({n, out});
   gemm(false, true, n, out, in, 1.0f, x.data(), in, weight.data(), in, 0.0f, y.data(), out);
   if (bias.defined()) detail::add_bias(y.data(), bias.data(), n, out, 1);

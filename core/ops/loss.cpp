@@ -4,7 +4,10 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/loss_opencl.h"
 #include "core/ops/reduce.h"
+#include "core/ops/reduce_opencl.h"
 
 namespace splitleak::ops {
 namespace {
@@ -15,10 +18,26 @@ void check_same(const Tensor& a, const Tensor& b, const char* what) {
             (b.defined() ? shape_str(b.shape()) : "undefined") + " differ in shape");
 }
 
+using opencl_impl::Term;
+
+// The mean loss of `term` on p's OpenCL device, with the same backward contract.
+Tensor mean_pointwise_loss_opencl(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, Term term) {
+  const float scale = 1.0f / static_cast<float>(p.numel());
+  Tensor y = opencl_impl::scaled_sum(term, p, t, scale);
+  std::vector<Tensor> inputs{p, target_differentiable ? t : Tensor()};
+  return autograd::record(y, inputs, name, [p, t, term, scale](const Tensor& gy, std::span<Tensor> gi) {
+    if (gi[0].defined()) opencl_impl::scaled_sum_backward(term, p, t, gy, scale, 1.0f, gi[0]);
+    if (gi[1].defined()) opencl_impl::scaled_sum_backward(term, p, t, gy, scale, -1.0f, gi[1]);
+  });
+}
+
 // Mean over elements of f(p, t); the backward adds go/numel * df(p, t) into p's slot and
-// -go/numel * df(p, t) into t's slot when `target_differentiable`.
+// -go/numel * df(p, t) into t's slot when `target_differentiable`. `term` is f on a device.
 template <typename F, typename DF>
-Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, F f, DF df) {
+Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, bool target_differentiable, Term term, F f,
+                           DF df) {
+  check(p.numel() > 0, std::string(name) + " of empty tensors");
+  if (on_device(name, {&p, &t})) return mean_pointwise_loss_opencl(p, t, name, target_differentiable, term);
   const float* pp = p.data();
   const float* pt = t.data();
   double acc = 0.0;
@@ -41,21 +60,29 @@ Tensor mean_pointwise_loss(const Tensor& p, const Tensor& t, const char* name, b
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
+  const bool device = on_device("cross_entropy", {&logits, &labels});
   check_dim(logits, 2, "cross_entropy logits");
   check_dim(labels, 1, "cross_entropy labels");
   const int64_t n = logits.size(0), c = logits.size(1);
   check(labels.size(0) == n, "cross_entropy: " + std::to_string(labels.size(0)) + " labels for " + std::to_string(n) +
                                  " rows of logits");
   Tensor logp = log_softmax(logits);
-  // Picking the label entries is a linear map: pick = mean_n logp[n, label_n].
+  // Picking the label entries is a linear map: pick = mean_n logp[n, label_n]. Labels on a device
+  // are checked on the host (one counted download of N floats).
+  const std::vector<float> label_values = labels.to_vector();
   std::vector<int64_t> idx(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    const float l = labels.data()[i];
+    const float l = label_values[static_cast<size_t>(i)];
     check(l >= 0.0f && l < static_cast<float>(c) && l == std::floor(l),
           "cross_entropy: label " + std::to_string(l) + " at row " + std::to_string(i) + " is not a class in [0, " +
               std::to_string(c) + ")");
     idx[static_cast<size_t>(i)] = static_cast<int64_t>(l);
   }
+  if (device)
+    return autograd::record(opencl_impl::pick_mean_negative(logp, labels), {logp}, "cross_entropy",
+                            [labels, c](const Tensor& gy, std::span<Tensor> gi) {
+                              opencl_impl::pick_mean_negative_backward(labels, gy, c, gi[0]);
+                            });
   double acc = 0.0;
   for (int64_t i = 0; i < n; ++i) acc -= logp.data()[i * c + idx[static_cast<size_t>(i)]];
   Tensor y = Tensor::scalar(static_cast<float>(acc / static_cast<double>(n)));
@@ -68,7 +95,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
   check_same(logits, targets, "bce_with_logits");
   return mean_pointwise_loss(
-      logits, targets, "bce_with_logits", false,
+      logits, targets, "bce_with_logits", false, Term::bce_logits,
       [](float x, float t) {
         return static_cast<double>(std::max(x, 0.0f) - x * t + std::log1p(std::exp(-std::abs(x))));
       },
@@ -78,7 +105,7 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
 Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
   check_same(prediction, target, "l1_loss");
   return mean_pointwise_loss(
-      prediction, target, "l1_loss", target.requires_grad(),
+      prediction, target, "l1_loss", target.requires_grad(), Term::abs_diff,
       [](float p, float t) { return static_cast<double>(std::abs(p - t)); },
       [](float p, float t) { return p > t ? 1.0f : (p < t ? -1.0f : 0.0f); });
 }
@@ -86,13 +113,17 @@ Tensor l1_loss(const Tensor& prediction, const Tensor& target) {
 Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
   check_same(prediction, target, "mse_loss");
   return mean_pointwise_loss(
-      prediction, target, "mse_loss", target.requires_grad(),
+      prediction, target, "mse_loss", target.requires_grad(), Term::squared_diff,
       [](float p, float t) { return static_cast<double>(p - t) * static_cast<double>(p - t); },
       [](float p, float t) { return 2.0f * (p - t); });
 }
 
 Tensor total_variation(const Tensor& x) {
   check_dim(x, 4, "total_variation input");
+  if (on_device("total_variation", {&x}))
+    return autograd::record(opencl_impl::total_variation(x), {x}, "total_variation", [x](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::total_variation_backward(x, gy, gi[0]);
+    });
   const int64_t n = x.size(0), planes = n * x.size(1), h = x.size(2), w = x.size(3);
   const float* px = x.data();
   double sum = 0.0;

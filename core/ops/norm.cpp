@@ -5,6 +5,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/norm_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -146,6 +148,18 @@ Tensor norm_train(const Tensor& x, const Tensor& weight, const Tensor& bias, con
   });
 }
 
+// Batch or instance norm on x's OpenCL device (training statistics unless `eval`).
+Tensor norm_opencl(const Tensor& x, const Tensor& weight, const Tensor& bias, const NormLayout& l, float eps,
+                   const char* name, const Tensor& running_mean, const Tensor& running_var, float momentum, bool eval) {
+  const opencl_impl::NormShape s{l.n, l.c, l.inner, l.per_instance};
+  opencl_impl::NormStats stats;
+  Tensor y = eval ? opencl_impl::norm_eval(x, weight, bias, s, running_mean, running_var, eps, stats)
+                  : opencl_impl::norm_train(x, weight, bias, s, eps, running_mean, running_var, momentum, stats);
+  return autograd::record(y, {x, weight, bias}, name, [x, weight, s, stats, eval](const Tensor& gy, std::span<Tensor> gi) {
+    opencl_impl::norm_backward(x, weight, s, stats, !eval, gy, gi[0], gi[1], gi[2]);
+  });
+}
+
 }  // namespace
 
 void batch_norm_eval_coefficients(const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
@@ -162,15 +176,18 @@ void batch_norm_eval_coefficients(const Tensor& weight, const Tensor& bias, cons
 
 Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor running_mean, Tensor running_var,
                   bool training, float momentum, float eps) {
+  const bool device = on_device("batch_norm", {&x, &weight, &bias, &running_mean, &running_var});
   const NormLayout l = layout_of(x, false, weight, bias, "batch_norm");
   for (const Tensor* t : {&running_mean, &running_var})
     check(!t->defined() || (t->dim() == 1 && t->size(0) == l.c),
           "batch_norm: running statistics must have shape [" + std::to_string(l.c) + "]");
   if (training) {
     check(l.count() > 1, "batch_norm: training needs more than one value per channel, got input " + shape_str(x.shape()));
+    if (device) return norm_opencl(x, weight, bias, l, eps, "batch_norm", running_mean, running_var, momentum, false);
     return norm_train(x, weight, bias, l, eps, "batch_norm", running_mean, running_var, momentum);
   }
   check(running_mean.defined() && running_var.defined(), "batch_norm: eval mode needs running statistics");
+  if (device) return norm_opencl(x, weight, bias, l, eps, "batch_norm_eval", running_mean, running_var, momentum, true);
   std::vector<float> mean(running_mean.data(), running_mean.data() + l.c), invstd(l.c);
   for (int64_t c = 0; c < l.c; ++c) invstd[c] = 1.0f / std::sqrt(running_var.data()[c] + eps);
   std::vector<float> scale, shift;
@@ -192,8 +209,10 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
 }
 
 Tensor instance_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  const bool device = on_device("instance_norm", {&x, &weight, &bias});
   const NormLayout l = layout_of(x, true, weight, bias, "instance_norm");
   check(l.count() > 1, "instance_norm: needs more than one value per plane, got input " + shape_str(x.shape()));
+  if (device) return norm_opencl(x, weight, bias, l, eps, "instance_norm", Tensor(), Tensor(), 0.0f, false);
   return norm_train(x, weight, bias, l, eps, "instance_norm", Tensor(), Tensor(), 0.0f);
 }
 

@@ -5,6 +5,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/pad_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -12,6 +14,9 @@ namespace splitleak::ops {
 Tensor pad2d(const Tensor& x, const std::array<int64_t, 4>& pads, float value) {
   check_dim(x, 4, "pad2d input");
   for (int64_t p : pads) check(p >= 0, "pad2d: padding must be >= 0");
+  if (on_device("pad2d", {&x}))
+    return autograd::record(opencl_impl::pad2d(x, pads, value), {x}, "pad2d",
+                            [pads](const Tensor& gy, std::span<Tensor> gi) { opencl_impl::pad2d_backward(gy, pads, gi[0]); });
   const int64_t planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
   const int64_t oh = h + pads[0] + pads[2], ow = w + pads[1] + pads[3];
   Tensor y = Tensor::empty({x.size(0), x.size(1), oh, ow});

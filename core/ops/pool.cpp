@@ -6,6 +6,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/pool_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -39,6 +41,13 @@ PoolDims pool_dims(const Tensor& x, const Pool2dOptions& o, const char* what) {
 
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
   const PoolDims d = pool_dims(x, o, "max_pool2d");
+  if (on_device("max_pool2d", {&x})) {
+    Tensor argmax;
+    Tensor y = opencl_impl::max_pool2d(x, o, d.oh, d.ow, argmax);
+    return autograd::record(y, {x}, "max_pool2d", [argmax, o](const Tensor& gy, std::span<Tensor> gi) {
+      opencl_impl::max_pool2d_backward(gy, argmax, o, gi[0]);
+    });
+  }
   Tensor y = Tensor::empty({x.size(0), x.size(1), d.oh, d.ow});
   // Flat index within the input plane of each output's maximum; only kept when a backward will
   // need it.
@@ -136,6 +145,9 @@ void for_avg_windows(const PoolDims& d, const Pool2dOptions& o, int64_t p, F f) 
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
   const PoolDims d = pool_dims(x, o, "avg_pool2d");
+  if (on_device("avg_pool2d", {&x}))
+    return autograd::record(opencl_impl::avg_pool2d(x, o, d.oh, d.ow), {x}, "avg_pool2d",
+                            [o](const Tensor& gy, std::span<Tensor> gi) { opencl_impl::avg_pool2d_backward(gy, o, gi[0]); });
   Tensor y = Tensor::empty({x.size(0), x.size(1), d.oh, d.ow});
   const float* px = x.data();
   float* py = y.data();
@@ -169,6 +181,9 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
 Tensor adaptive_avg_pool2d(const Tensor& x, int64_t out_h, int64_t out_w) {
   check_dim(x, 4, "adaptive_avg_pool2d input");
   check(out_h >= 1 && out_w >= 1, "adaptive_avg_pool2d: output size must be positive");
+  if (on_device("adaptive_avg_pool2d", {&x}))
+    return autograd::record(opencl_impl::adaptive_avg_pool2d(x, out_h, out_w), {x}, "adaptive_avg_pool2d",
+                            [](const Tensor& gy, std::span<Tensor> gi) { opencl_impl::adaptive_avg_pool2d_backward(gy, gi[0]); });
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w});
   auto window = [](int64_t i, int64_t in, int64_t out) {

@@ -4,6 +4,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/reduce_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -16,7 +18,17 @@ double sum_double(const Tensor& x) {
   return acc;
 }
 
+// The same on x's OpenCL device.
+Tensor scaled_sum_opencl(const Tensor& x, float scale, const char* name) {
+  using opencl_impl::Term;
+  Tensor y = opencl_impl::scaled_sum(Term::value, x, x, scale);
+  return autograd::record(y, {x}, name, [x, scale](const Tensor& gy, std::span<Tensor> gi) {
+    opencl_impl::scaled_sum_backward(Term::value, x, x, gy, scale, 1.0f, gi[0]);
+  });
+}
+
 Tensor scaled_sum(const Tensor& x, double scale, const char* name) {
+  if (on_device(name, {&x})) return scaled_sum_opencl(x, static_cast<float>(scale), name);
   Tensor y = Tensor::scalar(static_cast<float>(sum_double(x) * scale));
   const float s = static_cast<float>(scale);
   return autograd::record(y, {x}, name, [s](const Tensor& gy, std::span<Tensor> gi) {
@@ -60,6 +72,15 @@ Tensor softmax_forward(const Tensor& x, bool log) {
   return y;
 }
 
+// softmax or log_softmax on x's OpenCL device.
+Tensor softmax_opencl(const Tensor& x, bool log) {
+  const SoftmaxDims d = softmax_dims(x, log ? "log_softmax" : "softmax");
+  Tensor y = opencl_impl::softmax(x, d.outer, d.c, d.inner, log);
+  return autograd::record(y, {x}, log ? "log_softmax" : "softmax", [d, y_saved = y.detach(), log](const Tensor& gy, std::span<Tensor> gi) {
+    opencl_impl::softmax_backward(y_saved, gy, d.outer, d.c, d.inner, log, gi[0]);
+  });
+}
+
 }  // namespace
 
 Tensor sum(const Tensor& x) { return scaled_sum(x, 1.0, "sum"); }
@@ -70,6 +91,7 @@ Tensor mean(const Tensor& x) {
 }
 
 Tensor softmax(const Tensor& x) {
+  if (on_device("softmax", {&x})) return softmax_opencl(x, false);
   Tensor y = softmax_forward(x, false);
   const SoftmaxDims d = softmax_dims(x, "softmax");
   // dx = y * (dy - sum_k dy_k y_k)
@@ -92,6 +114,7 @@ Tensor softmax(const Tensor& x) {
 }
 
 Tensor log_softmax(const Tensor& x) {
+  if (on_device("log_softmax", {&x})) return softmax_opencl(x, true);
   Tensor y = softmax_forward(x, true);
   const SoftmaxDims d = softmax_dims(x, "log_softmax");
   // dx = dy - exp(y) * sum_k dy_k

@@ -4,7 +4,9 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
 #include "core/ops/elementwise.h"
+#include "core/ops/shape_opencl.h"
 
 namespace splitleak::ops {
 
@@ -53,23 +55,28 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
                     std::to_string(dim));
     out_shape[static_cast<size_t>(dim)] += t.size(dim);
   }
+  for (const Tensor& t : xs) on_device("concat", {&xs[0], &t});
   int64_t outer = 1;
   for (int64_t d = 0; d < dim; ++d) outer *= first[static_cast<size_t>(d)];
   const int64_t out_block = shape_numel(out_shape) / std::max<int64_t>(outer, 1);
-  Tensor y = Tensor::empty(out_shape);
+  Tensor y = Tensor::empty(out_shape, xs[0].device());
   std::vector<int64_t> blocks;  // elements of each input per outer index
   int64_t at = 0;
   for (const Tensor& t : xs) {
     const int64_t block = t.numel() / std::max<int64_t>(outer, 1);
-    for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(y.data() + o * out_block + at, t.data() + o * block, static_cast<size_t>(block) * sizeof(float));
+    if (t.on_device()) opencl_impl::place_blocks(t, y, outer, block, out_block, at);
+    else
+      for (int64_t o = 0; o < outer; ++o)
+        std::memcpy(y.data() + o * out_block + at, t.data() + o * block, static_cast<size_t>(block) * sizeof(float));
     blocks.push_back(block);
     at += block;
   }
   return autograd::record(y, xs, "concat", [outer, out_block, blocks](const Tensor& gy, std::span<Tensor> gi) {
     int64_t at = 0;
     for (size_t i = 0; i < gi.size(); ++i) {
-      if (gi[i].defined()) {
+      if (gi[i].defined() && gy.on_device()) {
+        opencl_impl::gather_blocks_into(gi[i], gy, outer, blocks[i], out_block, at);
+      } else if (gi[i].defined()) {
         float* g = gi[i].data();
         for (int64_t o = 0; o < outer; ++o)
           for (int64_t j = 0; j < blocks[i]; ++j) g[o * blocks[i] + j] += gy.data()[o * out_block + at + j];

@@ -4,6 +4,8 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/device_dispatch.h"
+#include "core/ops/upsample_opencl.h"
 #include "core/parallel.h"
 
 namespace splitleak::ops {
@@ -15,10 +17,14 @@ struct Taps {
   std::vector<float> w1;
 };
 
+float bilinear_scale(int64_t in, int64_t out, bool align_corners) {
+  return align_corners ? (out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f)
+                       : static_cast<float>(in) / static_cast<float>(out);
+}
+
 Taps bilinear_taps(int64_t in, int64_t out, bool align_corners) {
   Taps t{std::vector<int64_t>(out), std::vector<int64_t>(out), std::vector<float>(out)};
-  const float scale = align_corners ? (out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f)
-                                    : static_cast<float>(in) / static_cast<float>(out);
+  const float scale = bilinear_scale(in, out, align_corners);
   for (int64_t d = 0; d < out; ++d) {
     float src = align_corners ? scale * static_cast<float>(d) : scale * (static_cast<float>(d) + 0.5f) - 0.5f;
     if (src < 0.0f) src = 0.0f;
@@ -40,9 +46,14 @@ void check_resize(const Tensor& x, int64_t out_h, int64_t out_w, const char* wha
 Tensor upsample_nearest(const Tensor& x, int64_t out_h, int64_t out_w) {
   check_resize(x, out_h, out_w, "upsample_nearest");
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
-  std::vector<int64_t> sy(out_h), sx(out_w);
   const float scale_h = static_cast<float>(h) / static_cast<float>(out_h);
   const float scale_w = static_cast<float>(w) / static_cast<float>(out_w);
+  if (on_device("upsample_nearest", {&x}))
+    return autograd::record(opencl_impl::upsample_nearest(x, out_h, out_w, scale_h, scale_w), {x}, "upsample_nearest",
+                            [scale_h, scale_w](const Tensor& gy, std::span<Tensor> gi) {
+                              opencl_impl::upsample_nearest_backward(gy, scale_h, scale_w, gi[0]);
+                            });
+  std::vector<int64_t> sy(out_h), sx(out_w);
   for (int64_t d = 0; d < out_h; ++d) sy[d] = std::min(static_cast<int64_t>(static_cast<float>(d) * scale_h), h - 1);
   for (int64_t d = 0; d < out_w; ++d) sx[d] = std::min(static_cast<int64_t>(static_cast<float>(d) * scale_w), w - 1);
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w});
@@ -67,6 +78,13 @@ Tensor upsample_nearest(const Tensor& x, int64_t out_h, int64_t out_w) {
 Tensor upsample_bilinear(const Tensor& x, int64_t out_h, int64_t out_w, bool align_corners) {
   check_resize(x, out_h, out_w, "upsample_bilinear");
   const int64_t nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
+  if (on_device("upsample_bilinear", {&x})) {
+    const float sh = bilinear_scale(h, out_h, align_corners), sw = bilinear_scale(w, out_w, align_corners);
+    return autograd::record(opencl_impl::upsample_bilinear(x, out_h, out_w, align_corners, sh, sw), {x},
+                            "upsample_bilinear", [align_corners, sh, sw](const Tensor& gy, std::span<Tensor> gi) {
+                              opencl_impl::upsample_bilinear_backward(gy, align_corners, sh, sw, gi[0]);
+                            });
+  }
   const Taps ty = bilinear_taps(h, out_h, align_corners), tx = bilinear_taps(w, out_w, align_corners);
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w});
   const float* px = x.data();

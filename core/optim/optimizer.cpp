@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/optim/optimizer_opencl.h"
 
 namespace splitleak::optim {
 
@@ -18,7 +19,7 @@ Tensor find_state(const nn::NamedTensors& state, const std::string& name, const 
     if (n == name) {
       check(t.shape() == shape, "optimizer state '" + name + "' has shape " + shape_str(t.shape()) + ", expected " +
                                     shape_str(shape));
-      return t;
+      return t;  // on any device: callers copy it to their state's device
     }
   throw Error("optimizer state '" + name + "' is missing");
 }
@@ -27,8 +28,8 @@ Tensor find_state(const nn::NamedTensors& state, const std::string& name, const 
 
 Adam::Adam(nn::NamedTensors params, const AdamOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
   for (auto& [name, p] : params_) {
-    exp_avg_.push_back(Tensor::zeros(p.shape()));
-    exp_avg_sq_.push_back(Tensor::zeros(p.shape()));
+    exp_avg_.push_back(Tensor::zeros(p.shape(), p.device()));
+    exp_avg_sq_.push_back(Tensor::zeros(p.shape(), p.device()));
   }
 }
 
@@ -43,6 +44,10 @@ void Adam::step() {
     Tensor& p = params_[i].second;
     Tensor g = p.grad();
     if (!g.defined()) continue;
+    if (p.on_device()) {
+      opencl_impl::adam_update(p, g, exp_avg_[i], exp_avg_sq_[i], options, lr, bias2_sqrt, step_size);
+      continue;
+    }
     float* pp = p.data();
     const float* pg = g.data();
     float* m = exp_avg_[i].data();
@@ -74,14 +79,15 @@ void Adam::load_state(const nn::NamedTensors& state) {
   steps_ = static_cast<int64_t>(find_state(state, "step", {}).item());
   for (size_t i = 0; i < params_.size(); ++i) {
     const Shape& shape = params_[i].second.shape();
-    exp_avg_[i].copy_from(find_state(state, "exp_avg/" + params_[i].first, shape));
-    exp_avg_sq_[i].copy_from(find_state(state, "exp_avg_sq/" + params_[i].first, shape));
+    const Device& device = exp_avg_[i].device();
+    exp_avg_[i].copy_from(find_state(state, "exp_avg/" + params_[i].first, shape).to(device));
+    exp_avg_sq_[i].copy_from(find_state(state, "exp_avg_sq/" + params_[i].first, shape).to(device));
   }
 }
 
 Sgd::Sgd(nn::NamedTensors params, const SgdOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
   check(!o.nesterov || (o.momentum > 0.0f && o.dampening == 0.0f), "SGD: Nesterov needs momentum > 0 and no dampening");
-  for (auto& [name, p] : params_) momentum_buffer_.push_back(Tensor::zeros(p.shape()));
+  for (auto& [name, p] : params_) momentum_buffer_.push_back(Tensor::zeros(p.shape(), p.device()));
 }
 
 void Sgd::step() {
@@ -92,6 +98,10 @@ void Sgd::step() {
     Tensor& p = params_[i].second;
     Tensor g = p.grad();
     if (!g.defined()) continue;
+    if (p.on_device()) {
+      opencl_impl::sgd_update(p, g, momentum_buffer_[i], options, lr_, first);
+      continue;
+    }
     float* pp = p.data();
     const float* pg = g.data();
     float* buf = momentum_buffer_[i].data();
@@ -115,7 +125,8 @@ nn::NamedTensors Sgd::state() const {
 void Sgd::load_state(const nn::NamedTensors& state) {
   steps_ = static_cast<int64_t>(find_state(state, "step", {}).item());
   for (size_t i = 0; i < params_.size(); ++i)
-    momentum_buffer_[i].copy_from(find_state(state, "momentum_buffer/" + params_[i].first, params_[i].second.shape()));
+    momentum_buffer_[i].copy_from(
+        find_state(state, "momentum_buffer/" + params_[i].first, params_[i].second.shape()).to(momentum_buffer_[i].device()));
 }
 
 float LrSchedule::lr_at(int64_t step) const {

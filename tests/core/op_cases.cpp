@@ -128,6 +128,13 @@ std::vector<OpCase> build_cases() {
                {in({1, 2, 5, 4})}});
   c.push_back({"upsample_bilinear_down", "upsample_bilinear", {{"size", json::array({5, 3})}, {"align_corners", false}},
                {in({1, 2, 8, 7})}});
+  // Large ratios both ways (the OpenCL backward gathers over a computed range of outputs).
+  c.push_back({"upsample_nearest_3to16", "upsample_nearest", {{"size", json::array({16, 11})}}, {in({1, 2, 3, 3})}});
+  c.push_back({"upsample_nearest_shrink", "upsample_nearest", {{"size", json::array({4, 3})}}, {in({1, 1, 17, 13})}});
+  c.push_back({"upsample_bilinear_shrink", "upsample_bilinear", {{"size", json::array({7, 6})}, {"align_corners", false}},
+               {in({1, 1, 32, 29})}});
+  c.push_back({"upsample_bilinear_align_3to16", "upsample_bilinear", {{"size", json::array({16, 1})}, {"align_corners", true}},
+               {in({1, 2, 3, 4})}});
   // Reductions and softmax.
   c.push_back({"softmax", "softmax", json::object(), {kinked({4, 6}, {}, -3.0f, 3.0f)}});
   c.push_back({"softmax_channels_4d", "softmax", json::object(), {kinked({2, 5, 2, 3}, {}, -3.0f, 3.0f)}});
