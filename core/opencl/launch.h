@@ -36,33 +36,26 @@ void bind(cl::Kernel& k, cl_uint& index, const T& value) {
 }
 }  // namespace detail
 
-// Enqueues kernel(args...) over `global` work items (one dimension, the runtime's group size).
+// Enqueues kernel(args...) over `global` work items in work groups of `local` items (global
+// rounded up to a multiple of it), or of the runtime's choice when local is 0.
 template <typename... Args>
-void launch(Context& ctx, cl::Kernel& kernel, size_t global, const Args&... args) {
+void launch_groups(Context& ctx, cl::Kernel& kernel, size_t global, size_t local, const Args&... args) {
   if (global == 0) return;
   cl_uint index = 0;
   (detail::bind(kernel, index, args), ...);
+  const size_t rounded = local ? (global + local - 1) / local * local : global;
   try {
-    ctx.queue.enqueueNDRangeKernel(kernel, cl::NullRange, cl::NDRange(global), cl::NullRange);
+    ctx.queue.enqueueNDRangeKernel(kernel, cl::NullRange, cl::NDRange(rounded), local ? cl::NDRange(local) : cl::NullRange);
   } catch (const cl::Error& e) {
     throw Error("device " + ctx.where.spec() + ": kernel " + kernel.getInfo<CL_KERNEL_FUNCTION_NAME>() + ": " + describe(e),
                 Error::Kind::Failure);
   }
 }
 
-// Like launch, in work groups of `local` items (global is rounded up to a multiple of it).
+// launch_groups with the runtime's group size.
 template <typename... Args>
-void launch_groups(Context& ctx, cl::Kernel& kernel, size_t global, size_t local, const Args&... args) {
-  if (global == 0) return;
-  cl_uint index = 0;
-  (detail::bind(kernel, index, args), ...);
-  const size_t rounded = (global + local - 1) / local * local;
-  try {
-    ctx.queue.enqueueNDRangeKernel(kernel, cl::NullRange, cl::NDRange(rounded), cl::NDRange(local));
-  } catch (const cl::Error& e) {
-    throw Error("device " + ctx.where.spec() + ": kernel " + kernel.getInfo<CL_KERNEL_FUNCTION_NAME>() + ": " + describe(e),
-                Error::Kind::Failure);
-  }
+void launch(Context& ctx, cl::Kernel& kernel, size_t global, const Args&... args) {
+  launch_groups(ctx, kernel, global, 0, args...);
 }
 
 }  // namespace splitleak::opencl

@@ -28,6 +28,12 @@ __kernel void im2col(__global const float* img, uint img_off, uint img_stride, _
   col[col_off + i] = inside ? img[img_off + n * img_stride + (c * height + iy) * width + ix] : 0.0f;
 }
 
+// The output coordinate whose kernel tap k reads input coordinate v along one axis, or -1.
+int tap_source(int v, int pad, uint k, uint dil, uint stride, uint out) {
+  const int t = v + pad - (int)(k * dil);
+  return t < 0 || t % (int)stride != 0 || t / (int)stride >= (int)out ? -1 : t / (int)stride;
+}
+
 // For each image n of a chunk: image n += the adjoint of im2col of col[n]: each image element
 // gathers its patch entries, kernel rows then columns in order.
 __kernel void col2im_add(__global const float* col, uint col_off, __global float* img, uint img_off, uint img_stride,
@@ -38,12 +44,11 @@ __kernel void col2im_add(__global const float* col, uint col_off, __global float
   const uint c = e / (width * height), base = col_off + n * channels * kh * kw * P;
   float sum = 0.0f;
   for (uint ki = 0; ki < kh; ++ki) {
-    const int ty = y + ph - (int)(ki * dh);
-    if (ty < 0 || ty % (int)sh != 0 || ty / (int)sh >= (int)out_h) continue;
+    const int oy = tap_source(y, ph, ki, dh, sh, out_h);
+    if (oy < 0) continue;
     for (uint j = 0; j < kw; ++j) {
-      const int tx = x + pw - (int)(j * dw);
-      if (tx < 0 || tx % (int)sw != 0 || tx / (int)sw >= (int)out_w) continue;
-      sum += col[base + ((c * kh + ki) * kw + j) * P + (ty / sh) * out_w + tx / sw];
+      const int ox = tap_source(x, pw, j, dw, sw, out_w);
+      if (ox >= 0) sum += col[base + ((c * kh + ki) * kw + j) * P + oy * out_w + ox];
     }
   }
   img[img_off + n * img_stride + e] += sum;
@@ -77,12 +82,11 @@ __kernel void depthwise_input_grad(__global const float* gy, uint gy_off, __glob
   const uint plane = i / (width * height), c = plane % channels;
   float sum = 0.0f;
   for (uint ki = 0; ki < kh; ++ki) {
-    const int ty = y + ph - (int)(ki * dh);
-    if (ty < 0 || ty % (int)sh != 0 || ty / (int)sh >= (int)out_h) continue;
+    const int oy = tap_source(y, ph, ki, dh, sh, out_h);
+    if (oy < 0) continue;
     for (uint j = 0; j < kw; ++j) {
-      const int tx = x + pw - (int)(j * dw);
-      if (tx < 0 || tx % (int)sw != 0 || tx / (int)sw >= (int)out_w) continue;
-      sum += gy[gy_off + plane * P + (ty / sh) * out_w + tx / sw] * w[w_off + (c * kh + ki) * kw + j];
+      const int ox = tap_source(x, pw, j, dw, sw, out_w);
+      if (ox >= 0) sum += gy[gy_off + plane * P + oy * out_w + ox] * w[w_off + (c * kh + ki) * kw + j];
     }
   }
   gx[gx_off + i] += sum;

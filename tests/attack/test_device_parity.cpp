@@ -30,6 +30,35 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
+// LeNet-5's relu1 features of the first `count` Fashion-MNIST test images.
+struct LeNetRelu1 {
+  victim::Graph lenet = victim::zoo::build("lenet5");
+  victim::Partition partition = victim::partition(lenet, "relu1");
+  datasets::ImageSet data;
+  Tensor features;
+  explicit LeNetRelu1(int64_t count) : data(datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count)) {
+    autograd::NoGradGuard no_grad;
+    features = victim::run(partition.front, data.images);
+  }
+};
+
+// A small pix2pix c-GAN (4 feature channels, 32x32 images, widths 8) on the device.
+CganStepOptions small_cgan() {
+  CganStepOptions o;
+  o.generator = {4, 3, 5, 8, NormKind::Batch, true, 1};
+  o.discriminator = {7, 8, 3, NormKind::Batch, 2};
+  o.device = kDevice;
+  return o;
+}
+
+// Random features (2, 4, 32, 32) and images (2, 3, 32, 32) in [0, 1] from `seed`, on the device.
+std::pair<Tensor, Tensor> random_batch(uint64_t seed) {
+  Generator gen(seed);
+  Tensor features = Tensor::empty({2, 4, 32, 32}), images = Tensor::empty({2, 3, 32, 32});
+  init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
+  return {features.to(kDevice), images.to(kDevice)};
+}
+
 // Held-out SSIM of `kind` trained 200 steps on LeNet-5's relu1 features of Fashion-MNIST, on `device`.
 double held_out_ssim(const std::string& kind, const Device& device, const Tensor& features, const Tensor& images) {
   const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr, device};
@@ -49,38 +78,24 @@ double held_out_ssim(const std::string& kind, const Device& device, const Tensor
 }
 
 TEST(DeviceParity, LearnedAttackersMatchTheCpuEngineAfter200Steps) {
-  const victim::Graph lenet = victim::zoo::build("lenet5");
-  const victim::Partition partition = victim::partition(lenet, "relu1");
-  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, 640);
-  Tensor features;
-  {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
+  const LeNetRelu1 c(640);
   for (const std::string kind : {"inverse_net", "cgan"}) {
-    const double cpu = held_out_ssim(kind, Device{}, features, data.images);
-    const double device = held_out_ssim(kind, kDevice, features, data.images);
+    const double cpu = held_out_ssim(kind, Device{}, c.features, c.data.images);
+    const double device = held_out_ssim(kind, kDevice, c.features, c.data.images);
     EXPECT_GT(cpu, 0.4) << kind;
     EXPECT_NEAR(device, cpu, 0.01) << kind;
   }
 }
 
 TEST(DeviceParity, RmleMatchesTheCpuEngine) {
-  const victim::Graph lenet = victim::zoo::build("lenet5");
-  const victim::Partition partition = victim::partition(lenet, "relu1");
-  const datasets::ImageSet data = datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, 32);
-  Tensor features;
-  {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
+  const LeNetRelu1 c(32);
   double ssim[2];
   for (const bool on_device : {false, true}) {
-    const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &partition.front, on_device ? kDevice : Device{}};
+    const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front, on_device ? kDevice : Device{}};
     auto rmle = make_attacker("rmle", Config("test", {{"iterations", "100"}}), ctx);
-    const Tensor reconstructed = rmle->reconstruct(features);
+    const Tensor reconstructed = rmle->reconstruct(c.features);
     EXPECT_FALSE(reconstructed.on_device());
-    ssim[on_device] = mean(ssim_per_image(reconstructed, data.images));
+    ssim[on_device] = mean(ssim_per_image(reconstructed, c.data.images));
     std::printf("rmle on %s: SSIM %.4f\n", on_device ? "opencl" : "cpu", ssim[on_device]);
   }
   EXPECT_GT(ssim[0], 0.4);
@@ -91,15 +106,8 @@ TEST(DeviceParity, RmleMatchesTheCpuEngine) {
 // (dropout on, batch norm in training) end with identical losses and weights.
 TEST(DeviceParity, CganStepsAreBitIdenticalRunToRun) {
   auto run = [] {
-    CganStepOptions o;
-    o.generator = {4, 3, 5, 8, NormKind::Batch, true, 1};
-    o.discriminator = {7, 8, 3, NormKind::Batch, 2};
-    o.device = kDevice;
-    CganStep cgan(o);
-    Generator gen(4);
-    Tensor features = Tensor::empty({2, 4, 32, 32}), images = Tensor::empty({2, 3, 32, 32});
-    init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
-    features = features.to(kDevice), images = images.to(kDevice);
+    CganStep cgan(small_cgan());
+    const auto [features, images] = random_batch(4);
     std::vector<float> out;
     for (int i = 0; i < 3; ++i) {
       const CganLosses l = cgan.step(features, images);
@@ -114,15 +122,8 @@ TEST(DeviceParity, CganStepsAreBitIdenticalRunToRun) {
 }
 
 TEST(DeviceParity, ACganStepMovesOnlyItsLosses) {
-  CganStepOptions o;
-  o.generator = {4, 3, 5, 8, NormKind::Batch, true, 1};
-  o.discriminator = {7, 8, 3, NormKind::Batch, 2};
-  o.device = kDevice;
-  CganStep cgan(o);
-  Generator gen(3);
-  Tensor features = Tensor::empty({2, 4, 32, 32}), images = Tensor::empty({2, 3, 32, 32});
-  init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
-  features = features.to(kDevice), images = images.to(kDevice);
+  CganStep cgan(small_cgan());
+  const auto [features, images] = random_batch(3);
   cgan.step(features, images);  // warm-up: kernels built
   const opencl::Transfers before = opencl::transfers();
   CganLosses losses;
