@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
       const victim::Partition p = victim::partition(g, cut);
       const Tensor aux_f = victim::run_in_batches(p.front, aux_x, 256), test_f = victim::run_in_batches(p.front, test_x, 256);
       Shape feature_shape(aux_f.shape().begin() + 1, aux_f.shape().end());
-      const attack::AttackContext ctx{feature_shape, Shape(in.begin() + 1, in.end()), &p.front};
+      const attack::AttackContext ctx{feature_shape, Shape(in.begin() + 1, in.end()), &p.front, Device{}};
       for (const auto& kind : split(attackers)) {
         std::map<std::string, std::string> settings;
         if (kind == "rmle") {

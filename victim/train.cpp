@@ -144,7 +144,7 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
           train.subset(std::vector<int64_t>(order.begin() + begin, order.begin() + end));
       Generator gen(mix(o.seed, epoch, step + 1));
       opt->set_lr(schedule.lr_at(epoch * steps_per_epoch + step));
-      const Tensor logits = run(g, batch.images.to(o.device), {true, &gen});
+      const Tensor logits = run(g, batch.images.to(o.device), {true, &gen, nullptr, {}});
       const Tensor loss = ops::cross_entropy(logits, labels_tensor(batch.labels).to(o.device));
       opt->zero_grad();
       loss.backward();

@@ -45,7 +45,7 @@ TEST(Attackers, LearnToInvertLeNetConv1) {
   const datasets::ImageSet& data = c.data;
   const Tensor aux_f = features.slice(0, 512), aux_x = data.images.slice(0, 512);
   const Tensor test_f = features.slice(512, 640), test_x = data.images.slice(512, 640);
-  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr};
+  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr, Device{}};
   for (const std::string kind : {"inverse_net", "cgan"}) {
     std::map<std::string, std::string> small{{"ngf", "16"}, {"stem_channels", "16"}};
     if (kind == "cgan") small["ndf"] = "16";
@@ -65,12 +65,12 @@ TEST(Attackers, RmleInvertsLeNetConv1ThroughTheFront) {
   const LeNetCut c("relu1", 16);
   const Tensor& features = c.features;
   const datasets::ImageSet& data = c.data;
-  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front};
+  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front, Device{}};
   auto attacker = make_attacker("rmle", Config("test", {}), ctx);
   const double s = mean(ssim_per_image(attacker->reconstruct(features), data.images));
   std::printf("rmle: SSIM %.3f at relu1\n", s);
   EXPECT_GT(s, 0.8);
-  EXPECT_THROW(make_attacker("rmle", Config("test", {}), {{6, 28, 28}, {1, 28, 28}, nullptr}), Error);
+  EXPECT_THROW(make_attacker("rmle", Config("test", {}), {{6, 28, 28}, {1, 28, 28}, nullptr, Device{}}), Error);
 }
 
 struct Stop {};
@@ -79,7 +79,7 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
   const LeNetCut c("pool1", 48);
   const Tensor& features = c.features;
   const datasets::ImageSet& data = c.data;
-  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr};
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr, Device{}};
   const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_resume_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -110,7 +110,7 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
 
 TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
   const LeNetCut c("pool1", 24);
-  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, &c.partition.front};
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, &c.partition.front, Device{}};
   const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_save_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -175,7 +175,7 @@ TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
 }
 
 TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
-  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr};
+  const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, nullptr, Device{}};
   try {
     make_attacker("gan9000", Config("exp.yaml: attackers[0]", {}), ctx);
     FAIL();

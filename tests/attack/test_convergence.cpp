@@ -63,7 +63,7 @@ TEST(Convergence, EvaluatingDuringTrainingChangesNothingLearned) {
   Tensor f = Tensor::empty({32, 4, 7, 7}), x = Tensor::empty({32, 1, 28, 28});
   Generator gen(3);
   init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
-  const AttackContext ctx{{4, 7, 7}, {1, 28, 28}, nullptr};
+  const AttackContext ctx{{4, 7, 7}, {1, 28, 28}, nullptr, Device{}};
   for (const std::string kind : {"inverse_net", "cgan"}) {
     std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
     if (kind == "cgan") small.emplace("ndf", "8");

@@ -15,7 +15,7 @@ namespace {
 
 TEST(ExampleAttacker, RegistersBuildsAndReconstructs) {
   ASSERT_TRUE(example::register_mean_upsample());
-  const AttackContext ctx{{4, 7, 7}, {3, 28, 28}, nullptr};
+  const AttackContext ctx{{4, 7, 7}, {3, 28, 28}, nullptr, Device{}};
   auto attacker = make_attacker("mean_upsample", Config("docs example", {{"bilinear", "true"}}), ctx);
   EXPECT_EQ(attacker->kind(), "mean_upsample");
   Tensor features = Tensor::empty({2, 4, 7, 7});

@@ -103,7 +103,7 @@ TEST(Execute, TrainingFlowsGradientsToEveryParameterAndUpdatesStatistics) {
   Generator gen(1);
   init::uniform_(x, 0, 1, gen);
   const Tensor before = g.weight("features.1.running_mean").clone();
-  const Tensor logits = run(g, x, {true, &gen});
+  const Tensor logits = run(g, x, {true, &gen, nullptr, {}});
   ops::cross_entropy(logits, Tensor::from_vector({4}, {0, 1, 2, 3})).backward();
   for (const auto& [name, t] : g.parameters()) {
     ASSERT_TRUE(t.grad().defined()) << name;
