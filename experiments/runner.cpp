@@ -139,7 +139,7 @@ Tensor stack_samples(const std::vector<Tensor>& samples) {
 
 std::string model_hash(const victim::Graph& g) {
   std::vector<std::string> parts{g.input().name};
-  for (const auto& n : g.nodes) parts.push_back(n.name + "/" + std::to_string(static_cast<int>(n.op)));
+  for (const auto& n : g.nodes) parts.push_back(n.name + "/" + std::to_string(n.op.index()));
   for (const auto& [name, t] : g.tensors) parts.push_back(name + "=" + datasets::hash_tensor(t));
   return datasets::hash_strings(parts);
 }

@@ -52,7 +52,7 @@ RooflineEstimate roofline_estimate(const GpuModel& m, const victim::Graph& g, in
   const double byte_rate = m.memory_gb_per_s * 1e9 * m.memory_efficiency;    // B/s
   for (size_t i = 1; i < g.nodes.size(); ++i) {
     const auto& node = g.nodes[i];
-    if (node.op == victim::Op::Flatten || node.op == victim::Op::Reshape || node.op == victim::Op::Dropout) continue;
+    if (victim::aliases_input(node.op)) continue;
     double bytes = static_cast<double>(costs[i].weight_bytes + batch * costs[i].activation_bytes);
     for (int p : node.inputs) bytes += static_cast<double>(batch * costs[static_cast<size_t>(p)].activation_bytes);
     const double flops = static_cast<double>(batch * costs[i].flops);

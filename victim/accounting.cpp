@@ -3,33 +3,6 @@
 #include <set>
 
 namespace splitleak::victim {
-namespace {
-
-int64_t node_flops(const Graph& g, const Node& node) {
-  const int64_t out = shape_numel(node.shape);
-  const Attributes& a = node.attrs;
-  switch (node.op) {
-    case Op::Input: case Op::Flatten: case Op::Reshape: case Op::Dropout: case Op::Concat: case Op::Pad:
-      return 0;
-    case Op::Conv: {
-      const Tensor& w = g.weight(node.weights[0]);
-      return 2 * out * w.size(1) * w.size(2) * w.size(3);
-    }
-    case Op::Linear:
-      return 2 * out * g.weight(node.weights[0]).size(1);
-    case Op::MaxPool: case Op::AvgPool:
-      return out * a.kernel[0] * a.kernel[1];
-    case Op::AdaptiveAvgPool: case Op::GlobalAvgPool:
-      return shape_numel(g.nodes[node.inputs[0]].shape);
-    case Op::BatchNorm: case Op::Normalize:
-      return 2 * out;
-    default:
-      return out;
-  }
-}
-
-}  // namespace
-
 std::vector<NodeCost> node_costs(const Graph& graph) {
   std::vector<NodeCost> costs;
   for (const Node& node : graph.nodes) {
@@ -40,7 +13,7 @@ std::vector<NodeCost> node_costs(const Graph& graph) {
       c.weight_bytes += n * 4;
       if (!graph.buffers.count(w)) c.parameters += n;
     }
-    c.flops = node_flops(graph, node);
+    c.flops = op_flops(node.op, ShapeContext::of(graph, node));
     c.activation_bytes = shape_numel(node.shape) * 4;
     costs.push_back(c);
   }

@@ -10,85 +10,6 @@
 #include "core/ops.h"
 
 namespace splitleak::victim {
-namespace {
-
-// (1, C, 1, ...) constants of a Normalize node on `device`: y = x * scale + shift.
-Tensor channel_constant(const std::vector<float>& values, size_t rank, const Device& device) {
-  Shape shape(rank, 1);
-  shape[1] = static_cast<int64_t>(values.size());
-  return Tensor::from_vector(shape, values).to(device);
-}
-
-Tensor optional_weight(const Graph& g, const Node& node, size_t slot) {
-  return slot < node.weights.size() && !node.weights[slot].empty() ? g.weight(node.weights[slot]) : Tensor();
-}
-
-Tensor run_node(const Graph& g, const Node& node, const std::vector<Tensor>& in, const RunOptions& o) {
-  const Attributes& a = node.attrs;
-  switch (node.op) {
-    case Op::Input:
-      return in.at(0);
-    case Op::Normalize: {
-      std::vector<float> scale(a.mean.size()), shift(a.mean.size());
-      for (size_t c = 0; c < a.mean.size(); ++c) scale[c] = 1.0f / a.std[c], shift[c] = -a.mean[c] / a.std[c];
-      const size_t rank = in[0].shape().size();
-      return ops::add(ops::mul(in[0], channel_constant(scale, rank, in[0].device())),
-                      channel_constant(shift, rank, in[0].device()));
-    }
-    case Op::Conv:
-      return ops::conv2d(in[0], g.weight(node.weights[0]), optional_weight(g, node, 1),
-                         {a.stride, {a.pads[0], a.pads[1]}, a.dilation, a.groups});
-    case Op::BatchNorm:
-      return ops::batch_norm(in[0], g.weight(node.weights[0]), g.weight(node.weights[1]), g.weight(node.weights[2]),
-                             g.weight(node.weights[3]), o.training, a.momentum, a.eps);
-    case Op::Linear:
-      return ops::linear(in[0], g.weight(node.weights[0]), optional_weight(g, node, 1));
-    case Op::Relu:
-      return ops::relu(in[0]);
-    case Op::Clip:
-      return ops::clamp(in[0], a.lo, a.hi);
-    case Op::Sigmoid:
-      return ops::sigmoid(in[0]);
-    case Op::HardSigmoid:
-      return ops::clamp(ops::affine_scalar(in[0], a.alpha, a.beta), 0.0f, 1.0f);
-    case Op::HardSwish:
-      return ops::hardswish(in[0]);
-    case Op::Silu:
-      return ops::silu(in[0]);
-    case Op::MaxPool:
-      return ops::max_pool2d(in[0], {a.kernel, a.stride, {a.pads[0], a.pads[1]}, a.ceil_mode, true});
-    case Op::AvgPool:
-      return ops::avg_pool2d(in[0], {a.kernel, a.stride, {a.pads[0], a.pads[1]}, a.ceil_mode, a.count_include_pad});
-    case Op::AdaptiveAvgPool:
-      return ops::adaptive_avg_pool2d(in[0], a.out_size[0], a.out_size[1]);
-    case Op::GlobalAvgPool:
-      return ops::global_avg_pool2d(in[0]);
-    case Op::Add: case Op::Mul: {
-      std::vector<Tensor> operands = in;
-      for (const auto& w : node.weights) operands.push_back(g.weight(w));
-      return node.op == Op::Add ? ops::add(operands[0], operands[1]) : ops::mul(operands[0], operands[1]);
-    }
-    case Op::Concat:
-      return ops::concat(in, 1);
-    case Op::Flatten:
-      return ops::flatten(in[0], 1);
-    case Op::Reshape: {
-      Shape shape{in[0].size(0)};
-      for (size_t i = 0; i < a.shape.size(); ++i) shape.push_back(a.shape[i] == 0 ? in[0].size(i + 1) : a.shape[i]);
-      return ops::reshape(in[0], shape);
-    }
-    case Op::Dropout:
-      if (!o.training || a.p == 0.0f) return in[0];
-      check(o.generator != nullptr, "node '" + node.name + "': training with dropout needs a seeded generator");
-      return ops::dropout(in[0], a.p, true, *o.generator);
-    case Op::Pad:
-      return ops::pad2d(in[0], a.pads, a.value);
-  }
-  throw Error("node '" + node.name + "': unknown op");
-}
-
-}  // namespace
-
 void check_input(const Graph& graph, const Tensor& x) {
   const Shape& expected = graph.input().shape;
   bool ok = x.defined() && x.dim() == static_cast<int64_t>(expected.size()) && x.size(0) > 0;
@@ -140,15 +61,15 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     for (int p : node.inputs) ++consumers[p];
   // The last node of the fused chain starting at conv node i (i itself when none applies).
   auto chain_end = [&](int i) {
-    auto feeds_only = [&](int from, int to, Op op) {
-      return to < count && graph.nodes[to].op == op && graph.nodes[to].inputs == std::vector<int>{from} &&
+    auto feeds_only = [&]<class T>(int from, int to, T) {
+      return to < count && is<T>(graph.nodes[to].op) && graph.nodes[to].inputs == std::vector<int>{from} &&
              consumers[from] == 1 && last_use[from] != count;
     };
     if (recording || options.training || x.on_device()) return i;
     const Node& node = graph.nodes[i];
-    if (node.op == Op::Add && node.inputs.size() == 2 && feeds_only(i, i + 1, Op::Relu)) return i + 1;
-    if (node.op != Op::Conv || !feeds_only(i, i + 1, Op::BatchNorm)) return i;
-    return feeds_only(i + 1, i + 2, Op::Relu) ? i + 2 : i + 1;
+    if (is<op::Add>(node.op) && node.inputs.size() == 2 && feeds_only(i, i + 1, op::Relu{})) return i + 1;
+    if (!is<op::Conv>(node.op) || !feeds_only(i, i + 1, op::BatchNorm{})) return i;
+    return feeds_only(i + 1, i + 2, op::Relu{}) ? i + 2 : i + 1;
   };
 
   std::vector<Tensor> values(count);
@@ -160,19 +81,16 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     for (int p : node.inputs) in.push_back(values[p]);
     const auto t0 = std::chrono::steady_clock::now();
     const int end = chain_end(i);
-    if (end > i && node.op == Op::Add) {
+    if (end > i && is<op::Add>(node.op)) {
       values[end] = ops::add_relu_eval(in[0], in[1]);
     } else if (end > i) {
-      const Node& bn = graph.nodes[i + 1];
-      const Attributes& a = node.attrs;
+      const RunContext conv(graph, node, in), bn(graph, graph.nodes[i + 1], in);
       values[end] = ops::conv2d_bn_relu_eval(
-          in[0], graph.weight(node.weights[0]), optional_weight(graph, node, 1),
-          {a.stride, {a.pads[0], a.pads[1]}, a.dilation, a.groups},
-          {graph.weight(bn.weights[0]), graph.weight(bn.weights[1]), graph.weight(bn.weights[2]),
-           graph.weight(bn.weights[3]), bn.attrs.eps},
+          in[0], conv.weight(0), conv.optional_weight(1), std::get<op::Conv>(node.op).options(),
+          {bn.weight(0), bn.weight(1), bn.weight(2), bn.weight(3), std::get<op::BatchNorm>(bn.node.op).eps},
           end == i + 2);
     } else {
-      values[i] = run_node(graph, node, in, options);
+      values[i] = run_op(node.op, RunContext(graph, node, in, options.training, options.generator));
     }
     if (options.after_node) options.after_node(end);
     if (options.node_ms) {

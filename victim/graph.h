@@ -7,7 +7,6 @@
 //
 // Shapes carry the batch dimension; the graph's shapes are inferred at batch 1 and every op is
 // batch-agnostic, so any batch runs.
-#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -15,54 +14,15 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "victim/op.h"
 
 namespace splitleak::victim {
 
-enum class Op {
-  Input,          // the graph's input; no producers
-  Normalize,      // per-channel (x - mean[c]) / std[c]; attrs.mean, attrs.std
-  Conv,           // weights {weight, bias?}; kernel from the weight; stride, pads (symmetric), dilation, groups
-  BatchNorm,      // weights {weight, bias, running_mean, running_var}; eps, momentum
-  Linear,         // weights {weight (out, in), bias?}; input (N, in)
-  Relu,
-  Clip,           // clamp to [lo, hi] (relu6 is Clip 0..6)
-  Sigmoid,
-  HardSigmoid,    // clamp(alpha * x + beta, 0, 1)
-  HardSwish,
-  Silu,
-  MaxPool,        // kernel, stride, pads, ceil_mode
-  AvgPool,        // kernel, stride, pads, ceil_mode, count_include_pad
-  AdaptiveAvgPool,  // out_size
-  GlobalAvgPool,
-  Add,            // producers and weights (constants) summed with broadcasting; exactly two operands
-  Mul,            // likewise, multiplied
-  Concat,         // along channels
-  Flatten,        // (N, ...) -> (N, rest)
-  Reshape,        // (N, ...) -> (N, shape...); shape may hold one -1
-  Dropout,        // p; identity in eval
-  Pad,            // constant padding of H and W: pads {top, left, bottom, right}, value
-};
-
-const char* op_name(Op op);
-// Throws Error naming `name` when it is not an op name.
-Op op_from_name(const std::string& name);
-
-struct Attributes {
-  std::array<int64_t, 2> kernel{1, 1}, stride{1, 1}, dilation{1, 1}, out_size{1, 1};
-  std::array<int64_t, 4> pads{0, 0, 0, 0};  // top, left, bottom, right
-  int64_t groups = 1;
-  bool ceil_mode = false, count_include_pad = true;
-  float eps = 1e-5f, momentum = 0.1f, lo = 0.0f, hi = 6.0f, alpha = 1.0f / 6.0f, beta = 0.5f, p = 0.5f, value = 0.0f;
-  std::vector<float> mean, std;
-  std::vector<int64_t> shape;  // Reshape: the target shape after the batch dimension
-};
-
 struct Node {
   std::string name;
-  Op op = Op::Input;
+  Op op = op::Input{};                // the op and its own attributes (victim/op.h)
   std::vector<int> inputs;            // indices of producer nodes (all earlier than this node)
   std::vector<std::string> weights;   // names in Graph::tensors; "" for an absent optional (bias)
-  Attributes attrs;
   bool candidate = true;  // offered as a cut point (zoo models hide e.g. dropout and flatten)
   Shape shape;            // output shape at batch 1, filled by infer_shapes
 };

@@ -1,6 +1,7 @@
 #include "victim/model_file.h"
 
 #include <functional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/byte_stream.h"
@@ -12,26 +13,45 @@ namespace splitleak::victim {
 namespace {
 
 using json = nlohmann::json;
-constexpr const char* kFormat = "splitleak.model/1";
+// Format 2 stores each node's own attributes; format 1 (before 2026-11-28) stored every op's
+// attributes on every node. Both load; saving writes format 2.
+constexpr const char* kFormat = "splitleak.model/2";
+constexpr const char* kFormats[] = {"splitleak.model/1", "splitleak.model/2"};
+
+// 1 or 2; throws Error for any other format string.
+int format_version(const std::string& format) {
+  for (int v = 1; v <= 2; ++v)
+    if (format == kFormats[v - 1]) return v;
+  throw Error("model format '" + format + "' is not one this splitleak reads (splitleak.model/1 or /2)");
+}
 constexpr const char* kBytesMagic = "SLMODEL1";
 
-json attrs_json(const Attributes& a) {
-  return {{"kernel", a.kernel}, {"stride", a.stride}, {"dilation", a.dilation}, {"out_size", a.out_size},
-          {"pads", a.pads},     {"groups", a.groups}, {"ceil_mode", a.ceil_mode},
-          {"count_include_pad", a.count_include_pad}, {"eps", a.eps}, {"momentum", a.momentum}, {"lo", a.lo},
-          {"hi", a.hi},         {"alpha", a.alpha},   {"beta", a.beta}, {"p", a.p}, {"value", a.value},
-          {"mean", a.mean},     {"std", a.std},       {"shape", a.shape}};
+// An op's own attributes as a JSON object: one key per field its `fields` visits.
+json attrs_json(const Op& op) {
+  json attrs = json::object();
+  std::visit([&](auto o) { o.fields([&](const char* key, const auto& value) { attrs[key] = value; }); }, op);
+  return attrs;
 }
 
-Attributes attrs_from(const json& j) {
-  Attributes a;
-  j.at("kernel").get_to(a.kernel), j.at("stride").get_to(a.stride), j.at("dilation").get_to(a.dilation);
-  j.at("out_size").get_to(a.out_size), j.at("pads").get_to(a.pads), j.at("groups").get_to(a.groups);
-  j.at("ceil_mode").get_to(a.ceil_mode), j.at("count_include_pad").get_to(a.count_include_pad);
-  j.at("eps").get_to(a.eps), j.at("momentum").get_to(a.momentum), j.at("lo").get_to(a.lo), j.at("hi").get_to(a.hi);
-  j.at("alpha").get_to(a.alpha), j.at("beta").get_to(a.beta), j.at("p").get_to(a.p), j.at("value").get_to(a.value);
-  j.at("mean").get_to(a.mean), j.at("std").get_to(a.std), j.at("shape").get_to(a.shape);
-  return a;
+// The op `name` with the attributes in `attrs`. Format 1 wrote every op's attributes on every
+// node: other ops' keys are ignored there. From format 2 on, a key the op does not have is an
+// error. Every attribute of the op must be present.
+Op op_from_json(const std::string& name, const json& attrs, int format) {
+  Op op = op_from_name(name);
+  std::set<std::string> known;
+  std::visit(
+      [&](auto& o) {
+        o.fields([&](const char* key, auto& value) {
+          check(attrs.contains(key), std::string("attribute '") + key + "' is missing");
+          attrs.at(key).get_to(value);
+          known.insert(key);
+        });
+      },
+      op);
+  if (format >= 2)
+    for (const auto& [key, value] : attrs.items())
+      check(known.count(key), std::string(op_name(op)) + " has no attribute '" + key + "'");
+  return op;
 }
 
 // The graph as JSON (nodes, input shape, the weight names in `tensors` order); the weights
@@ -43,7 +63,7 @@ json graph_json(const Graph& graph) {
   json nodes = json::array();
   for (const Node& n : graph.nodes)
     nodes.push_back({{"name", n.name}, {"op", op_name(n.op)}, {"inputs", n.inputs}, {"weights", n.weights},
-                     {"candidate", n.candidate}, {"attrs", attrs_json(n.attrs)}});
+                     {"candidate", n.candidate}, {"attrs", attrs_json(n.op)}});
   j["nodes"] = nodes;
   json names = json::array();
   for (const auto& [name, t] : graph.tensors) names.push_back({{"name", name}, {"buffer", graph.buffers.count(name) > 0}});
@@ -60,14 +80,18 @@ void graph_from_json(const json& j, Graph& g, const std::function<Tensor(size_t)
     g.tensors[name] = weight(i);
     if (names[i].at("buffer").get<bool>()) g.buffers.insert(name);
   }
+  const int format = format_version(j.at("format"));
   for (const json& jn : j.at("nodes")) {
     Node n;
     n.name = jn.at("name");
-    n.op = op_from_name(jn.at("op"));
+    try {
+      n.op = op_from_json(jn.at("op"), jn.at("attrs"), format);
+    } catch (const std::exception& e) {  // Error, or json::exception for an attribute of the wrong type
+      throw Error("node '" + n.name + "': " + e.what());
+    }
     jn.at("inputs").get_to(n.inputs);
     jn.at("weights").get_to(n.weights);
     n.candidate = jn.at("candidate");
-    n.attrs = attrs_from(jn.at("attrs"));
     g.nodes.push_back(std::move(n));
   }
   check(!g.nodes.empty(), "no nodes");
@@ -117,7 +141,7 @@ Graph model_from_bytes(std::string_view bytes, const std::string& what) {
 Graph load_model_file(const std::string& path) {
   const auto attributes = h5::read_attributes(path);
   auto format = attributes.find("format");
-  check(format != attributes.end() && format->second == kFormat && attributes.count("graph"),
+  check(format != attributes.end() && format->second.rfind("splitleak.model/", 0) == 0 && attributes.count("graph"),
         path + ": not a splitleak model file (no '" + std::string(kFormat) + "' graph attribute)");
   Graph g;
   for (const auto& [key, value] : attributes)

@@ -161,7 +161,7 @@ class Importer {
       check(graph_.nodes.empty(), path_ + ": the model has more than one data input");
       Node node;
       node.name = in.name();
-      node.op = Op::Input;
+      node.op = op::Input{};
       node.shape = shape;
       node.candidate = false;
       graph_.nodes.push_back(node);
@@ -241,11 +241,9 @@ class Importer {
   // Symmetric pads stay on the op; otherwise a Pad node (filled with `pad_value`) goes first.
   int pad_if_asymmetric(const onnx::NodeProto& n, int x, std::array<int64_t, 4>& pads, float pad_value) {
     if (pads[0] == pads[2] && pads[1] == pads[3]) return x;
-    Node pad = make(n, Op::Pad, {x});
+    Node pad = make(n, op::Pad{pads, pad_value}, {x});
     pad.name = n.output(0) + "/pad";
     pad.candidate = false;
-    pad.attrs.pads = pads;
-    pad.attrs.value = pad_value;
     pads = {0, 0, 0, 0};
     return push(n, pad);
   }
@@ -288,20 +286,21 @@ class Importer {
     if (op == "Conv") return conv(n);
     if (op == "BatchNormalization") {
       if (attr_int(n, "training_mode", 0) != 0) fail(n, "training_mode is not supported");
-      Node node = make(n, Op::BatchNorm, {node_input(n, 0)});
+      Node node = make(n, op::BatchNorm{attr_float(n, "epsilon", 1e-5f), 0.1f}, {node_input(n, 0)});
       node.weights = {weight_input(n, 1, true), weight_input(n, 2, true), weight_input(n, 3, false),
                       weight_input(n, 4, false)};
-      node.attrs.eps = attr_float(n, "epsilon", 1e-5f);
       return define(n, push(n, node));
     }
-    const std::map<std::string, Op> pointwise{{"Relu", Op::Relu},           {"Sigmoid", Op::Sigmoid},
-                                              {"HardSwish", Op::HardSwish}, {"GlobalAveragePool", Op::GlobalAvgPool}};
+    const std::map<std::string, Op> pointwise{{"Relu", op::Relu{}},
+                                              {"Sigmoid", op::Sigmoid{}},
+                                              {"HardSwish", op::HardSwish{}},
+                                              {"GlobalAveragePool", op::GlobalAvgPool{}}};
     if (auto it = pointwise.find(op); it != pointwise.end())
       return define(n, push(n, make(n, it->second, {node_input(n, 0)})));
     if (op == "HardSigmoid") {
-      Node node = make(n, Op::HardSigmoid, {node_input(n, 0)});
-      node.attrs.alpha = attr_float(n, "alpha", 0.2f), node.attrs.beta = attr_float(n, "beta", 0.5f);
-      return define(n, push(n, node));
+      op::HardSigmoid hard_sigmoid;
+      hard_sigmoid.alpha = attr_float(n, "alpha", 0.2f), hard_sigmoid.beta = attr_float(n, "beta", 0.5f);
+      return define(n, push(n, make(n, hard_sigmoid, {node_input(n, 0)})));
     }
     if (op == "Clip") return clip(n);
     if (op == "MaxPool" || op == "AveragePool") return pool(n);
@@ -311,11 +310,11 @@ class Importer {
       for (int i = 0; i < n.input_size(); ++i) inputs.push_back(node_input(n, i));
       const int64_t axis = attr_int(n, "axis", 1), rank = static_cast<int64_t>(graph_.nodes[inputs[0]].shape.size());
       if (axis != 1 && axis != 1 - rank) fail(n, "only concatenation along channels (axis 1) is supported");
-      return define(n, push(n, make(n, Op::Concat, inputs)));
+      return define(n, push(n, make(n, op::Concat{}, inputs)));
     }
     if (op == "Flatten") {
       if (attr_int(n, "axis", 1) != 1) fail(n, "only axis 1 is supported");
-      return define(n, push(n, make(n, Op::Flatten, {node_input(n, 0)})));
+      return define(n, push(n, make(n, op::Flatten{}, {node_input(n, 0)})));
     }
     if (op == "Reshape") return reshape(n);
     if (op == "Gemm" || op == "MatMul") return gemm(n);
@@ -383,17 +382,18 @@ class Importer {
     if (kernel.size() != 2 || stride.size() != 2 || dilation.size() != 2) fail(n, "only 2-D convolutions are supported");
     std::array<int64_t, 4> pads = window_pads(n, x, kernel, stride, dilation);
     x = pad_if_asymmetric(n, x, pads, 0.0f);
-    Node node = make(n, Op::Conv, {x});
+    op::Conv conv;
+    conv.stride = {stride[0], stride[1]}, conv.dilation = {dilation[0], dilation[1]};
+    conv.pads = pads;
+    conv.groups = attr_int(n, "group", 1);
+    Node node = make(n, conv, {x});
     node.weights = {w};
     if (has_input(n, 2)) node.weights.push_back(weight_input(n, 2, true));
-    node.attrs.stride = {stride[0], stride[1]}, node.attrs.dilation = {dilation[0], dilation[1]};
-    node.attrs.pads = pads;
-    node.attrs.groups = attr_int(n, "group", 1);
     define(n, push(n, node));
   }
 
   void clip(const onnx::NodeProto& n) {
-    Node node = make(n, Op::Clip, {node_input(n, 0)});
+    const int x = node_input(n, 0);
     float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
     if (opset_ < 11) {
       lo = attr_float(n, "min", lo), hi = attr_float(n, "max", hi);
@@ -406,8 +406,9 @@ class Importer {
       };
       lo = scalar(1, lo), hi = scalar(2, hi);
     }
-    node.attrs.lo = lo, node.attrs.hi = hi;
-    define(n, push(n, node));
+    op::Clip clip;
+    clip.lo = lo, clip.hi = hi;
+    define(n, push(n, make(n, clip, {x})));
   }
 
   void pool(const onnx::NodeProto& n) {
@@ -425,12 +426,12 @@ class Importer {
     if (!symmetric && !max && !count_include_pad) fail(n, "asymmetric padding without count_include_pad");
     if (symmetric && (pads[0] * 2 > kernel[0] || pads[1] * 2 > kernel[1])) fail(n, "padding exceeds half the kernel");
     x = pad_if_asymmetric(n, x, pads, max ? -std::numeric_limits<float>::infinity() : 0.0f);
-    Node node = make(n, max ? Op::MaxPool : Op::AvgPool, {x});
-    node.attrs.kernel = {kernel[0], kernel[1]}, node.attrs.stride = {stride[0], stride[1]};
-    node.attrs.pads = pads;
-    node.attrs.ceil_mode = attr_int(n, "ceil_mode", 0) != 0;
-    node.attrs.count_include_pad = count_include_pad;
-    define(n, push(n, node));
+    op::WindowPool window;
+    window.kernel = {kernel[0], kernel[1]}, window.stride = {stride[0], stride[1]};
+    window.pads = pads;
+    window.ceil_mode = attr_int(n, "ceil_mode", 0) != 0;
+    if (max) return define(n, push(n, make(n, op::MaxPool{window}, {x})));
+    define(n, push(n, make(n, op::AvgPool{window, count_include_pad}, {x})));
   }
 
   void arithmetic(const onnx::NodeProto& n) {
@@ -439,7 +440,7 @@ class Importer {
     const Value& b = input(n, 1);
     if (a.ints || b.ints) fail(n, "arithmetic on shape values is not supported");
     if (a.node < 0 && b.node < 0) fail(n, "both operands are constants");
-    Node node = make(n, op == "Add" || op == "Sub" ? Op::Add : Op::Mul, {});
+    Node node = make(n, op == "Add" || op == "Sub" ? Op(op::Add{}) : Op(op::Mul{}), {});
     if (a.node >= 0 && b.node >= 0) {
       if (op == "Sub" || op == "Div") fail(n, "only subtraction or division by a constant is supported");
       node.inputs = {a.node, b.node};
@@ -465,12 +466,12 @@ class Importer {
     const int x = node_input(n, 0);
     const Ints target = int_input(n, 1);
     if (target.empty()) fail(n, "the target shape is empty");
-    Node node = make(n, Op::Reshape, {x});
+    op::Reshape reshape;
     for (size_t i = 1; i < target.size(); ++i) {
       if (target[i] == kBatch) fail(n, "the batch dimension may only stay first");
-      node.attrs.shape.push_back(target[i]);
+      reshape.shape.push_back(target[i]);
     }
-    define(n, push(n, node));
+    define(n, push(n, make(n, reshape, {x})));
   }
 
   void gemm(const onnx::NodeProto& n) {
@@ -493,7 +494,7 @@ class Importer {
       w = t;
       w_name += trans_b ? "/scaled" : "/transposed";
     }
-    Node node = make(n, Op::Linear, {x});
+    Node node = make(n, op::Linear{}, {x});
     node.weights = {add_weight(w_name, w, true)};
     if (is_gemm && has_input(n, 2)) {
       const Value& c = input(n, 2);
@@ -523,10 +524,7 @@ class Importer {
     if (p.size() != 8 || p[0] || p[1] || p[4] || p[5]) fail(n, "only padding of H and W of a 4-D tensor is supported");
     for (int64_t v : p)
       if (v < 0) fail(n, "negative padding (cropping) is not supported");
-    Node node = make(n, Op::Pad, {x});
-    node.attrs.pads = {p[2], p[3], p[6], p[7]};
-    node.attrs.value = value;
-    define(n, push(n, node));
+    define(n, push(n, make(n, op::Pad{{p[2], p[3], p[6], p[7]}, value}, {x})));
   }
 
   // Keeps only the nodes the output depends on; the output becomes the last node.

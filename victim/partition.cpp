@@ -47,7 +47,7 @@ Partition partition(const Graph& graph, const std::string& cut) {
   std::vector<Node> back;
   Node input;
   input.name = cut;
-  input.op = Op::Input;
+  input.op = op::Input{};
   input.shape = graph.nodes[at].shape;
   back.push_back(input);
   for (size_t k = at + 1; k < graph.nodes.size(); ++k) {

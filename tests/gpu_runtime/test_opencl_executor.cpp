@@ -120,9 +120,9 @@ TEST(OpenClExecutor, ARankFiveAddRunsAsOnTheCpu) {
   victim::Graph h;
   h.nodes.push_back(g.nodes[0]);
   victim::Node reshape;
-  reshape.name = "five_d", reshape.op = victim::Op::Reshape, reshape.inputs = {0}, reshape.attrs.shape = {1, 1, 28, 28};
+  reshape.name = "five_d", reshape.op = victim::op::Reshape{{1, 1, 28, 28}}, reshape.inputs = {0};
   victim::Node add;
-  add.name = "add5", add.op = victim::Op::Add, add.inputs = {1, 1};
+  add.name = "add5", add.op = victim::op::Add{}, add.inputs = {1, 1};
   h.nodes.push_back(reshape), h.nodes.push_back(add);
   victim::infer_shapes(h);
   ASSERT_EQ(h.nodes[2].shape.size(), 5u);

@@ -1,21 +1,15 @@
-// Graph structure: shape inference and its errors, accounting, the model file round trip and
-// its errors, input shape checks, and training through the graph.
+// Graph structure: shape inference and its errors, accounting, input shape checks, and training
+// through the graph.
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "core/autograd.h"
 #include "core/error.h"
-#include "core/hdf5_io.h"
 #include "core/ops.h"
 #include "core/random.h"
 #include "tests/support/error_of.h"
-#include "tests/support/temp_dir.h"
 #include "victim/accounting.h"
 #include "victim/execute.h"
 #include "victim/load.h"
-#include "victim/model_file.h"
 #include "victim/zoo/zoo.h"
 
 namespace splitleak::victim {
@@ -61,39 +55,6 @@ TEST(Graph, WrongInputShapeNamesTheExpectedShape) {
   const std::string e = error_of([&] { run(g, Tensor::zeros({2, 3, 28, 28})); });
   EXPECT_NE(e.find("[2, 3, 28, 28]"), std::string::npos) << e;
   EXPECT_NE(e.find("[-1, 1, 28, 28]"), std::string::npos) << e;
-}
-
-TEST(ModelFile, RoundTripIsBitIdentical) {
-  const auto dir = testing::fresh_dir("model_file");
-  const Graph g = zoo::build("efficientnet_b0:width=0.25,input=3x32x32,classes=10");
-  save_model((dir / "m.h5").string(), g);
-  const Graph back = load_model((dir / "m.h5").string());
-  ASSERT_EQ(back.nodes.size(), g.nodes.size());
-  EXPECT_EQ(back.buffers, g.buffers);
-  EXPECT_EQ(back.metadata.at("source"), g.metadata.at("source"));
-  Tensor x = Tensor::empty({2, 3, 32, 32});
-  Generator gen(3);
-  init::uniform_(x, 0, 1, gen);
-  EXPECT_EQ(run(back, x).to_vector(), run(g, x).to_vector());
-  // A different input size re-infers every shape.
-  const Graph bigger = load_model((dir / "m.h5").string(), {3, 64, 64});
-  EXPECT_EQ(bigger.nodes[1].shape, (Shape{1, 3, 64, 64}));
-}
-
-TEST(ModelFile, DamagedFilesGiveClearErrors) {
-  const auto dir = testing::fresh_dir("model_file_bad");
-  const std::string good = (dir / "good.h5").string();
-  save_model(good, zoo::build("lenet5"));
-  const auto size = std::filesystem::file_size(good);
-  std::filesystem::copy_file(good, dir / "truncated.h5");
-  std::filesystem::resize_file(dir / "truncated.h5", size / 2);
-  EXPECT_NE(error_of([&] { load_model((dir / "truncated.h5").string()); }).find("truncated.h5"), std::string::npos);
-  std::ofstream((dir / "text.h5").string()) << "not hdf5\n";
-  EXPECT_NE(error_of([&] { load_model((dir / "text.h5").string()); }).find("text.h5"), std::string::npos);
-  // An HDF5 file that is not a model.
-  h5::write_tensors((dir / "tensors.h5").string(), {{"x", Tensor::zeros({2})}});
-  EXPECT_NE(error_of([&] { load_model((dir / "tensors.h5").string()); }).find("not a splitleak model"),
-            std::string::npos);
 }
 
 TEST(Execute, TrainingFlowsGradientsToEveryParameterAndUpdatesStatistics) {

@@ -9,7 +9,7 @@ namespace splitleak::victim::zoo {
 GraphBuilder::GraphBuilder(const Shape& chw, uint64_t seed) : gen_(seed) {
   Node input;
   input.name = "input";
-  input.op = Op::Input;
+  input.op = op::Input{};
   input.candidate = false;
   input.shape = {1};
   input.shape.insert(input.shape.end(), chw.begin(), chw.end());
@@ -31,13 +31,15 @@ Tensor& GraphBuilder::new_weight(const std::string& name, const Shape& shape, bo
 
 int GraphBuilder::add_normalize(int in) {
   Node n;
-  n.name = "normalize", n.op = Op::Normalize, n.inputs = {in}, n.candidate = false;
+  n.name = "normalize", n.inputs = {in}, n.candidate = false;
   const int64_t c = channels(in);
+  op::Normalize normalize;
   if (c == 3) {
-    n.attrs.mean = {0.485f, 0.456f, 0.406f}, n.attrs.std = {0.229f, 0.224f, 0.225f};
+    normalize.mean = {0.485f, 0.456f, 0.406f}, normalize.std = {0.229f, 0.224f, 0.225f};
   } else {
-    n.attrs.mean.assign(c, 0.5f), n.attrs.std.assign(c, 0.5f);
+    normalize.mean.assign(c, 0.5f), normalize.std.assign(c, 0.5f);
   }
+  n.op = normalize;
   return push(n);
 }
 
@@ -45,8 +47,10 @@ int GraphBuilder::add_conv(const std::string& name, const std::string& prefix, i
                            int64_t kernel, int64_t stride, int64_t padding, int64_t groups, bool bias, ConvInit init,
                            bool candidate) {
   Node n;
-  n.name = name, n.op = Op::Conv, n.inputs = {in}, n.candidate = candidate;
-  n.attrs.stride = {stride, stride}, n.attrs.pads = {padding, padding, padding, padding}, n.attrs.groups = groups;
+  n.name = name, n.inputs = {in}, n.candidate = candidate;
+  op::Conv conv;
+  conv.stride = {stride, stride}, conv.pads = {padding, padding, padding, padding}, conv.groups = groups;
+  n.op = conv;
   const int64_t in_channels = channels(in);
   Tensor& w = new_weight(prefix + ".weight", {out_channels, in_channels / groups, kernel, kernel});
   n.weights = {prefix + ".weight"};
@@ -68,7 +72,7 @@ int GraphBuilder::add_conv(const std::string& name, const std::string& prefix, i
 
 int GraphBuilder::add_batch_norm(const std::string& name, const std::string& prefix, int in, bool candidate) {
   Node n;
-  n.name = name, n.op = Op::BatchNorm, n.inputs = {in}, n.candidate = candidate;
+  n.name = name, n.op = op::BatchNorm{}, n.inputs = {in}, n.candidate = candidate;
   const int64_t c = channels(in);
   new_weight(prefix + ".weight", {c}).fill(1.0f);
   new_weight(prefix + ".bias", {c});
@@ -81,7 +85,7 @@ int GraphBuilder::add_batch_norm(const std::string& name, const std::string& pre
 int GraphBuilder::add_linear(const std::string& name, const std::string& prefix, int in, int64_t out_features,
                              LinearInit init, bool candidate) {
   Node n;
-  n.name = name, n.op = Op::Linear, n.inputs = {in}, n.candidate = candidate;
+  n.name = name, n.op = op::Linear{}, n.inputs = {in}, n.candidate = candidate;
   const int64_t in_features = graph_.nodes.at(in).shape.at(1);
   Tensor& w = new_weight(prefix + ".weight", {out_features, in_features});
   Tensor& b = new_weight(prefix + ".bias", {out_features});
@@ -105,26 +109,25 @@ int GraphBuilder::add_linear(const std::string& name, const std::string& prefix,
   return push(n);
 }
 
-int GraphBuilder::add_pool(const std::string& name, Op op, int in, int64_t kernel, int64_t stride, int64_t padding,
-                           bool candidate) {
+int GraphBuilder::add_max_pool(const std::string& name, int in, int64_t kernel, int64_t stride, int64_t padding,
+                               bool candidate) {
   Node n;
-  n.name = name, n.op = op, n.inputs = {in}, n.candidate = candidate;
-  n.attrs.kernel = {kernel, kernel}, n.attrs.stride = {stride, stride};
-  n.attrs.pads = {padding, padding, padding, padding};
+  n.name = name, n.inputs = {in}, n.candidate = candidate;
+  op::MaxPool pool;
+  pool.kernel = {kernel, kernel}, pool.stride = {stride, stride}, pool.pads = {padding, padding, padding, padding};
+  n.op = pool;
   return push(n);
 }
 
 int GraphBuilder::add_adaptive_pool(const std::string& name, int in, int64_t out_size, bool candidate) {
   Node n;
-  n.name = name, n.op = Op::AdaptiveAvgPool, n.inputs = {in}, n.candidate = candidate;
-  n.attrs.out_size = {out_size, out_size};
+  n.name = name, n.op = op::AdaptiveAvgPool{{out_size, out_size}}, n.inputs = {in}, n.candidate = candidate;
   return push(n);
 }
 
 int GraphBuilder::add_dropout(const std::string& name, int in, float p) {
   Node n;
-  n.name = name, n.op = Op::Dropout, n.inputs = {in}, n.candidate = false;
-  n.attrs.p = p;
+  n.name = name, n.op = op::Dropout{p}, n.inputs = {in}, n.candidate = false;
   return push(n);
 }
 

@@ -25,11 +25,11 @@ class GraphBuilder {
   int add_batch_norm(const std::string& name, const std::string& prefix, int in, bool candidate = true);
   int add_linear(const std::string& name, const std::string& prefix, int in, int64_t out_features, LinearInit init,
                  bool candidate = true);
-  int add_pool(const std::string& name, Op op, int in, int64_t kernel, int64_t stride, int64_t padding,
-               bool candidate = true);
+  int add_max_pool(const std::string& name, int in, int64_t kernel, int64_t stride, int64_t padding,
+                   bool candidate = true);
   int add_adaptive_pool(const std::string& name, int in, int64_t out_size, bool candidate = true);
   int add_dropout(const std::string& name, int in, float p);
-  // Pointwise ops, Flatten, Add, Mul, Concat: no weights.
+  // Ops without weights (activations, Flatten, Add, Mul, Concat), with the attributes `op` holds.
   int add(const std::string& name, Op op, std::vector<int> inputs, bool candidate = true);
 
   int channels(int node) const { return static_cast<int>(graph_.nodes.at(node).shape.at(1)); }

@@ -24,7 +24,7 @@ int conv_bn_act(GraphBuilder& b, const std::string& p, int x, int64_t out, int64
   x = b.add_conv(p + ".0", p + ".0", x, out, kernel, stride, (kernel - 1) / 2, groups, false,
                  ConvInit::KaimingNormalFanOut, false);
   x = b.add_batch_norm(bn_last ? last_name : p + ".1", p + ".1", x, false);
-  if (act) x = b.add(last_name.empty() ? p + ".2" : last_name, Op::Silu, {x}, false);
+  if (act) x = b.add(last_name.empty() ? p + ".2" : last_name, op::Silu{}, {x}, false);
   return x;
 }
 
@@ -55,16 +55,16 @@ Graph efficientnet_b0(const ZooOptions& o) {
       // Squeeze-and-excitation: x * sigmoid(fc2(silu(fc1(avgpool(x))))).
       const std::string se = p + ".block." + std::to_string(k++);
       const int64_t squeeze = std::max<int64_t>(1, in / 4);
-      int z = b.add(se + ".avgpool", Op::GlobalAvgPool, {y}, false);
+      int z = b.add(se + ".avgpool", op::GlobalAvgPool{}, {y}, false);
       z = b.add_conv(se + ".fc1", se + ".fc1", z, squeeze, 1, 1, 0, 1, true, ConvInit::KaimingNormalFanOut, false);
-      z = b.add(se + ".activation", Op::Silu, {z}, false);
+      z = b.add(se + ".activation", op::Silu{}, {z}, false);
       z = b.add_conv(se + ".fc2", se + ".fc2", z, expanded, 1, 1, 0, 1, true, ConvInit::KaimingNormalFanOut, false);
-      z = b.add(se + ".scale_activation", Op::Sigmoid, {z}, false);
-      y = b.add(se, Op::Mul, {y, z}, false);
+      z = b.add(se + ".scale_activation", op::Sigmoid{}, {z}, false);
+      y = b.add(se, op::Mul{}, {y, z}, false);
       // Projection; the stage's last block output is named after the stage.
       const std::string out_name = last ? stage : p;
       y = conv_bn_act(b, p + ".block." + std::to_string(k++), y, out, 1, 1, 1, false, residual ? "" : out_name);
-      if (residual) y = b.add(out_name, Op::Add, {y, block_in}, false);
+      if (residual) y = b.add(out_name, op::Add{}, {y, block_in}, false);
       b.node(y).candidate = last;
       x = y;
     }
@@ -72,7 +72,7 @@ Graph efficientnet_b0(const ZooOptions& o) {
   x = conv_bn_act(b, "features.8", x, 4 * adjust(320), 1, 1, 1, true, "features.8");
   b.node(x).candidate = true;
   x = b.add_adaptive_pool("avgpool", x, 1);
-  x = b.add("flatten", Op::Flatten, {x}, false);
+  x = b.add("flatten", op::Flatten{}, {x}, false);
   x = b.add_dropout("classifier.0", x, 0.2f);
   b.add_linear("classifier", "classifier.1", x, classes, LinearInit::UniformInvSqrtOut);
   return b.finish({{"architecture", "efficientnet_b0"}, {"classes", std::to_string(classes)}});

@@ -12,16 +12,16 @@ Graph lenet5(const ZooOptions& o) {
   GraphBuilder b(input, o.seed);
   int x = b.add_normalize(0);
   x = b.add_conv("conv1", "conv1", x, scaled(6, o.width), 5, 1, 2, 1, true, ConvInit::TorchDefault);
-  x = b.add("relu1", Op::Relu, {x});
-  x = b.add_pool("pool1", Op::MaxPool, x, 2, 2, 0);
+  x = b.add("relu1", op::Relu{}, {x});
+  x = b.add_max_pool("pool1", x, 2, 2, 0);
   x = b.add_conv("conv2", "conv2", x, scaled(16, o.width), 5, 1, 0, 1, true, ConvInit::TorchDefault);
-  x = b.add("relu2", Op::Relu, {x});
-  x = b.add_pool("pool2", Op::MaxPool, x, 2, 2, 0);
-  x = b.add("flatten", Op::Flatten, {x}, false);
+  x = b.add("relu2", op::Relu{}, {x});
+  x = b.add_max_pool("pool2", x, 2, 2, 0);
+  x = b.add("flatten", op::Flatten{}, {x}, false);
   x = b.add_linear("fc1", "fc1", x, scaled(120, o.width), LinearInit::TorchDefault);
-  x = b.add("relu3", Op::Relu, {x});
+  x = b.add("relu3", op::Relu{}, {x});
   x = b.add_linear("fc2", "fc2", x, scaled(84, o.width), LinearInit::TorchDefault);
-  x = b.add("relu4", Op::Relu, {x});
+  x = b.add("relu4", op::Relu{}, {x});
   b.add_linear("fc3", "fc3", x, classes, LinearInit::TorchDefault);
   return b.finish({{"architecture", "lenet5"}, {"classes", std::to_string(classes)}});
 }

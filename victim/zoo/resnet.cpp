@@ -17,8 +17,8 @@ Graph resnet50(const ZooOptions& o) {
   const int64_t stem = scaled(64, o.width);
   x = b.add_conv("conv1", "conv1", x, stem, 7, 2, 3, 1, false, ConvInit::KaimingNormalFanOut);
   x = b.add_batch_norm("bn1", "bn1", x);
-  x = b.add("relu", Op::Relu, {x});
-  x = b.add_pool("maxpool", Op::MaxPool, x, 3, 2, 1);
+  x = b.add("relu", op::Relu{}, {x});
+  x = b.add_max_pool("maxpool", x, 3, 2, 1);
   for (int l = 0; l < 4; ++l) {
     const int64_t planes = scaled(64 << l, o.width);
     for (int blk = 0; blk < layers[l]; ++blk) {
@@ -27,10 +27,10 @@ Graph resnet50(const ZooOptions& o) {
       const int identity = x;
       int y = b.add_conv(p + ".conv1", p + ".conv1", x, planes, 1, 1, 0, 1, false, ConvInit::KaimingNormalFanOut, false);
       y = b.add_batch_norm(p + ".bn1", p + ".bn1", y, false);
-      y = b.add(p + ".relu1", Op::Relu, {y}, false);
+      y = b.add(p + ".relu1", op::Relu{}, {y}, false);
       y = b.add_conv(p + ".conv2", p + ".conv2", y, planes, 3, stride, 1, 1, false, ConvInit::KaimingNormalFanOut, false);
       y = b.add_batch_norm(p + ".bn2", p + ".bn2", y, false);
-      y = b.add(p + ".relu2", Op::Relu, {y}, false);
+      y = b.add(p + ".relu2", op::Relu{}, {y}, false);
       y = b.add_conv(p + ".conv3", p + ".conv3", y, planes * expansion, 1, 1, 0, 1, false,
                      ConvInit::KaimingNormalFanOut, false);
       y = b.add_batch_norm(p + ".bn3", p + ".bn3", y, false);
@@ -40,12 +40,12 @@ Graph resnet50(const ZooOptions& o) {
                               false, ConvInit::KaimingNormalFanOut, false);
         shortcut = b.add_batch_norm(p + ".downsample.1", p + ".downsample.1", shortcut, false);
       }
-      y = b.add(p + ".add", Op::Add, {y, shortcut}, false);
-      x = b.add(p, Op::Relu, {y});
+      y = b.add(p + ".add", op::Add{}, {y, shortcut}, false);
+      x = b.add(p, op::Relu{}, {y});
     }
   }
   x = b.add_adaptive_pool("avgpool", x, 1);
-  x = b.add("flatten", Op::Flatten, {x}, false);
+  x = b.add("flatten", op::Flatten{}, {x}, false);
   b.add_linear("fc", "fc", x, classes, LinearInit::TorchDefault);
   return b.finish({{"architecture", "resnet50"}, {"classes", std::to_string(classes)}});
 }

@@ -19,20 +19,20 @@ Graph vgg16(const ZooOptions& o, bool batch_norm) {
       x = b.add_conv("conv" + suffix, "features." + std::to_string(k++), x, scaled(blocks[blk][0], o.width), 3, 1, 1,
                      1, true, ConvInit::KaimingNormalFanOut);
       if (batch_norm) x = b.add_batch_norm("bn" + suffix, "features." + std::to_string(k++), x);
-      x = b.add("relu" + suffix, Op::Relu, {x});
+      x = b.add("relu" + suffix, op::Relu{}, {x});
       ++k;
     }
-    x = b.add_pool("pool" + std::to_string(blk + 1), Op::MaxPool, x, 2, 2, 0);
+    x = b.add_max_pool("pool" + std::to_string(blk + 1), x, 2, 2, 0);
     ++k;
   }
   x = b.add_adaptive_pool("avgpool", x, 7, false);
-  x = b.add("flatten", Op::Flatten, {x}, false);
+  x = b.add("flatten", op::Flatten{}, {x}, false);
   const int64_t hidden = scaled(4096, o.width);
   x = b.add_linear("fc6", "classifier.0", x, hidden, LinearInit::Normal001);
-  x = b.add("relu6", Op::Relu, {x});
+  x = b.add("relu6", op::Relu{}, {x});
   x = b.add_dropout("drop6", x, 0.5f);
   x = b.add_linear("fc7", "classifier.3", x, hidden, LinearInit::Normal001);
-  x = b.add("relu7", Op::Relu, {x});
+  x = b.add("relu7", op::Relu{}, {x});
   x = b.add_dropout("drop7", x, 0.5f);
   b.add_linear("fc8", "classifier.6", x, classes, LinearInit::Normal001);
   return b.finish({{"architecture", batch_norm ? "vgg16_bn" : "vgg16"}, {"classes", std::to_string(classes)}});
