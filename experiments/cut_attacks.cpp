@@ -47,9 +47,11 @@ attack::Convergence curve_from(const json& j) {
 
 void save_seed(const PairFiles& f, const SeedRun& r, const Tensor& sample) {
   const attack::AttackerScores& s = r.scores;
-  const json j = {{"attacker", s.attacker}, {"ssim", s.ssim},         {"psnr", s.psnr},
-                  {"mse", s.mse},           {"label_leak", s.label_leak}, {"train_seconds", s.train_seconds},
-                  {"learns", r.learned},    {"validation", curve_json(r.curve)}};
+  json j = {{"attacker", s.attacker}, {"ssim", s.ssim},         {"psnr", s.psnr},
+            {"mse", s.mse},           {"label_leak", s.label_leak}, {"train_seconds", s.train_seconds},
+            {"learns", r.learned},    {"validation", curve_json(r.curve)}};
+  if (s.has_records())
+    j["records"] = {{"mae", s.record_mae}, {"accuracy", s.record_accuracy}, {"column_mae", s.column_mae}};
   h5::write_tensors(f.sample.string(), {{"reconstructions", sample}}, {});
   write_file_atomically(f.scores.string(), j.dump() + "\n");
 }
@@ -67,6 +69,13 @@ std::optional<SeedRun> load_seed(const PairFiles& f, const std::string& kind, co
     s.train_seconds = j.at("train_seconds").get<double>();
     r.learned = j.at("learns").get<bool>();
     r.curve = curve_from(j.at("validation"));
+    if (j.contains("records")) {
+      const json& records = j.at("records");
+      records.at("mae").get_to(s.record_mae), records.at("accuracy").get_to(s.record_accuracy);
+      records.at("column_mae").get_to(s.column_mae);
+      check(s.record_mae.size() == s.ssim.size() && s.record_accuracy.size() == s.ssim.size(),
+            "record scores for another number of records");
+    }
     h5::read_tensor(f.sample.string(), "reconstructions");
     return r;
   } catch (const std::exception& e) {
@@ -144,6 +153,7 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
   const Tensor rec = attacker->reconstruct(cut.target_features);
   run.scores = attack::score_reconstructions(a.kind, rec, cut.target_images, g, fit_seed, c.privacy.confidence,
                                              c.privacy.tail_ssim, cut.target_classes);
+  cut.score_records.score(rec, run.scores, fit_seed, c.privacy.confidence, c.privacy.tail_ssim);
   run.scores.train_seconds = seconds_since(t0);
   save_seed(files, run, rec.slice(0, std::min<int64_t>(kSampleImages, rec.size(0))));
   return run;

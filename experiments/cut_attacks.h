@@ -15,6 +15,7 @@
 #include "attack/attacker.h"
 #include "attack/evaluator.h"
 #include "experiments/experiment.h"
+#include "experiments/record_scores.h"
 #include "victim/graph.h"
 
 namespace splitleak::experiments {
@@ -27,6 +28,7 @@ struct CutData {
   Tensor aux_features, aux_images;        // the attacker's auxiliary pairs
   Tensor target_features, target_images;  // the held-out victim inputs and what the cut exposes
   std::vector<int64_t> target_classes;    // the victim's top-1 on target_images
+  RecordScorer score_records;             // TON_IoT: target_images decode back into records
   attack::AttackContext context;
 };
 

@@ -108,7 +108,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
       // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
       // image folder is resized to any input and is not read here).
       const Shape& in = g.input().shape;
-      const datasets::TrainTest data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+      const datasets::TrainTest data = load_experiment_data(c, in[1], in[2]).data;
       out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
           << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
       check_dataset_sizes(c, data);

@@ -207,7 +207,9 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   // Baselines that need no feature map (the label prior, the data set's mean image) and the
   // label leakage of chance.
   const std::vector<int64_t> target_classes = attack::top1_classes(g, targets.images);
-  const std::vector<attack::AttackerScores> baselines = score_baselines(c, g, aux_images, targets.images, target_classes);
+  const RecordScorer records = setup.records ? RecordScorer(setup.records, targets.size()) : RecordScorer();
+  const std::vector<attack::AttackerScores> baselines =
+      score_baselines(c, g, aux_images, targets.images, target_classes, records);
   label_chance(g, target_classes, results);
 
   const int output_node = static_cast<int>(g.nodes.size()) - 1;
@@ -220,6 +222,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     CutData d;
     d.name = name, d.file_stem = stem, d.seed = c.seed * 1000003ull + k * 1009ull;
     d.aux_images = aux_images, d.target_images = targets.images, d.target_classes = target_classes;
+    d.score_records = records;
     // Extracted on the attack device (cached per device: float rounding differs between them).
     const Device attack_device = parse_device(c.runtime.attack_device);
     const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
