@@ -1,10 +1,10 @@
 #pragma once
-// Steps 5 and 6 of docs/design.md's data flow at one cut: every configured attacker, each learned one
-// restarted `seeds` times on 90% of its auxiliary pairs and scored every `eval_every` steps on
-// the other 10% (its own validation split); the restart with the best validation SSIM is kept
-// and every restart's held-out score recorded beside it. Every (attacker, seed) lands in the run
-// directory before the next starts (score file, reconstruction sample, checkpoint, validation
-// curve), so a killed run resumes without recomputing it.
+// The executor: runs the work items of a plan (work_plan.h) at one attacked node. A learned
+// attacker's restart trains on 90% of its auxiliary pairs and is scored every `eval_every` steps
+// on the other 10% (its own validation split); every restart is scored on the held-out inputs.
+// Each item lands in the run directory before the next starts (pair_store.h: score file,
+// reconstruction sample, checkpoint, validation curve), so a killed run resumes without
+// recomputing it; the collector (collector.h) turns the files into results.
 #include <spdlog/logger.h>
 
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "attack/evaluator.h"
 #include "experiments/experiment.h"
 #include "experiments/record_scores.h"
+#include "experiments/work_plan.h"
 #include "victim/graph.h"
 
 namespace splitleak::experiments {
@@ -39,15 +40,13 @@ struct RunProgress {
   std::string eta() const;
 };
 
-struct AttackedCut {
-  std::vector<attack::AttackerScores> attackers;  // in config order, summarised, seeds filled
-  std::vector<Tensor> samples;                    // per attacker: the chosen restart's first reconstructions
-};
+inline constexpr int64_t kSampleImages = 8;  // reconstructions kept per item for the report
 
-inline constexpr int64_t kSampleImages = 8;  // reconstructions kept per (cut, attacker) for the report
-
-// Errors (exit 2) for a non-learning attacker given seeds > 1, naming the file and line.
-AttackedCut attack_cut(const ExperimentConfig& config, const std::filesystem::path& run_dir, const CutData& cut,
-                       const victim::Graph& victim, RunProgress& progress, const std::shared_ptr<spdlog::logger>& log);
+// Runs the items of `items` (all at the node whose data `cut` holds) whose results are not in the
+// run directory yet. Errors (exit 2) for a non-learning attacker given seeds > 1, naming the
+// file and line.
+void execute_items(const ExperimentConfig& config, const std::filesystem::path& run_dir, const CutData& cut,
+                   const std::vector<WorkItem>& items, const victim::Graph& victim, RunProgress& progress,
+                   const std::shared_ptr<spdlog::logger>& log);
 
 }  // namespace splitleak::experiments
