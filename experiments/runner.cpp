@@ -25,6 +25,7 @@
 #include "experiments/collector.h"
 #include "experiments/executor.h"
 #include "experiments/latency_stage.h"
+#include "experiments/progress_log.h"
 #include "experiments/references.h"
 #include "experiments/report.h"
 #include "experiments/results.h"
@@ -134,7 +135,8 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
 // The feature maps at an attacked node (front partition `p`) and everything its attackers need.
 // Extracted on the attack device and cached per device (float rounding differs between them).
 CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
-                  const victim::Graph& g, const victim::Partition& p, const AttackedNode& node) {
+                  const victim::Graph& g, const victim::Partition& p, const AttackedNode& node,
+                  const std::shared_ptr<spdlog::logger>& log) {
   CutData d;
   d.name = node.name, d.file_stem = node.file_stem, d.seed = node.seed;
   d.aux_images = in.aux_images, d.target_images = in.targets.images, d.target_classes = in.target_classes;
@@ -142,10 +144,12 @@ CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets
   const Device attack_device = parse_device(c.runtime.attack_device);
   const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
   const victim::Graph front = victim::on_device(p.front, attack_device);
-  d.aux_features = cache.get_or_compute({in.model_hash, node.name, in.aux_hash, "aux" + on},
-                                        [&] { return victim::run_in_batches(front, in.aux_images, 128); });
-  d.target_features = cache.get_or_compute({in.model_hash, node.name, in.target_hash, "test" + on},
-                                           [&] { return victim::run_in_batches(front, in.targets.images, 128); });
+  d.aux_features = cache.get_or_compute({in.model_hash, node.name, in.aux_hash, "aux" + on}, [&] {
+    return victim::run_in_batches(front, in.aux_images, 128, ProgressLog(log, "[" + node.name + "] auxiliary features"));
+  });
+  d.target_features = cache.get_or_compute({in.model_hash, node.name, in.target_hash, "test" + on}, [&] {
+    return victim::run_in_batches(front, in.targets.images, 128, ProgressLog(log, "[" + node.name + "] held-out features"));
+  });
   d.context = {Shape(g.nodes[node.index].shape.begin() + 1, g.nodes[node.index].shape.end()),
                Shape(g.input().shape.begin() + 1, g.input().shape.end()), &p.front, attack_device};
   return d;
@@ -203,7 +207,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     Stage stage{log, "cut " + cut.name};
     const victim::Partition p = victim::partition(g, cut.name);
     CutResult r = describe_cut(g, cut);
-    const CutData data = node_data(c, in, cache, g, p, plan.nodes[k]);
+    const CutData data = node_data(c, in, cache, g, p, plan.nodes[k], log);
     r.distance_correlation = attack::distance_correlation(data.target_images, data.target_features);
     AttackedCut a = attack_node(k, data);
     r.reconstructions_sample = stack_samples(a.samples);
@@ -220,7 +224,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
     Stage stage{log, "output floor " + results.floor.node};
     const size_t k = plan.nodes.size() - 1;
     const victim::Partition p = victim::partition(g, results.floor.node);
-    results.floor.attackers = attack_node(k, node_data(c, in, cache, g, p, plan.nodes[k])).attackers;
+    results.floor.attackers = attack_node(k, node_data(c, in, cache, g, p, plan.nodes[k], log)).attackers;
   }
   results.floor.best = strongest(results.floor.attackers, baselines.front());
   log->info("output floor at {}: {} SSIM {:.3f} [{:.3f}, {:.3f}]", results.floor.node, results.floor.best.attacker,
