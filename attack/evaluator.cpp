@@ -30,6 +30,10 @@ void summarise(AttackerScores& s, uint64_t seed, double confidence, double tail_
   s.tail_ssim = tail_ssim;
   const auto above = std::count_if(s.ssim.begin(), s.ssim.end(), [&](double v) { return v > tail_ssim; });
   s.tail = clopper_pearson(above, static_cast<int64_t>(s.ssim.size()), confidence);
+  if (s.has_records()) {
+    s.record_mae_mean = bootstrap_mean(s.record_mae, seed + 4, confidence);
+    s.record_accuracy_mean = bootstrap_mean(s.record_accuracy, seed + 5, confidence);
+  }
 }
 
 AttackerScores score_reconstructions(const std::string& attacker, const Tensor& reconstructions,

@@ -3,6 +3,7 @@
 // MSE and label leakage, means with bootstrap 95% intervals, the tail (the share of images above
 // an SSIM level, with an exact interval), the restarts it was chosen from and its convergence.
 // The decision per cut is attack/verdict.h.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,13 @@ struct AttackerScores {
   bool under_trained = false;
   // Filled by judge_cut: the paired per-image excess of SSIM over the output floor.
   Interval beyond_floor;
+  // Tabular records only (empty for images): per held-out record, the mean absolute error of its
+  // numeric fields in [0, 1] units and the share of its categorical fields recovered
+  // (datasets::RecordErrors); per numeric column, the mean absolute error in its own units.
+  std::vector<double> record_mae, record_accuracy;
+  Interval record_mae_mean, record_accuracy_mean;
+  std::map<std::string, double> column_mae;
+  bool has_records() const { return !record_mae.empty(); }
 };
 
 // Scores reconstructions against originals (N, C, H, W); the victim (whole graph) decides label

@@ -6,7 +6,8 @@
 
 namespace splitleak {
 
-Tensor map_in_batches(const Tensor& x, int64_t batch, const std::function<Tensor(const Tensor&)>& f) {
+Tensor map_in_batches(const Tensor& x, int64_t batch, const std::function<Tensor(const Tensor&)>& f,
+                      const RowProgress& progress) {
   check(batch >= 1, "map_in_batches: the batch must be at least 1");
   Tensor out;
   for (int64_t b = 0; b < x.size(0); b += batch) {
@@ -20,6 +21,7 @@ Tensor map_in_batches(const Tensor& x, int64_t batch, const std::function<Tensor
       out = Tensor::empty(shape);
     }
     out.slice(b, b + part.size(0)).copy_from(part);
+    if (progress) progress(b + part.size(0), x.size(0));
   }
   return out;
 }

@@ -24,10 +24,24 @@ bool parse_number(const std::string& s, double& out) {
   return ec == std::errc() && ptr == end && std::isfinite(out);
 }
 
+// A numeric column's value on the scale its range is kept in, and back.
+double to_scale(const TabularColumn& col, double x) { return col.log_scale ? std::log1p(x) : x; }
+double from_scale(const TabularColumn& col, double v) { return col.log_scale ? std::expm1(v) : v; }
+
+// In [0, 1]: the scaled value min-max normalised over the training range (0 for a flat column).
+double to_unit(const TabularColumn& col, double x) {
+  return col.max > col.min ? std::clamp((to_scale(col, x) - col.min) / (col.max - col.min), 0.0, 1.0) : 0.0;
+}
+
+// The value a pixel of a numeric column decodes to, on the column's scale.
+double pixel_to_scale(const TabularColumn& col, float pixel) {
+  return col.min + std::clamp<double>(pixel, 0.0, 1.0) * (col.max - col.min);
+}
+
 }  // namespace
 
 TabularCodec::TabularCodec(const CsvTable& table, const std::vector<int64_t>& rows, const std::vector<int64_t>& cols,
-                           int64_t top_k, int64_t side) {
+                           int64_t top_k, int64_t side, const std::vector<std::string>& log_columns) {
   check(top_k >= 1, "TON_IoT: top_k must be at least 1");
   int64_t pixel = 0;
   for (int64_t c : cols) {
@@ -35,6 +49,7 @@ TabularCodec::TabularCodec(const CsvTable& table, const std::vector<int64_t>& ro
     col.name = table.header[static_cast<size_t>(c)];
     col.csv_index = c;
     col.numeric = true;
+    col.log_scale = std::find(log_columns.begin(), log_columns.end(), col.name) != log_columns.end();
     bool any = false;
     double lo = 0, hi = 0;
     for (int64_t r : rows) {
@@ -45,8 +60,12 @@ TabularCodec::TabularCodec(const CsvTable& table, const std::vector<int64_t>& ro
         col.numeric = false;
         break;
       }
+      check(!col.log_scale || x > -1.0, "TON_IoT: line " + std::to_string(table.lines[static_cast<size_t>(r)]) +
+                                           ": column " + col.name + " holds " + v + ", outside log1p's domain");
+      x = to_scale(col, x);
       lo = any ? std::min(lo, x) : x, hi = any ? std::max(hi, x) : x, any = true;
     }
+    check(col.numeric || !col.log_scale, "TON_IoT: column " + col.name + " is to be log-scaled but is not numeric");
     if (col.numeric) {
       col.min = lo, col.max = hi, col.pixels = 1;
     } else {
@@ -87,8 +106,7 @@ Tensor TabularCodec::encode(const CsvTable& table, const std::vector<int64_t>& r
         double x = 0;
         check(parse_number(v, x), "TON_IoT: line " + std::to_string(table.lines[static_cast<size_t>(rows[static_cast<size_t>(i)])]) +
                                       ": column " + col.name + " holds '" + v + "', not a number");
-        const double scaled = col.max > col.min ? (x - col.min) / (col.max - col.min) : 0.0;
-        img[col.first_pixel] = static_cast<float>(std::clamp(scaled, 0.0, 1.0));
+        img[col.first_pixel] = static_cast<float>(to_unit(col, x));
       } else {
         auto it = std::find(col.levels.begin(), col.levels.end() - 1, v);
         img[col.first_pixel + (it - col.levels.begin())] = 1.0f;  // the last slot is "other"
@@ -108,8 +126,7 @@ std::vector<std::vector<std::string>> TabularCodec::decode(const Tensor& images)
     const float* img = images.data() + i * plane;
     for (const TabularColumn& col : columns_) {
       if (col.numeric) {
-        const double x = col.min + std::clamp<double>(img[col.first_pixel], 0.0, 1.0) * (col.max - col.min);
-        out[static_cast<size_t>(i)].push_back(std::to_string(x));
+        out[static_cast<size_t>(i)].push_back(std::to_string(from_scale(col, pixel_to_scale(col, img[col.first_pixel]))));
       } else {
         const float* block = img + col.first_pixel;
         const int64_t best = std::max_element(block, block + col.pixels) - block;
@@ -120,41 +137,56 @@ std::vector<std::vector<std::string>> TabularCodec::decode(const Tensor& images)
   return out;
 }
 
-TabularScores TabularCodec::score(const CsvTable& table, const std::vector<int64_t>& rows, const Tensor& images) const {
+RecordErrors TabularCodec::record_errors(const CsvTable& table, const std::vector<int64_t>& rows,
+                                         const Tensor& images) const {
   check(images.size(0) == static_cast<int64_t>(rows.size()), "TON_IoT score: " + std::to_string(images.size(0)) +
                                                                  " images for " + std::to_string(rows.size()) + " rows");
   const auto decoded = decode(images);
-  TabularScores s;
-  int64_t cat_cells = 0, cat_right = 0, num_cols = 0;
-  for (size_t k = 0; k < columns_.size(); ++k) {
-    const TabularColumn& col = columns_[k];
-    double abs_err = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const std::string& truth = table.rows[static_cast<size_t>(rows[i])][static_cast<size_t>(col.csv_index)];
-      const std::string& got = decoded[i][k];
+  const int64_t plane = side_ * side_;
+  RecordErrors e;
+  std::map<std::string, double> column_sum;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<std::string>& row = table.rows[static_cast<size_t>(rows[i])];
+    const float* img = images.data() + static_cast<int64_t>(i) * plane;
+    double scaled_sum = 0;
+    int64_t numeric = 0, categorical = 0, right = 0;
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      const TabularColumn& col = columns_[k];
+      const std::string& truth = row[static_cast<size_t>(col.csv_index)];
+      const bool missing = truth == kMissing || truth.empty();
       if (col.numeric) {
-        double t = 0, g = 0;
-        if (truth != kMissing && !truth.empty()) parse_number(truth, t);
-        else t = col.min;  // missing encodes as the bottom of the range
-        parse_number(got, g);
-        abs_err += std::abs(t - g);
+        double t = from_scale(col, col.min);  // missing encodes as the bottom of the range
+        if (!missing) parse_number(truth, t);
+        const double got = pixel_to_scale(col, img[col.first_pixel]);
+        const double range = col.max - col.min;
+        scaled_sum += range > 0 ? std::abs(to_scale(col, t) - got) / range : 0.0;
+        column_sum[col.name] += std::abs(t - from_scale(col, got));
+        ++numeric;
       } else {
         const bool in_levels = std::find(col.levels.begin(), col.levels.end() - 1, truth) != col.levels.end() - 1;
-        const std::string expected = (truth == kMissing || truth.empty()) ? kMissing : (in_levels ? truth : kOtherLevel);
-        cat_right += got == expected;
-        ++cat_cells;
+        right += decoded[i][k] == (missing ? kMissing : in_levels ? truth : kOtherLevel);
+        ++categorical;
       }
     }
-    if (col.numeric && !rows.empty()) {
-      const double mae = abs_err / static_cast<double>(rows.size());
-      s.numeric_mae[col.name] = mae;
-      s.numeric_mae_scaled += col.max > col.min ? mae / (col.max - col.min) : 0.0;
-      ++num_cols;
-    }
+    e.numeric_mae_scaled.push_back(numeric ? scaled_sum / static_cast<double>(numeric) : 0.0);
+    e.categorical_accuracy.push_back(categorical ? static_cast<double>(right) / static_cast<double>(categorical) : 1.0);
   }
-  if (num_cols) s.numeric_mae_scaled /= static_cast<double>(num_cols);
-  s.categorical_accuracy = cat_cells ? static_cast<double>(cat_right) / static_cast<double>(cat_cells) : 1.0;
-  return s;
+  for (const auto& [name, sum] : column_sum) e.column_mae[name] = rows.empty() ? 0.0 : sum / static_cast<double>(rows.size());
+  return e;
+}
+
+TabularScores TabularCodec::score(const CsvTable& table, const std::vector<int64_t>& rows, const Tensor& images) const {
+  const RecordErrors e = record_errors(table, rows, images);
+  auto mean = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return v.empty() ? 0.0 : sum / static_cast<double>(v.size());
+  };
+  return {e.column_mae, mean(e.numeric_mae_scaled), rows.empty() ? 1.0 : mean(e.categorical_accuracy)};
+}
+
+std::vector<std::string> TonIotOptions::default_log_columns() {
+  return {"duration", "src_bytes", "dst_bytes", "missed_bytes", "src_pkts", "src_ip_bytes", "dst_pkts", "dst_ip_bytes"};
 }
 
 TonIotData load_ton_iot(const TonIotOptions& o) {
@@ -201,7 +233,10 @@ TonIotData load_ton_iot(const TonIotOptions& o) {
   const Split split = seeded_split(static_cast<int64_t>(t.rows.size()), o.train_fraction, o.seed);
   d.train_rows = split.first, d.test_rows = split.second;
   check(!d.train_rows.empty(), o.path + ": the training split is empty (train_fraction " + std::to_string(o.train_fraction) + ")");
-  d.codec = TabularCodec(t, d.train_rows, features, o.top_k, o.side);
+  for (const std::string& name : o.log_columns)
+    check(std::find(features.begin(), features.end(), t.column(name)) != features.end(),
+          o.path + ": log-scaled column '" + name + "' is not a feature column of the file");
+  d.codec = TabularCodec(t, d.train_rows, features, o.top_k, o.side, o.log_columns);
   auto make = [&](const std::vector<int64_t>& rows) {
     ImageSet s{d.codec.encode(t, rows), {}, class_names};
     for (int64_t r : rows) s.labels.push_back(labels[static_cast<size_t>(r)]);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "datasets/ton_iot.h"
 #include "gpu_runtime/roofline.h"
 #include "tee_runtime/cost_model.h"
 
@@ -29,6 +30,10 @@ struct DatasetConfig {
   int64_t aux = 2000;                  // auxiliary images the attackers learn from
   int64_t test = 200;                  // held-out victim inputs the attackers reconstruct
   std::string aux_data = "disjoint";   // same | disjoint | noise
+  // ton-iot only: the class target (label: normal/attack, type: the attack type) and the numeric
+  // columns scaled as log1p(x) (datasets/ton_iot.h).
+  std::string target = "label";
+  std::vector<std::string> log_columns = datasets::TonIotOptions::default_log_columns();
   std::string spec() const;            // datasets::load_dataset's spec
 };
 

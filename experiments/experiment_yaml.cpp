@@ -98,6 +98,10 @@ void parse_dataset(Section s, DatasetConfig& d, std::map<std::string, Origin>& o
   d.aux = s.get_int("aux", d.aux, 2);
   d.test = s.get_int("test", d.test, 2);
   d.aux_data = s.get_choice("aux_data", d.aux_data, {"same", "disjoint", "noise"});
+  for (const char* key : {"target", "log_scale"})
+    if (d.kind != "ton-iot" && s.has(key)) s.fail(key, "applies to the ton-iot dataset only");
+  d.target = s.get_choice("target", d.target, {"label", "type"});
+  d.log_columns = s.get_strings("log_scale", d.log_columns);
   s.finish();
 }
 
@@ -284,7 +288,11 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   out << YAML::Key << "channels" << YAML::Value << c.dataset.channels << YAML::Key << "size" << YAML::Value
       << c.dataset.size;
   out << YAML::Key << "aux" << YAML::Value << c.dataset.aux << YAML::Key << "test" << YAML::Value << c.dataset.test;
-  out << YAML::Key << "aux_data" << YAML::Value << c.dataset.aux_data << YAML::EndMap;
+  out << YAML::Key << "aux_data" << YAML::Value << c.dataset.aux_data;
+  if (c.dataset.kind == "ton-iot")
+    out << YAML::Key << "target" << YAML::Value << c.dataset.target << YAML::Key << "log_scale" << YAML::Value
+        << YAML::Flow << c.dataset.log_columns;
+  out << YAML::EndMap;
   out << YAML::Key << "victim" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "model" << YAML::Value << c.victim.model;
   if (!c.victim.weights.empty()) out << YAML::Key << "weights" << YAML::Value << c.victim.weights;

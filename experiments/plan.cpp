@@ -11,6 +11,7 @@
 #include "victim/partition.h"
 #include "experiments/runner.h"
 #include "experiments/victim_setup.h"
+#include "experiments/work_plan.h"
 #include "victim/accounting.h"
 #include "victim/load.h"
 
@@ -92,7 +93,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "\n";
   const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
                                                  c.victim.model.find(".h5") == std::string::npos);
-  int64_t cut_count = 0, attacked_nodes = 0;
+  int64_t cut_count = 0, attacked_nodes = 0, work_items = -1;
   double estimate_seconds = -1;
   if (model_is_here) {
     Shape input;
@@ -108,7 +109,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
       // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
       // image folder is resized to any input and is not read here).
       const Shape& in = g.input().shape;
-      const datasets::TrainTest data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+      const datasets::TrainTest data = load_experiment_data(c, in[1], in[2]).data;
       out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
           << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
       check_dataset_sizes(c, data);
@@ -131,6 +132,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     out << "  output floor: the attackers also attack the output " << g.nodes.back().name
         << (floor_is_cut ? " (the last cut)" : " (an extra node)") << "\n";
     estimate_seconds = estimate_attack_seconds(g, cuts, c, attacked_nodes);
+    work_items = static_cast<int64_t>(plan_work(c, g, cuts).items.size());
   } else {
     out << "cuts: not listed (the model file is missing)\n";
     cut_count = c.victim.all_cuts ? 0 : static_cast<int64_t>(c.victim.cuts.size());
@@ -162,7 +164,9 @@ std::string plan_experiment(const ExperimentConfig& c) {
       << ", learned attackers on " << c.runtime.attack_device << "\n";
   out << "work: " << attacked_nodes << " attacked nodes (" << cut_count
       << (attacked_nodes > cut_count ? " cuts and the output" : " cuts, the last of them the output") << ") x "
-      << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all\n";
+      << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all";
+  if (work_items >= 0) out << ", " << work_items << " work items (attacker restarts at attacked nodes)";
+  out << "\n";
   if (estimate_seconds >= 0) {
     char line[160];
     std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (steps timed at batches 2 and 4 at the "

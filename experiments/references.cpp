@@ -10,14 +10,21 @@ namespace splitleak::experiments {
 
 std::vector<attack::AttackerScores> score_baselines(const ExperimentConfig& c, const victim::Graph& g,
                                                     const Tensor& aux_images, const Tensor& target_images,
-                                                    const std::vector<int64_t>& target_classes) {
+                                                    const std::vector<int64_t>& target_classes,
+                                                    const RecordScorer& records) {
   const std::vector<int64_t> aux_classes = attack::top1_classes(g, aux_images);
   const uint64_t seed = c.seed * 1000003ull + 999983ull;
-  return {attack::score_reconstructions("prior", attack::class_prior_baseline(aux_images, aux_classes, target_classes),
-                                        target_images, g, seed, c.privacy.confidence, c.privacy.tail_ssim, target_classes),
-          attack::score_reconstructions("mean", attack::mean_image_baseline(aux_images, target_images.size(0)),
-                                        target_images, g, seed + 10, c.privacy.confidence, c.privacy.tail_ssim,
-                                        target_classes)};
+  const std::pair<const char*, Tensor> baselines[] = {
+      {"prior", attack::class_prior_baseline(aux_images, aux_classes, target_classes)},
+      {"mean", attack::mean_image_baseline(aux_images, target_images.size(0))}};
+  std::vector<attack::AttackerScores> out;
+  for (const auto& [name, reconstructions] : baselines) {
+    const uint64_t s = seed + 10 * out.size();
+    out.push_back(attack::score_reconstructions(name, reconstructions, target_images, g, s, c.privacy.confidence,
+                                                c.privacy.tail_ssim, target_classes));
+    records.score(reconstructions, out.back(), s, c.privacy.confidence, c.privacy.tail_ssim);
+  }
+  return out;
 }
 
 void label_chance(const victim::Graph& g, const std::vector<int64_t>& target_classes, RunResults& results) {

@@ -6,14 +6,17 @@
 #include "attack/evaluator.h"
 #include "attack/verdict.h"
 #include "experiments/experiment.h"
+#include "experiments/record_scores.h"
 #include "experiments/results.h"
 
 namespace splitleak::experiments {
 
-// `prior` then `mean` (attack/baselines.h), scored on the held-out images like attackers.
+// `prior` then `mean` (attack/baselines.h), scored on the held-out images like attackers (and
+// as records by `records` when the images are records).
 std::vector<attack::AttackerScores> score_baselines(const ExperimentConfig& config, const victim::Graph& victim,
                                                     const Tensor& aux_images, const Tensor& target_images,
-                                                    const std::vector<int64_t>& target_classes);
+                                                    const std::vector<int64_t>& target_classes,
+                                                    const RecordScorer& records);
 
 // Assigns results.label_chance_uniform (1 / classes) and label_chance_majority (the share of the
 // most frequent class among target_classes).

@@ -53,6 +53,10 @@ json attacker_json(const attack::AttackerScores& a, bool judged) {
             {"label_leakage", interval(a.label_leak_mean)},
             {"tail", tail_json(a)}};
   if (judged) j["beyond_floor"] = interval(a.beyond_floor);
+  if (a.has_records())
+    j["records"] = {{"numeric_mae_scaled", interval(a.record_mae_mean)},
+                    {"categorical_accuracy", interval(a.record_accuracy_mean)},
+                    {"numeric_mae", a.column_mae}};
   return j;
 }
 
@@ -229,7 +233,7 @@ void write_results_csv(const RunResults& r, const std::string& path) {
   out.precision(9);
   out << "cut,cut_index,feature_shape,attacker,role,ssim,ssim_low,ssim_high,psnr,psnr_low,psnr_high,mse,label_leakage,"
          "tail_fraction,tail_high,beyond_floor,beyond_floor_low,beyond_floor_high,under_trained,train_seconds,worst,"
-         "absolute,beyond_output,tee_ms,transfer_ms,gpu_ms\n";
+         "absolute,beyond_output,tee_ms,transfer_ms,gpu_ms,record_mae_scaled,record_categorical_accuracy\n";
   for (const auto& c : r.cuts) {
     const attack::CutVerdict& v = c.verdict;
     auto row = [&](const attack::AttackerScores& a, const char* role, bool worst) {
@@ -242,7 +246,10 @@ void write_results_csv(const RunResults& r, const std::string& path) {
       else out << ",,,";
       out << (a.under_trained ? 1 : 0) << ',' << a.train_seconds << ',' << (worst ? 1 : 0) << ','
           << attack::status_name(v.absolute.status) << ',' << attack::status_name(v.beyond_output.status) << ','
-          << c.latency.tee_ms << ',' << c.latency.transfer_ms << ',' << c.latency.gpu_ms << '\n';
+          << c.latency.tee_ms << ',' << c.latency.transfer_ms << ',' << c.latency.gpu_ms << ',';
+      if (a.has_records()) out << a.record_mae_mean.mean << ',' << a.record_accuracy_mean.mean;
+      else out << ',';
+      out << '\n';
     };
     for (size_t i = 0; i < v.attackers.size(); ++i) row(v.attackers[i], "attacker", i == v.worst);
     for (const auto& b : v.baselines) row(b, "baseline", false);
@@ -263,6 +270,10 @@ void write_results_h5(const RunResults& r, const std::string& path) {
     all.emplace_back(prefix + "psnr", vec(a.psnr));
     all.emplace_back(prefix + "mse", vec(a.mse));
     all.emplace_back(prefix + "label_leak", vec(a.label_leak));
+    if (a.has_records()) {
+      all.emplace_back(prefix + "record_mae", vec(a.record_mae));
+      all.emplace_back(prefix + "record_accuracy", vec(a.record_accuracy));
+    }
     for (size_t j = 0; j < a.seeds.size(); ++j) {
       const std::string seed = prefix + "seed_" + std::to_string(j) + "/";
       all.emplace_back(seed + "validation_steps", vec(a.seeds[j].convergence.steps));

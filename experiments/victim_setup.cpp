@@ -39,6 +39,23 @@ void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& d
                                                   std::to_string(data.train.size()));
 }
 
+ExperimentData load_experiment_data(const ExperimentConfig& c, int64_t channels, int64_t size) {
+  ExperimentData out;
+  if (c.dataset.kind != "ton-iot") {
+    out.data = datasets::load_dataset(c.dataset.spec(), channels, size, c.seed);
+    return out;
+  }
+  check(channels == 1, "dataset '" + c.dataset.spec() + "': TON_IoT records are one-channel images; the model takes " +
+                           std::to_string(channels) + " channels");
+  datasets::TonIotOptions o;
+  o.path = c.dataset.path, o.seed = c.seed, o.side = size, o.target = c.dataset.target;
+  o.log_columns = c.dataset.log_columns;
+  auto records = std::make_shared<datasets::TonIotData>(datasets::load_ton_iot(o));
+  out.data = {records->train, records->test};
+  out.records = std::move(records);
+  return out;
+}
+
 VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
   VictimSetup s;
   Shape input;
@@ -52,7 +69,8 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
   const Shape& in = s.graph.input().shape;
   check(in.size() == 4 && in[2] == in[3], c.path_origins.at("victim.model").str() + ": the victim must take square (C, H, W) images, not " +
                                               shape_str(in));
-  s.data = datasets::load_dataset(c.dataset.spec(), in[1], in[2], c.seed);
+  ExperimentData loaded = load_experiment_data(c, in[1], in[2]);
+  s.data = std::move(loaded.data), s.records = std::move(loaded.records);
   check_dataset_sizes(c, s.data);
 
   const fs::path trained = run_dir / "victim.h5";

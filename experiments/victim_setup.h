@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "datasets/dataset_spec.h"
+#include "datasets/ton_iot.h"
 #include "experiments/experiment.h"
 #include "victim/graph.h"
 
@@ -17,9 +18,18 @@ class logger;
 
 namespace splitleak::experiments {
 
+// The dataset of a run shaped for the victim's input (channels, size x size). For TON_IoT the
+// table, its split and codec come with it, so reconstructions decode back into records.
+struct ExperimentData {
+  datasets::TrainTest data;
+  std::shared_ptr<const datasets::TonIotData> records;  // ton-iot only
+};
+ExperimentData load_experiment_data(const ExperimentConfig& config, int64_t channels, int64_t size);
+
 struct VictimSetup {
   victim::Graph graph;
   datasets::TrainTest data;
+  std::shared_ptr<const datasets::TonIotData> records;  // ton-iot only: data.test is its test rows, in order
   double accuracy = 0;  // top-1 on data.test
 };
 

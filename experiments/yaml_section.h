@@ -122,6 +122,19 @@ class Section {
     return v;
   }
 
+  // A sequence of strings (possibly empty).
+  std::vector<std::string> get_strings(const std::string& key, const std::vector<std::string>& fallback) {
+    if (!has(key)) return fallback;
+    const YAML::Node n = node_[key];
+    if (!n.IsSequence()) fail(key, "expected a list of strings, got " + kind_name(n));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar()) fail(key, "entry " + std::to_string(i) + " is not a string");
+      out.push_back(n[i].Scalar());
+    }
+    return out;
+  }
+
   Section child(const std::string& key) {
     const YAML::Node n = raw(key);
     if (n && !n.IsNull() && !n.IsMap()) fail(key, "expected a mapping, got " + kind_name(n));

@@ -22,11 +22,12 @@ void check_input(const Graph& graph, const Tensor& x) {
   }
 }
 
-Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch) {
+Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress) {
   check(batch >= 1, "run_in_batches: the batch must be at least 1");
   autograd::NoGradGuard no_grad;
   const Device device = device_of(graph);
-  return map_in_batches(x, batch, [&](const Tensor& part) { return run(graph, part.to(device)).to(Device{}); });
+  return map_in_batches(
+      x, batch, [&](const Tensor& part) { return run(graph, part.to(device)).to(Device{}); }, progress);
 }
 
 Graph on_device(const Graph& graph, const Device& device) {

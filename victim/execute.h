@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/batches.h"
 #include "core/random.h"
 #include "core/tensor.h"
 #include "victim/graph.h"
@@ -36,7 +37,8 @@ Tensor run(const Graph& graph, const Tensor& x, const RunOptions& options = {});
 
 // run without autograd on slices of `batch` images of x (on the host), stacked on the host: for
 // inputs too large for one pass. A graph on a device (on_device) gets each slice uploaded.
-Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch);
+// `progress` is called after each slice (core/batches.h).
+Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress = {});
 
 // Like run, and also returns the values of the nodes at `keep` (indices), in that order.
 std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,

@@ -1,4 +1,4 @@
-// map_in_batches: slices in order, the last one shorter, outputs stacked.
+// map_in_batches: slices in order, the last one shorter, outputs stacked, progress after each.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -15,11 +15,16 @@ TEST(MapInBatches, StacksTheSlicesOutputsInOrder) {
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i);
   const Tensor x = Tensor::from_vector({7, 2}, values);
   std::vector<int64_t> rows;
-  const Tensor y = map_in_batches(x, 3, [&](const Tensor& part) {
-    rows.push_back(part.size(0));
-    return ops::mul_scalar(part, 2.0f);
-  });
+  std::vector<std::pair<int64_t, int64_t>> progress;
+  const Tensor y = map_in_batches(
+      x, 3,
+      [&](const Tensor& part) {
+        rows.push_back(part.size(0));
+        return ops::mul_scalar(part, 2.0f);
+      },
+      [&](int64_t done, int64_t total) { progress.emplace_back(done, total); });
   EXPECT_EQ(rows, (std::vector<int64_t>{3, 3, 1}));
+  EXPECT_EQ(progress, (std::vector<std::pair<int64_t, int64_t>>{{3, 7}, {6, 7}, {7, 7}}));
   ASSERT_EQ(y.shape(), (Shape{7, 2}));
   for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(y.data()[i], 2.0f * values[i]);
 }

@@ -2,6 +2,7 @@
 // scripts/make_ton_iot_sample.py (ctest's ton_iot_sample fixture) and on small files written here.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -136,6 +137,69 @@ TEST(TonIot, DamagedImagesScoreWorse) {
   EXPECT_LT(s.categorical_accuracy, 0.8);
   EXPECT_GT(s.numeric_mae_scaled, 0.01);
   EXPECT_THROW(d.codec.decode(Tensor::zeros({1, 1, 3, 3})), Error);
+}
+
+// Bytes, packets and durations are scaled as log1p(x) by default; an empty list scales linearly.
+TEST(TonIot, HeavyTailedColumnsAreLogScaled) {
+  const TonIotData logged = load_ton_iot(sample());
+  TonIotOptions o = sample();
+  o.log_columns = {};
+  const TonIotData linear = load_ton_iot(o);
+  const auto column = [](const TonIotData& d, const std::string& name) {
+    for (const TabularColumn& c : d.codec.columns())
+      if (c.name == name) return c;
+    throw Error("no column " + name);
+  };
+  const TabularColumn bytes = column(logged, "src_bytes"), port = column(logged, "dst_port");
+  EXPECT_TRUE(bytes.log_scale);
+  EXPECT_FALSE(port.log_scale);
+  EXPECT_FALSE(column(linear, "src_bytes").log_scale);
+  // The first training record's src_bytes pixel, by the formula.
+  const std::string& text = logged.table.rows[static_cast<size_t>(logged.train_rows[0])][static_cast<size_t>(bytes.csv_index)];
+  const double x = text == kMissing ? 0.0 : std::stod(text);
+  const double want = text == kMissing ? 0.0 : (std::log1p(x) - bytes.min) / (bytes.max - bytes.min);
+  EXPECT_NEAR(logged.train.images.data()[bytes.first_pixel], want, 1e-6) << text;
+  // Decoding inverts it: the records come back within float rounding of the log scale.
+  const TabularScores s = logged.codec.score(logged.table, logged.train_rows, logged.train.images);
+  EXPECT_LT(s.numeric_mae_scaled, 1e-6);
+  EXPECT_LT(s.numeric_mae.at("src_bytes"), 1e-3 * std::max(1.0, std::expm1(bytes.max)));
+  // A listed column that is not a numeric feature column is named.
+  o.log_columns = {"src_bytes", "bytes_total"};
+  try {
+    load_ton_iot(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("log-scaled column 'bytes_total'"), std::string::npos) << e.what();
+  }
+  o.log_columns = {"proto"};
+  try {
+    load_ton_iot(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("column proto is to be log-scaled but is not numeric"), std::string::npos)
+        << e.what();
+  }
+}
+
+// Per-record errors: one entry per record, and their means are score()'s figures.
+TEST(TonIot, RecordErrorsArePerRecord) {
+  const TonIotData d = load_ton_iot(sample());
+  const Tensor blank = Tensor::zeros(d.test.images.shape());
+  const RecordErrors e = d.codec.record_errors(d.table, d.test_rows, blank);
+  ASSERT_EQ(e.numeric_mae_scaled.size(), d.test_rows.size());
+  ASSERT_EQ(e.categorical_accuracy.size(), d.test_rows.size());
+  double mae = 0, accuracy = 0;
+  for (size_t i = 0; i < d.test_rows.size(); ++i) mae += e.numeric_mae_scaled[i], accuracy += e.categorical_accuracy[i];
+  const TabularScores s = d.codec.score(d.table, d.test_rows, blank);
+  EXPECT_NEAR(mae / static_cast<double>(d.test_rows.size()), s.numeric_mae_scaled, 1e-12);
+  EXPECT_NEAR(accuracy / static_cast<double>(d.test_rows.size()), s.categorical_accuracy, 1e-12);
+  EXPECT_EQ(e.column_mae, s.numeric_mae);
+  // The originals score perfectly on their categorical fields (every level of the sample kept).
+  TonIotOptions o = sample();
+  o.top_k = 64;
+  const TonIotData all = load_ton_iot(o);
+  const RecordErrors own = all.codec.record_errors(all.table, all.test_rows, all.test.images);
+  for (double a : own.categorical_accuracy) ASSERT_EQ(a, 1.0);
 }
 
 TEST(TonIot, MissingColumnsAndBadLabelsAreNamed) {

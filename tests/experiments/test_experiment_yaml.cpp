@@ -122,5 +122,31 @@ TEST(ExperimentYaml, ResolvedYamlLoadsBackToTheSameValues) {
   EXPECT_TRUE(b.victim.train.enabled);
 }
 
+// TON_IoT's target and log-scaled columns: read, defaulted, written back and checked.
+TEST(ExperimentYaml, TonIotTargetAndLogScale) {
+  const TempFile f("dataset: {kind: ton-iot, path: /x.csv, target: type, log_scale: [src_bytes]}\n"
+                   "victim: {model: lenet5}\nattackers: [{kind: rmle}]\n");
+  const ExperimentConfig a = load_experiment(f.path.string());
+  EXPECT_EQ(a.dataset.target, "type");
+  EXPECT_EQ(a.dataset.log_columns, (std::vector<std::string>{"src_bytes"}));
+  const TempFile g(resolved_yaml(a), "resolved.yaml");
+  EXPECT_EQ(resolved_yaml(load_experiment(g.path.string())), resolved_yaml(a));
+  const ExperimentConfig defaults = load_experiment(f.path.string(), {"dataset.log_scale=[]", "dataset.target=label"});
+  EXPECT_TRUE(defaults.dataset.log_columns.empty());
+  EXPECT_EQ(load_experiment(f.path.string(), {"dataset.log_scale=null"}).dataset.log_columns,
+            datasets::TonIotOptions::default_log_columns());
+  for (const auto& [override_text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"dataset.log_scale=src_bytes", "--set dataset.log_scale: expected a list of strings, got"},
+           {"dataset.log_scale=[[a]]", "--set dataset.log_scale: entry 0 is not a string"},
+           {"dataset.target=kind", "--set dataset.target: expected one of label, type, got 'kind'"}}) {
+    try {
+      load_experiment(f.path.string(), {override_text});
+      ADD_FAILURE() << override_text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace splitleak::experiments

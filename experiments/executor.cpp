@@ -1,0 +1,107 @@
+#include "experiments/executor.h"
+
+#include <chrono>
+#include <optional>
+
+#include "attack/convergence.h"
+#include "attack/metrics.h"
+#include "core/error.h"
+#include "core/timing.h"
+#include "experiments/pair_store.h"
+
+namespace splitleak::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+// Trains one restart (learned attackers on the training part of the validation split) and
+// scores its reconstructions of the held-out inputs.
+// `split` is the cut's validation split, made on first use (shared by its learned attackers).
+SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutData& cut, const victim::Graph& g,
+                 const PairFiles& files, uint64_t fit_seed, int64_t restart, const std::string& label,
+                 std::optional<attack::ValidationSplit>& split, const std::shared_ptr<spdlog::logger>& log) {
+  const auto t0 = Clock::now();
+  std::map<std::string, std::string> origins;
+  for (const auto& [key, o] : a.origins) origins[key] = o.str();
+  std::map<std::string, std::string> settings = a.settings;
+  if (restart > 0) {
+    const int64_t base = settings.count("seed") ? std::stoll(settings.at("seed")) : 0;
+    settings["seed"] = std::to_string(base + restart);  // another initialisation
+  }
+  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, origins), cut.context);
+  check(attacker->learns() || a.seeds == 1,
+        a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
+  SeedRun run;
+  run.learned = attacker->learns();
+  attack::FitOptions fit;
+  fit.steps = a.steps, fit.batch_size = a.batch_size, fit.seed = fit_seed;
+  fit.checkpoint = files.checkpoint.string();
+  auto last = Clock::now() - std::chrono::hours(1);
+  fit.progress = [&](const attack::FitProgress& pr) {
+    if (Clock::now() - last < std::chrono::seconds(10) && pr.step != pr.steps) return;
+    last = Clock::now();
+    const double rate = static_cast<double>(pr.step) / std::max(1e-9, seconds_since(t0));
+    log->info("{}: step {}/{} loss {:.4f}, {:.1f} steps/s, pair ETA {}", label, pr.step, pr.steps, pr.loss, rate,
+              duration_text(static_cast<double>(pr.steps - pr.step) / std::max(rate, 1e-9)));
+  };
+  if (attacker->learns()) {
+    if (!split)
+      split = attack::split_validation(cut.aux_features, cut.aux_images, attack::kValidationFraction, cut.seed + 31);
+    run.curve = load_curve(files.curve);
+    fit.evaluate_at = attack::evaluation_steps(a.steps, a.evaluation_interval());
+    fit.evaluate = [&](int64_t step) {
+      const Tensor rec = attacker->reconstruct(split->val_features);
+      add_point(run.curve, step, mean(attack::ssim_per_image(rec, split->val_images)));
+      save_curve(files.curve, run.curve);
+    };
+    attacker->fit(split->train_features, split->train_images, fit);
+  } else {
+    attacker->fit(cut.aux_features, cut.aux_images, fit);
+  }
+  const Tensor rec = attacker->reconstruct(cut.target_features);
+  run.scores = attack::score_reconstructions(a.kind, rec, cut.target_images, g, fit_seed, c.privacy.confidence,
+                                             c.privacy.tail_ssim, cut.target_classes);
+  cut.score_records.score(rec, run.scores, fit_seed, c.privacy.confidence, c.privacy.tail_ssim);
+  run.scores.train_seconds = seconds_since(t0);
+  save_seed(files, run, rec.slice(0, std::min<int64_t>(kSampleImages, rec.size(0))));
+  return run;
+}
+
+}  // namespace
+
+std::string RunProgress::eta() const {
+  if (computed == 0) return "-";
+  return duration_text(work_seconds / static_cast<double>(computed) * static_cast<double>(total - done));
+}
+
+void execute_items(const ExperimentConfig& c, const fs::path& dir, const CutData& cut, const std::vector<WorkItem>& items,
+                   const victim::Graph& g, RunProgress& progress, const std::shared_ptr<spdlog::logger>& log) {
+  std::optional<attack::ValidationSplit> split;
+  for (const WorkItem& item : items) {
+    const AttackerConfig& a = c.attackers[item.attacker];
+    const PairFiles files = pair_files(dir, item.stem);
+    std::optional<SeedRun> run = load_seed(files, a.kind, log);
+    if (run) {
+      log->info("{}: done before (SSIM {:.3f})", item.label, mean(run->scores.ssim));
+      summarise(run->scores, item.fit_seed, c.privacy.confidence, c.privacy.tail_ssim);  // for the log line below
+    } else {
+      run = run_seed(c, a, cut, g, files, item.fit_seed, item.restart, item.label, split, log);
+      progress.work_seconds += run->scores.train_seconds, ++progress.computed;
+    }
+    ++progress.done;
+    log->info("{}: SSIM {:.3f} [{:.3f}, {:.3f}]{} ({}/{} pairs, ETA {})", item.label, run->scores.ssim_mean.mean,
+              run->scores.ssim_mean.low, run->scores.ssim_mean.high,
+              run->learned && !run->curve.ssim.empty() ? fmt::format(", validation SSIM {:.3f}", run->curve.ssim.back())
+                                                      : std::string(),
+              progress.done, progress.total, progress.eta());
+  }
+}
+
+}  // namespace splitleak::experiments

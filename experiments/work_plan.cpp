@@ -1,0 +1,55 @@
+#include "experiments/work_plan.h"
+
+#include <cctype>
+
+namespace splitleak::experiments {
+
+std::string file_stem(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
+  return out;
+}
+
+RunPlan plan_work(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts) {
+  RunPlan plan;
+  auto node_seed = [&](size_t k) { return c.seed * 1000003ull + k * 1009ull; };
+  for (size_t k = 0; k < cuts.size(); ++k) plan.nodes.push_back({cuts[k].name, cuts[k].index, file_stem(cuts[k].name), node_seed(k), true});
+  const int output = static_cast<int>(g.nodes.size()) - 1;
+  plan.floor_is_cut = !cuts.empty() && cuts.back().index == output;
+  if (!plan.floor_is_cut) {
+    const std::string& name = g.nodes[static_cast<size_t>(output)].name;
+    plan.nodes.push_back({name, output, "floor." + file_stem(name), node_seed(cuts.size()), false});
+  }
+  for (size_t k = 0; k < plan.nodes.size(); ++k) {
+    const AttackedNode& node = plan.nodes[k];
+    for (size_t i = 0; i < c.attackers.size(); ++i) {
+      const AttackerConfig& a = c.attackers[i];
+      for (int64_t j = 0; j < a.seeds; ++j) {
+        WorkItem item;
+        item.node = k, item.attacker = i, item.restart = j;
+        item.fit_seed = node.seed + i + 104729ull * static_cast<uint64_t>(j);
+        item.stem = node.file_stem + "." + std::to_string(i) + "." + a.kind + (j > 0 ? ".s" + std::to_string(j) : "");
+        item.label = "[" + node.name + "] " + a.kind +
+                     (a.seeds > 1 ? " seed " + std::to_string(j + 1) + "/" + std::to_string(a.seeds) : "");
+        plan.items.push_back(std::move(item));
+      }
+    }
+  }
+  return plan;
+}
+
+std::vector<WorkItem> RunPlan::items_of(size_t node) const {
+  std::vector<WorkItem> out;
+  for (const WorkItem& item : items)
+    if (item.node == node) out.push_back(item);
+  return out;
+}
+
+std::vector<WorkItem> RunPlan::restarts_of(size_t node, size_t attacker) const {
+  std::vector<WorkItem> out;
+  for (const WorkItem& item : items)
+    if (item.node == node && item.attacker == attacker) out.push_back(item);
+  return out;
+}
+
+}  // namespace splitleak::experiments

@@ -1,0 +1,50 @@
+#pragma once
+// The run as a plan of work (docs/design.md, data flow steps 5 and 6): the attacked nodes (every
+// cut, then the output floor unless the last cut is the output) and the work items, one per
+// (node, attacker, restart). Seeds and file names derive from positions in the plan alone, so a
+// single process and N ranks run the same items with the same seeds, and a resumed run skips the
+// items whose results exist.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "experiments/experiment.h"
+#include "experiments/victim_setup.h"
+#include "victim/graph.h"
+
+namespace splitleak::experiments {
+
+struct AttackedNode {
+  std::string name;       // the cut, or the output node for the floor
+  int index = 0;          // its node index in the victim
+  std::string file_stem;  // file-name form, unique in the run ("floor.fc3" for an extra floor node)
+  uint64_t seed = 0;      // the node's seed; items derive theirs from it
+  bool is_cut = true;     // false: the output floor attacked as an extra node
+};
+
+struct WorkItem {
+  size_t node = 0;       // index into RunPlan::nodes
+  size_t attacker = 0;   // index into ExperimentConfig::attackers
+  int64_t restart = 0;   // 0 .. seeds - 1
+  uint64_t fit_seed = 0;
+  std::string stem;      // its files' stem (experiments/pair_store.h)
+  std::string label;     // "[cut] attacker seed j/n", for the log
+};
+
+struct RunPlan {
+  std::vector<AttackedNode> nodes;
+  std::vector<WorkItem> items;  // node by node, then attacker by attacker, then restart
+  bool floor_is_cut = false;    // the last cut is the output: its attackers are the floor's
+
+  // The items of node `node`, in plan order.
+  std::vector<WorkItem> items_of(size_t node) const;
+  // The items of `attacker` at `node`, restart by restart.
+  std::vector<WorkItem> restarts_of(size_t node, size_t attacker) const;
+};
+
+RunPlan plan_work(const ExperimentConfig& config, const victim::Graph& victim, const std::vector<CutChoice>& cuts);
+
+// File-name form of a node name (ONNX names hold '/' and ':').
+std::string file_stem(const std::string& name);
+
+}  // namespace splitleak::experiments
