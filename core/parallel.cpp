@@ -2,7 +2,7 @@
 
 #include <omp.h>
 
-#include <Eigen/Core>
+#include "core/eigen.h"
 #include <algorithm>
 #include <thread>
 
