@@ -2,9 +2,10 @@
 
 #include <omp.h>
 
-#include "core/eigen.h"
 #include <algorithm>
 #include <thread>
+
+#include "core/eigen.h"
 
 namespace splitleak {
 
