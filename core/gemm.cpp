@@ -1,6 +1,6 @@
 #include "core/gemm.h"
 
-#include <Eigen/Core>
+#include "core/eigen.h"
 
 namespace splitleak {
 namespace {

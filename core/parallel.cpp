@@ -2,9 +2,10 @@
 
 #include <omp.h>
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <thread>
+
+#include "core/eigen.h"
 
 namespace splitleak {
 

@@ -2,7 +2,8 @@
 // A dataset named on the command line, loaded as a train/test pair of image sets shaped for a
 // model's input:
 //   fashion-mnist[:ROOT]   the official 60,000/10,000 split (ROOT defaults to Debian's)
-//   folder:PATH            an ImageNet-style folder (class subfolders), seeded 80/20 split
+//   folder:PATH            an ImageNet-style folder (class subfolders), or a flat folder of
+//                          unlabelled images (CelebA-style), seeded 80/20 split
 //   ton-iot:CSV            TON_IoT network records as images, seeded 80/20 split ("label" target)
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
-// A labelled image set held in memory: what the dataset loaders yield and what victims and
-// attackers consume.
+// An image set held in memory: what the dataset loaders yield and what victims and attackers
+// consume. Labelled, or unlabelled (a flat folder of images: every label -1, no class names).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,10 +11,11 @@ namespace splitleak::datasets {
 
 struct ImageSet {
   Tensor images;                         // (N, C, H, W) float32 in [0, 1]
-  std::vector<int64_t> labels;           // N class indices in [0, class_names.size())
-  std::vector<std::string> class_names;
+  std::vector<int64_t> labels;           // N class indices in [0, class_names.size()); -1 when unlabelled
+  std::vector<std::string> class_names;  // empty when unlabelled
 
   int64_t size() const { return static_cast<int64_t>(labels.size()); }
+  bool labelled() const { return !class_names.empty(); }
   // The rows at `indices`, in that order (copied).
   ImageSet subset(const std::vector<int64_t>& indices) const;
   // Rows [begin, end) as a batch: the images are a view (no copy), the labels copied.

@@ -321,8 +321,11 @@ std::string render_report(const std::string& run_dir) {
       << "</td></tr><tr><th class=l>input</th><td class=l>" << v.at("input_shape").dump() << "</td></tr>"
       << "<tr><th class=l>parameters</th><td class=l>" << v.at("parameters").get<int64_t>() << "</td></tr>"
       << "<tr><th class=l>FLOPs per image</th><td class=l>" << v.at("flops").get<int64_t>() << "</td></tr>"
-      << "<tr><th class=l>accuracy</th><td class=l>" << fmt(v.at("accuracy").get<double>() * 100, "%.2f") << "% on "
-      << v.at("test_images").get<int64_t>() << " test images</td></tr></table>\n";
+      << "<tr><th class=l>accuracy</th><td class=l>"
+      << (v.at("accuracy").is_null() ? std::string("not applicable (the images have no labels)")
+                                     : fmt(v.at("accuracy").get<double>() * 100, "%.2f") + "% on " +
+                                           std::to_string(v.at("test_images").get<int64_t>()) + " test images")
+      << "</td></tr></table>\n";
     h << "<h2>Leakage per cut</h2>\n" << img(figs / "ssim_vs_cut.png", "SSIM per cut") << img(figs / "psnr_vs_cut.png", "PSNR per cut");
     h << leakage_table_html(cuts) << records_table_html(cuts);
     if (!curve_plots.empty()) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -160,7 +161,7 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"input_shape", shape_json(r.victim.input_shape)},
         {"parameters", r.victim.parameters},
         {"flops", r.victim.flops},
-        {"accuracy", r.victim.accuracy},
+        {"accuracy", std::isnan(r.victim.accuracy) ? json(nullptr) : json(r.victim.accuracy)},
         {"test_images", r.victim.test_images}}},
       {"dataset",
        {{"spec", cfg.dataset.spec()},

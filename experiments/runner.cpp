@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "attack/attacker.h"
@@ -180,7 +181,8 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   const victim::Graph& g = setup.graph;
   const RunInputs in = prepare_inputs(c, setup);
   const std::vector<CutChoice> cuts = select_cuts(g, c.victim);
-  log->info("victim {}: accuracy {:.4f} on {} test images; {} cuts, {} attackers", c.victim.model, setup.accuracy,
+  log->info("victim {}: accuracy {} on {} test images; {} cuts, {} attackers", c.victim.model,
+            std::isnan(setup.accuracy) ? std::string("n/a (no labels)") : fmt::format("{:.4f}", setup.accuracy),
             setup.data.test.size(), cuts.size(), c.attackers.size());
   RunResults results = new_results(c, setup, in);
   // Baselines that need no feature map (the label prior, the data set's mean image) and the

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/suggest.h"
@@ -80,6 +81,8 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
     take_weights(s.graph, victim::load_model_file(trained.string()), trained.string());
     log->info("victim: trained before ({})", trained.string());
   } else if (c.victim.train.enabled) {
+    check(s.data.train.labelled(), "victim.train: the dataset " + c.dataset.spec() +
+                                       " has no labels (a flat folder of images); give the victim's weights instead");
     victim::TrainOptions o;
     const VictimTrainConfig& t = c.victim.train;
     o.epochs = t.epochs, o.batch_size = t.batch_size, o.optimizer = t.optimizer;
@@ -99,7 +102,7 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
     s.graph.metadata["trained_on"] = c.dataset.spec();
     victim::save_model(trained.string(), s.graph);
   }
-  s.accuracy = victim::accuracy(s.graph, s.data.test);
+  s.accuracy = s.data.test.labelled() ? victim::accuracy(s.graph, s.data.test) : std::nan("");
   return s;
 }
 

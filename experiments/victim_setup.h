@@ -30,7 +30,7 @@ struct VictimSetup {
   victim::Graph graph;
   datasets::TrainTest data;
   std::shared_ptr<const datasets::TonIotData> records;  // ton-iot only: data.test is its test rows, in order
-  double accuracy = 0;  // top-1 on data.test
+  double accuracy = 0;  // top-1 on data.test; NaN when it has no labels
 };
 
 // Throws Error naming the key when the dataset is too small for dataset.aux / dataset.test, when

@@ -53,6 +53,7 @@ void save_state(const std::string& path, const Graph& g, const optim::Optimizer&
 }  // namespace
 
 double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size) {
+  check(set.labelled(), "accuracy: the images have no labels");
   autograd::NoGradGuard no_grad;
   const Device device = device_of(graph);
   int64_t correct = 0;
@@ -70,6 +71,8 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
                          const TrainOptions& o, const std::function<void(const TrainProgress&)>& progress) {
   check(o.epochs >= 1 && o.batch_size >= 1 && o.lr > 0, "train-victim: epochs, batch size and lr must be positive");
   check(train.size() > 0, "train-victim: the training set is empty");
+  check(train.labelled(), "train-victim: the training images have no labels (a flat folder); a victim trains on "
+                          "labelled images (class subfolders)");
   const int64_t classes = g.output().shape.size() == 2 ? g.output().shape[1] : 0;
   check(!train.class_names.empty() && classes >= static_cast<int64_t>(train.class_names.size()),
         "train-victim: the model has " + std::to_string(classes) + " outputs, the dataset " +

@@ -1,9 +1,9 @@
 #include "core/ops/activation.h"
 
-#include <Eigen/Core>
 #include <cmath>
 
 #include "core/autograd.h"
+#include "core/eigen.h"
 #include "core/ops/activation_opencl.h"
 #include "core/ops/device_dispatch.h"
 #include "core/parallel.h"

@@ -9,6 +9,7 @@ SL="$1"
 SRC="$2"
 DIR="$3"
 TON_IOT_SAMPLE="$4"
+COLOUR_SET="$5"
 PY=/usr/bin/python3
 rm -rf "$DIR" && mkdir -p "$DIR"
 
@@ -276,5 +277,32 @@ rows = list(csv.DictReader(open(run + "/results.csv")))
 assert rows and all(row["record_categorical_accuracy"] != "" for row in rows), rows[0]
 PY
 grep -q '"records"' "$DIR"/ton/partial/conv1.1.rmle.json
+
+# A flat folder of unlabelled images (CelebA-style): the attacks run and label leakage (the
+# victim's own top-1, no labels needed) is scored; the victim's accuracy is not applicable, and
+# training a victim on it is refused.
+mkdir -p "$DIR/flat" && cp "$COLOUR_SET"/*/* "$DIR/flat/"
+cat > "$DIR/flat.yaml" <<YAML
+name: flat
+seed: 2
+threads: 1
+dataset: {kind: folder, path: $DIR/flat, aux: 64, test: 16}
+victim: {model: "lenet5:input=3x32x32,classes=10", cuts: [pool1]}
+attackers:
+  - {kind: inverse_net, steps: 8, batch_size: 8, ngf: 8, stem_channels: 8, eval_every: 4}
+runtime: {latency_iters: 1}
+YAML
+"$SL" run "$DIR/flat.yaml" --out "$DIR/flat_run" > "$DIR/flat.out" 2> "$DIR/flat.err" || { cat "$DIR/flat.err"; exit 1; }
+grep -q 'accuracy n/a (no labels)' "$DIR/flat_run/log.txt"
+grep -q 'not applicable (the images have no labels)' "$DIR/flat_run/report.html"
+$PY - "$DIR/flat_run" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1] + "/results.json"))
+assert doc["victim"]["accuracy"] is None, doc["victim"]
+leak = doc["cuts"][0]["attackers"][0]["label_leakage"]
+assert 0 <= leak["low"] <= leak["mean"] <= leak["high"] <= 1, leak
+PY
+expect_code 2 "victim.train: the dataset folder:$DIR/flat has no labels" run "$DIR/flat.yaml" --out "$DIR/never" \
+  --set "victim.train={epochs: 1}"
 
 echo ok

@@ -79,5 +79,20 @@ TEST(TrainVictim, RefusesAModelWithTooFewOutputs) {
   EXPECT_THROW(train_victim(g, small_set(), small_set(), TrainOptions{}), Error);
 }
 
+// Images without labels (a flat folder) neither train a victim nor give an accuracy.
+TEST(TrainVictim, RefusesUnlabelledImages) {
+  datasets::ImageSet unlabelled = small_set();
+  unlabelled.class_names.clear();
+  unlabelled.labels.assign(unlabelled.labels.size(), -1);
+  Graph g = zoo::build("lenet5:input=1x32x32");
+  try {
+    train_victim(g, unlabelled, unlabelled, TrainOptions{});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("have no labels"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(accuracy(g, unlabelled), Error);
+}
+
 }  // namespace
 }  // namespace splitleak::victim
