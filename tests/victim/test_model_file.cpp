@@ -117,6 +117,10 @@ TEST(ModelFile, AttributesAreCheckedPerOp) {
   write_edited(good, bad, [&](json& j) { j["nodes"][conv]["attrs"]["groups"] = "two"; });
   e = error_of([&] { load_model_file(bad); });
   EXPECT_NE(e.find("node 'conv1'"), std::string::npos) << e;
+  // A zero stride (SIGFPE in the convolution before range checks) is refused naming the node.
+  write_edited(good, bad, [&](json& j) { j["nodes"][conv]["attrs"]["stride"] = {0, 1}; });
+  e = error_of([&] { load_model_file(bad); });
+  EXPECT_NE(e.find("node 'conv1' (Conv): stride must be >= 1, got [0, 1]"), std::string::npos) << e;
   write_edited(good, bad, [&](json& j) { j["format"] = "splitleak.model/9"; });
   e = error_of([&] { load_model_file(bad); });
   EXPECT_NE(e.find("model format 'splitleak.model/9'"), std::string::npos) << e;

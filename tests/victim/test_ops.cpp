@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <functional>
 #include <set>
 
 #include "core/error.h"
@@ -64,6 +66,43 @@ TEST(VictimOps, ModelFilesHoldEachOpsOwnAttributes) {
     const Tensor x = random_input(c.graph, 2, 7);
     EXPECT_EQ(run(back, x).to_vector(), run(c.graph, x).to_vector()) << c.op;
   }
+}
+
+// Every attribute is range-checked where the node's shape is inferred (so for zoo, ONNX and
+// model-file graphs alike), with the node named: a zero stride would otherwise divide by zero.
+TEST(VictimOps, AttributesOutOfRangeAreRefusedNamingTheNode) {
+  const auto cases = victim_op_cases();
+  auto refused = [&](const std::string& op, const std::function<void(Op&)>& mutate, const std::string& message) {
+    for (const auto& c : cases) {
+      if (c.op != op) continue;
+      Graph g = c.graph;
+      mutate(g.nodes.back().op);
+      try {
+        infer_shapes(g);
+        ADD_FAILURE() << op << ": accepted, expected " << message;
+      } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("node 'the_" + op + "' (" + op + "): " + message), std::string::npos)
+            << e.what();
+      }
+    }
+  };
+  refused("Conv", [](Op& o) { std::get<op::Conv>(o).stride = {0, 1}; }, "stride must be >= 1, got [0, 1]");
+  refused("Conv", [](Op& o) { std::get<op::Conv>(o).dilation = {1, -2}; }, "dilation must be >= 1, got [1, -2]");
+  refused("Conv", [](Op& o) { std::get<op::Conv>(o).pads = {-1, 0, -1, 0}; }, "pads must be >= 0");
+  refused("Conv", [](Op& o) { std::get<op::Conv>(o).groups = 0; }, "groups must be >= 1, got [0]");
+  refused("Conv", [](Op& o) { std::get<op::Conv>(o).groups = 3; }, "weight [6, 2, 3, 3] does not fit input");
+  refused("MaxPool", [](Op& o) { std::get<op::MaxPool>(o).stride = {0, 0}; }, "stride must be >= 1, got [0, 0]");
+  refused("AvgPool", [](Op& o) { std::get<op::AvgPool>(o).kernel = {0, 3}; }, "kernel must be >= 1, got [0, 3]");
+  refused("MaxPool", [](Op& o) { std::get<op::MaxPool>(o).pads = {3, 3, 3, 3}; }, "padding must be at most half");
+  refused("AdaptiveAvgPool", [](Op& o) { std::get<op::AdaptiveAvgPool>(o).out_size = {0, 2}; }, "output size");
+  refused("Normalize", [](Op& o) { std::get<op::Normalize>(o).std[1] = 0.0f; }, "std must be finite and non-zero");
+  refused("BatchNorm", [](Op& o) { std::get<op::BatchNorm>(o).eps = 0.0f; }, "eps must be a positive number");
+  refused("BatchNorm", [](Op& o) { std::get<op::BatchNorm>(o).momentum = 2.0f; }, "momentum must be in [0, 1]");
+  refused("Clip", [](Op& o) { std::get<op::Clip>(o).lo = 2.0f; }, "needs lo <= hi");
+  refused("HardSigmoid", [](Op& o) { std::get<op::HardSigmoid>(o).alpha = NAN; }, "alpha must be a finite number");
+  refused("Dropout", [](Op& o) { std::get<op::Dropout>(o).p = 1.0f; }, "p must be in [0, 1)");
+  refused("Pad", [](Op& o) { std::get<op::Pad>(o).pads = {0, -1, 0, 0}; }, "pads must be >= 0, got [0, -1, 0, 0]");
+  refused("Reshape", [](Op& o) { std::get<op::Reshape>(o).shape = {-2, 30}; }, "bad target dimension -2");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "victim/ops/activation.h"
 
+#include <cmath>
+
 #include "core/ops/activation.h"
 #include "core/ops/elementwise.h"
 
@@ -8,6 +10,17 @@ namespace splitleak::victim::op {
 Shape Pointwise::infer(const ShapeContext& c) const {
   c.need_inputs(1);
   return c.input();
+}
+
+Shape Clip::infer(const ShapeContext& c) const {
+  c.check(!std::isnan(lo) && !std::isnan(hi) && lo <= hi,
+          "needs lo <= hi, got lo " + std::to_string(lo) + ", hi " + std::to_string(hi));
+  return Pointwise::infer(c);
+}
+
+Shape HardSigmoid::infer(const ShapeContext& c) const {
+  c.need_finite("alpha", alpha), c.need_finite("beta", beta);
+  return Pointwise::infer(c);
 }
 
 Tensor Relu::run(const RunContext& c) const { return ops::relu(c.input()); }

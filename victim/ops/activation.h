@@ -20,7 +20,8 @@ struct Relu : Pointwise {
 // clamp(x, lo, hi); relu6 is Clip 0..6.
 struct Clip : Pointwise {
   static constexpr const char* kName = "Clip";
-  float lo = 0.0f, hi = 6.0f;
+  float lo = 0.0f, hi = 6.0f;  // lo <= hi; either may be infinite (an open side)
+  Shape infer(const ShapeContext& c) const;
   Tensor run(const RunContext& c) const;
   template <class Visit> void fields(Visit&& field) { field("lo", lo), field("hi", hi); }
 };
@@ -33,7 +34,8 @@ struct Sigmoid : Pointwise {
 // clamp(alpha * x + beta, 0, 1).
 struct HardSigmoid : Pointwise {
   static constexpr const char* kName = "HardSigmoid";
-  float alpha = 1.0f / 6.0f, beta = 0.5f;
+  float alpha = 1.0f / 6.0f, beta = 0.5f;  // finite
+  Shape infer(const ShapeContext& c) const;
   Tensor run(const RunContext& c) const;
   template <class Visit> void fields(Visit&& field) { field("alpha", alpha), field("beta", beta); }
 };

@@ -1,5 +1,7 @@
 #include "victim/ops/context.h"
 
+#include <cmath>
+
 #include "core/error.h"
 #include "victim/graph.h"
 
@@ -29,6 +31,10 @@ void ShapeContext::need_inputs(size_t count) const {
 
 void ShapeContext::need_rank(size_t rank) const {
   check(input().size() == rank, "expects a " + std::to_string(rank) + "-D input, got " + shape_str(input()));
+}
+
+void ShapeContext::need_finite(const char* name, float value) const {
+  check(std::isfinite(value), std::string(name) + " must be a finite number, got " + std::to_string(value));
 }
 
 bool ShapeContext::has_weight(size_t slot) const {

@@ -32,6 +32,14 @@ class ShapeContext {
   // Throws Error naming the node with `message` unless `ok`.
   void check(bool ok, const std::string& message) const;
   void need_inputs(size_t count) const;
+  // Range checks of attributes: "<name> must be ..., got [values]".
+  template <class Values> void need_at_least(const char* name, const Values& values, int64_t minimum) const {
+    bool ok = true;
+    std::string text;
+    for (int64_t v : values) ok = ok && v >= minimum, text += (text.empty() ? "" : ", ") + std::to_string(v);
+    check(ok, std::string(name) + " must be >= " + std::to_string(minimum) + ", got [" + text + "]");
+  }
+  void need_finite(const char* name, float value) const;
   void need_rank(size_t rank) const;  // of input 0
   bool has_weight(size_t slot) const;
   // The weight in `slot`, which must exist with `numel` elements (any when numel < 0); `what`

@@ -4,6 +4,8 @@ namespace splitleak::victim::op {
 
 Shape Conv::infer(const ShapeContext& c) const {
   c.need_inputs(1), c.need_rank(4);
+  c.need_at_least("stride", stride, 1), c.need_at_least("dilation", dilation, 1), c.need_at_least("pads", pads, 0);
+  c.need_at_least("groups", std::array<int64_t, 1>{groups}, 1);
   c.check(pads[0] == pads[2] && pads[1] == pads[3], "padding must be symmetric");
   const Shape& in = c.input();
   const Tensor& w = c.weight(0, -1, "weight");

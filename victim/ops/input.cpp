@@ -1,5 +1,7 @@
 #include "victim/ops/input.h"
 
+#include <cmath>
+
 #include "core/ops/elementwise.h"
 #include "victim/graph.h"
 
@@ -15,6 +17,8 @@ Shape Normalize::infer(const ShapeContext& c) const {
   c.need_inputs(1);
   c.check(c.input().size() >= 2 && mean.size() == static_cast<size_t>(c.input()[1]) && std.size() == mean.size(),
           "needs one mean and one std per channel");
+  for (float m : mean) c.need_finite("mean", m);
+  for (float s : std) c.check(std::isfinite(s) && s != 0.0f, "std must be finite and non-zero, got " + std::to_string(s));
   return c.input();
 }
 

@@ -1,5 +1,7 @@
 #include "victim/ops/layout.h"
 
+#include <cmath>
+
 #include "core/ops/pad.h"
 #include "core/ops/shape.h"
 
@@ -66,7 +68,8 @@ Tensor Reshape::run(const RunContext& c) const {
 
 Shape Pad::infer(const ShapeContext& c) const {
   c.need_inputs(1), c.need_rank(4);
-  for (int64_t p : pads) c.check(p >= 0, "negative padding");
+  c.need_at_least("pads", pads, 0);
+  c.check(!std::isnan(value), "value must be a number");
   const Shape& in = c.input();
   return {in[0], in[1], in[2] + pads[0] + pads[2], in[3] + pads[1] + pads[3]};
 }

@@ -4,6 +4,7 @@ namespace splitleak::victim::op {
 
 Shape WindowPool::infer(const ShapeContext& c) const {
   c.need_inputs(1), c.need_rank(4);
+  c.need_at_least("kernel", kernel, 1), c.need_at_least("stride", stride, 1), c.need_at_least("pads", pads, 0);
   c.check(pads[0] == pads[2] && pads[1] == pads[3], "padding must be symmetric");
   c.check(pads[0] * 2 <= kernel[0] && pads[1] * 2 <= kernel[1], "padding must be at most half the kernel");
   const Shape& in = c.input();
