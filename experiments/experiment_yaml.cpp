@@ -78,12 +78,16 @@ void apply_override(YAML::Node& root, const std::string& text, Source& source) {
   }
   parts.push_back(part);
   for (const auto& p : parts) check(!p.empty(), "--set " + text + ": empty key in the path");
+  const std::string value_text = text.substr(eq + 1);
+  check(value_text.find_first_not_of(" \t") != std::string::npos,
+        "--set " + text + ": no value (give key.path=value; write null for an empty value)");
   YAML::Node value;
   try {
-    value = YAML::Load(text.substr(eq + 1));
+    value = YAML::Load(value_text);
   } catch (const YAML::Exception& e) {
     throw Error("--set " + text + ": the value is not YAML: " + e.msg);
   }
+  check_yaml_strictness(value, "--set " + text);
   set_path(root, parts, 0, value, text);
   source.overridden.insert(display_path(parts));
 }

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 #include <filesystem>
@@ -22,17 +23,41 @@ struct Source {
   std::set<std::string> overridden;  // keys as Origin writes them: attackers[0].steps
 };
 
-// The YAML document in `path`; Error naming the file (and the line of a syntax error). `what`
-// names the kind of file for a missing one ("experiment", "thresholds").
+// What YAML itself lets through but a schema must not: a key given twice in one mapping (the
+// first value would win silently) and an explicit tag (`!foo`). Error naming `path` and the line.
+inline void check_yaml_strictness(const YAML::Node& node, const std::string& path) {
+  auto line = [](const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; };
+  const std::string& tag = node.Tag();
+  if (!tag.empty() && tag != "?" && tag != "!")
+    throw Error(path + ":" + std::to_string(line(node)) + ": YAML tag '" + tag + "' is not supported");
+  if (node.IsMap()) {
+    std::map<std::string, int> seen;  // key -> its line
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+      if (!key.empty() && !seen.emplace(key, line(kv.first)).second)
+        throw Error(path + ":" + std::to_string(line(kv.first)) + ": key '" + key + "' given twice (first on line " +
+                    std::to_string(seen.at(key)) + ")");
+      check_yaml_strictness(kv.second, path);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) check_yaml_strictness(item, path);
+  }
+}
+
+// The YAML document in `path`; Error naming the file (and the line of a syntax error, a duplicate
+// key or a tag). `what` names the kind of file for a missing one ("experiment", "thresholds").
 inline YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
   check(std::filesystem::is_regular_file(path), path + ": no such " + what + " file");
+  YAML::Node root;
   try {
-    return YAML::LoadFile(path);
+    root = YAML::LoadFile(path);
   } catch (const YAML::ParserException& e) {
     throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
     throw Error(path + ": cannot read: " + e.msg);
   }
+  check_yaml_strictness(root, path);
+  return root;
 }
 
 inline std::string kind_name(const YAML::Node& n) {

@@ -97,7 +97,9 @@ TEST(ExperimentYaml, DefaultsOverridesAndSettings) {
            {"attackers.7.steps=1", "--set attackers.7.steps=1: index 7 is past the list's 2 entries"},
            {"privacy.treshold=0.1", "--set privacy.treshold: unknown key (did you mean 'threshold'?)"},
            {"victim.model.x=1", "--set victim.model.x=1: 'x' is below a value, not a mapping"},
-           {"threads", "--set threads: expected key.path=value"}}) {
+           {"threads", "--set threads: expected key.path=value"},
+           {"seed=", "--set seed=: no value (give key.path=value; write null for an empty value)"},
+           {"victim={model: a, model: b}", "--set victim={model: a, model: b}:1: key 'model' given twice"}}) {
     try {
       load_experiment(f.path.string(), {override_text});
       ADD_FAILURE() << override_text;
