@@ -17,13 +17,19 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     check(static_cast<bool>(out), path + ": cannot write (" + tmp + ")");
     out << content;
     out.flush();
-    check(static_cast<bool>(out), path + ": write failed (disk full?)");
+    if (!out) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      throw Error(path + ": write failed (disk full?)", Error::Kind::Failure);
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(path + ": cannot replace: " + ec.message());
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw Error(path + ": cannot replace: " + ec.message(), Error::Kind::Failure);
   }
 }
 

@@ -5,7 +5,9 @@
 
 namespace splitleak {
 
-// Throws Error naming the path when it cannot be written.
+// Throws Error naming the path: bad input (exit 2) when it cannot be created, a failure (exit 1)
+// when the write or the rename fails (disk full, a directory in the way); the temporary is
+// removed either way.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 // The whole file; throws Error naming the path when it cannot be read.
