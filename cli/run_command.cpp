@@ -37,7 +37,7 @@ const bool registered = add_command(
      [](CLI::App& sub) -> std::function<int()> {
        auto o = std::make_shared<RunCommandOptions>();
        sub.add_option("experiment", o->file, "Experiment file (YAML; docs/experiments.md)")->required();
-       sub.add_option("--out", o->out, "Run directory (default: the experiment's output)");
+       sub.add_option("--out", o->out, "Run directory (default: the experiment's output)")->check(output_dir());
        sub.add_option("--set", o->overrides, "Override a key: key.path=value (list entries by index: attackers.0.steps=50)");
        sub.add_flag("--resume", o->resume, "Continue the run in the run directory");
        sub.add_flag("--dry-run", o->dry_run, "Validate and print the plan without training");

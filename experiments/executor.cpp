@@ -28,14 +28,12 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
                  const PairFiles& files, uint64_t fit_seed, int64_t restart, const std::string& label,
                  std::optional<attack::ValidationSplit>& split, const std::shared_ptr<spdlog::logger>& log) {
   const auto t0 = Clock::now();
-  std::map<std::string, std::string> origins;
-  for (const auto& [key, o] : a.origins) origins[key] = o.str();
   std::map<std::string, std::string> settings = a.settings;
   if (restart > 0) {
     const int64_t base = settings.count("seed") ? std::stoll(settings.at("seed")) : 0;
     settings["seed"] = std::to_string(base + restart);  // another initialisation
   }
-  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, origins), cut.context);
+  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()), cut.context);
   check(attacker->learns() || a.seeds == 1,
         a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   SeedRun run;
@@ -75,6 +73,15 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
 }
 
 }  // namespace
+
+void check_attackers(const ExperimentConfig& c, const attack::AttackContext& context) {
+  for (const AttackerConfig& a : c.attackers) {
+    const auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, a.origin_texts()),
+                                                context);
+    check(attacker->learns() || a.seeds == 1,
+          a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
+  }
+}
 
 std::string RunProgress::eta() const {
   if (computed == 0) return "-";

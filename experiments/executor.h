@@ -53,6 +53,10 @@ struct RunProgress {
 
 inline constexpr int64_t kSampleImages = 8;  // reconstructions kept per item for the report
 
+// Builds every attacker of the run once in `context` (its networks, its settings read): Error
+// (exit 2) naming the file and line of a bad setting, or of seeds > 1 for one that learns nothing.
+void check_attackers(const ExperimentConfig& config, const attack::AttackContext& context);
+
 // Which items of `plan` have their results in the run directory already (each logged as done
 // before, with its SSIM, and counted in `progress`).
 std::vector<bool> finished_items(const ExperimentConfig& config, const std::filesystem::path& run_dir,

@@ -78,7 +78,11 @@ fs::path open_run_dir(const ExperimentConfig& c, const RunOptions& options) {
     check(before == resolved, dir.string() + ": the configuration (or thread count) differs from the run being resumed; "
                                              "see " + resolved_path.string());
   }
-  for (const char* sub : {"checkpoints", "partial", "cache", "figures"}) fs::create_directories(dir / sub);
+  for (const char* sub : {"checkpoints", "partial", "cache", "figures"}) {
+    std::error_code ec;
+    fs::create_directories(dir / sub, ec);
+    check(!ec, dir.string() + ": cannot create the run directory's " + sub + "/: " + ec.message());
+  }
   write_file_atomically(resolved_path.string(), resolved);
   return dir;
 }
@@ -210,14 +214,39 @@ void check_no_failures(const std::vector<FailedItem>& failures, const RunPlan& p
               Error::Kind::Failure);
 }
 
+// Removes a run directory this process created when bad input stopped the run before any work
+// landed in it and before a victim was trained there (so the corrected run needs no --resume).
+void discard_unstarted_run(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / "victim.h5", ec) || !fs::is_empty(dir / "checkpoints", ec) || !fs::is_empty(dir / "partial", ec))
+    return;
+  fs::remove_all(dir, ec);
+}
+
+RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs::path& dir, bool& work_started);
+
 }  // namespace
 
 RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   check_paths(c);
   if (c.threads > 0) set_num_threads(c.threads);
-  fs::path dir;
-  on_root([&] { dir = open_run_dir(c, options); });
-  if (!cluster::is_root()) dir = run_dir_of(c, options);
+  const fs::path dir = run_dir_of(c, options);
+  std::error_code ec;
+  const bool created_now = cluster::is_root() && !fs::exists(dir, ec);
+  on_root([&] { open_run_dir(c, options); });
+  bool work_started = false;
+  try {
+    return run_in(c, options, dir, work_started);
+  } catch (const Error& e) {
+    if (created_now && !work_started && e.kind() == Error::Kind::BadInput) discard_unstarted_run(dir);
+    throw;
+  }
+}
+
+namespace {
+
+// The run in its opened directory; `work_started` is set once the work items may start landing.
+RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs::path& dir, bool& work_started) {
   auto log = make_logger(dir);
   log->info("run {} in {} ({} threads{}){}", c.name, dir.string(), num_threads(),
             cluster::place().size > 1 ? fmt::format(" per rank, {} ranks", cluster::place().size) : std::string(),
@@ -228,6 +257,12 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   const RunInputs in = prepare_inputs(c, setup);
   const std::vector<CutChoice> cuts = select_cuts(g, c.victim);
   const RunPlan plan = plan_work(c, g, cuts);
+  on_root([&] {
+    const victim::Partition first = victim::partition(g, plan.nodes.front().name);
+    const auto& cut_shape = g.nodes[plan.nodes.front().index].shape;
+    check_attackers(c, {Shape(cut_shape.begin() + 1, cut_shape.end()), Shape(g.input().shape.begin() + 1, g.input().shape.end()),
+                        &first.front, rank_device(c.runtime.attack_device)});
+  });
   const datasets::FeatureCache cache((dir / "cache").string());
   const ItemWorker::PrepareNode prepare = [&](size_t k) { return node_data(c, in, cache, g, plan.nodes[k], log); };
   if (cluster::is_root())
@@ -236,6 +271,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
               setup.data.test.size(), cuts.size(), c.attackers.size());
 
   const auto run_t0 = Clock::now();
+  work_started = true;
   const std::vector<FailedItem> failures = attack_everything(c, dir, plan, g, prepare, log);
   cluster::agree_on_exit();  // every rank is past the work queue: the rest is rank 0's alone
   if (!cluster::is_root()) {
@@ -284,5 +320,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   spdlog::drop("run");
   return summary;
 }
+
+}  // namespace
 
 }  // namespace splitleak::experiments

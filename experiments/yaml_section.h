@@ -87,7 +87,7 @@ class Section {
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw Error(origin(key).str() + ": " + what);
+    throw Error(shown(origin(key).str(), 300) + ": " + what);  // a path, then the key, long or not
   }
 
   // A required key is absent: a stranger that looks like it is the likelier mistake.
@@ -142,7 +142,7 @@ class Section {
     if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
       std::string list;
       for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-      fail(key, "expected one of " + list + ", got '" + v + "'" + did_you_mean(v, choices));
+      fail(key, "expected one of " + list + ", got '" + shown(v) + "'" + did_you_mean(v, choices));
     }
     return v;
   }

@@ -215,6 +215,26 @@ expect_code 1 "inverse_net" check "$DIR/inconclusive.json" --thresholds "$DIR/in
 head -c 100 "$DIR/a/results.json" > "$DIR/truncated.json"
 expect_code 2 "truncated.json: not valid JSON" check "$DIR/truncated.json" --max-ssim 0.5
 expect_code 2 "no results.json" report "$DIR"
+expect_code 2 "truncated.json: not valid JSON" check "$DIR/truncated.json" --max-ssim 0.5
+! grep -q 'json.exception' "$DIR/err" || { echo "nlohmann-json's exception name reached the user"; exit 1; }
+$PY -c "
+import json, sys
+r = json.load(open(sys.argv[1])); r['cuts'] = []
+json.dump(r, open(sys.argv[2], 'w'))" "$DIR/a/results.json" "$DIR/no_cuts.json"
+expect_code 2 "no_cuts.json: malformed results: no cuts" check "$DIR/no_cuts.json" --max-ssim 0.5
+expect_code 2 "--max-ssim: expected a number in [0, 1], not nan" check "$DIR/a/results.json" --max-ssim nan
+expect_code 2 "--max-ssim: expected a number in [0, 1], not -1" check "$DIR/a/results.json" --max-ssim -1
+expect_code 2 "is a directory, not a file" check "$DIR/a/results.json" --max-ssim 1 --junit "$DIR"
+
+# Run directories: only the last level is created; a file, or a place nothing can be created, is
+# bad input.
+expect_code 2 "the folder $DIR/nowhere/a does not exist" run "$DIR/tiny.yaml" --out "$DIR/nowhere/a/b"
+test ! -e "$DIR/nowhere"
+expect_code 2 "exists and is not a directory" run "$DIR/tiny.yaml" --out "$DIR/a/results.json"
+expect_code 2 "/proc/splitleak-run: cannot create the run directory" run "$DIR/tiny.yaml" --out /proc/splitleak-run
+# A long value is not echoed back whole.
+expect_code 2 "is not a list index" run "$DIR/tiny.yaml" --dry-run --set "attackers.$(printf 'x%.0s' $(seq 1 5000)).steps=3"
+test "$(wc -c < "$DIR/err")" -lt 400 || { echo "a 5000-character value was echoed back"; exit 1; }
 
 # report re-renders from the files alone.
 rm "$DIR/a/report.html" "$DIR/a/figures/ssim_vs_cut.png"
