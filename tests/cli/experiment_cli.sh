@@ -222,6 +222,7 @@ import json, sys
 r = json.load(open(sys.argv[1])); r['cuts'] = []
 json.dump(r, open(sys.argv[2], 'w'))" "$DIR/a/results.json" "$DIR/no_cuts.json"
 expect_code 2 "no_cuts.json: malformed results: no cuts" check "$DIR/no_cuts.json" --max-ssim 0.5
+expect_code 2 "/dev/zero: more than the 1024 MiB such a file may hold" check /dev/zero --max-ssim 0.5
 expect_code 2 "--max-ssim: expected a number in [0, 1], not nan" check "$DIR/a/results.json" --max-ssim nan
 expect_code 2 "--max-ssim: expected a number in [0, 1], not -1" check "$DIR/a/results.json" --max-ssim -1
 expect_code 2 "is a directory, not a file" check "$DIR/a/results.json" --max-ssim 1 --junit "$DIR"
@@ -247,6 +248,13 @@ for f in "$SRC"/tests/experiments/bad_yaml/*.yaml; do
   expect_code 2 "$(head -1 "$f" | sed 's/^# expect: //')" run "$f" --out "$DIR/never"
 done
 expect_code 2 "--set attackers[0].steps: expected an integer >= 1" run "$DIR/tiny.yaml" --dry-run --set attackers.0.steps=0
+# An attacker's own settings are checked before any work, named by file and line, and the run
+# directory of a run that bad input stopped that early is not left behind.
+printf 'victim:\n  model: lenet5\nattackers:\n  - kind: cgan\n    ngf: 0\n' > "$DIR/ngf_zero.yaml"
+expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" \
+  --out "$DIR/ngf_zero" --set dataset.aux=64 --set dataset.test=8
+test ! -e "$DIR/ngf_zero" || { echo "a run stopped by bad input left its directory"; exit 1; }
+expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" --dry-run
 
 # The example experiments are valid; their placeholder paths are reported.
 for f in "$SRC"/experiments/*.yaml; do
