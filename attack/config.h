@@ -17,9 +17,13 @@ class Config {
   Config(std::string where, std::map<std::string, std::string> values, std::map<std::string, std::string> origins = {})
       : where_(std::move(where)), values_(std::move(values)), origins_(std::move(origins)) {}
   int64_t get_int(const std::string& key, int64_t fallback) const;
+  // An integer in [min, max]; Error naming the key's place otherwise.
+  int64_t get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
   double get_double(const std::string& key, double fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
   std::string get_string(const std::string& key, const std::string& fallback) const;
+  // A string among `allowed`; Error naming the key's place otherwise.
+  std::string get_choice(const std::string& key, const std::string& fallback, const std::set<std::string>& allowed) const;
   // Throws Error naming the first key no getter asked for, with the closest known key.
   void check_all_used() const;
 

@@ -29,9 +29,9 @@ std::vector<int64_t> batch_indices(int64_t n, int64_t batch, uint64_t seed, int6
 InversionGeneratorOptions generator_options(const Config& c, const AttackContext& ctx) {
   InversionGeneratorOptions o;
   o.feature_shape = ctx.feature_shape, o.image_shape = ctx.image_shape;
-  o.ngf = c.get_int("ngf", 64), o.stem_channels = c.get_int("stem_channels", 64);
-  const std::string norm = c.get_string("norm", "batch");
-  check(norm == "batch" || norm == "instance", "attacker: norm must be batch or instance, got '" + norm + "'");
+  // Up to 16x pix2pix's default widths: wider nets than that do not fit a GPU at 224².
+  o.ngf = c.get_int("ngf", 64, 1, 1024), o.stem_channels = c.get_int("stem_channels", 64, 1, 1024);
+  const std::string norm = c.get_choice("norm", "batch", {"batch", "instance"});
   o.norm = norm == "batch" ? NormKind::Batch : NormKind::Instance;
   o.dropout = c.get_bool("dropout", true);
   o.seed = static_cast<uint64_t>(c.get_int("seed", 0));
@@ -123,7 +123,7 @@ class CganAttacker : public LearnedInverter {
     CganStepOptions o;
     o.device = ctx.device;
     o.discriminator.input_channels = generator_->options.stem_channels + ctx.image_shape[0];
-    o.discriminator.ndf = c.get_int("ndf", 64);
+    o.discriminator.ndf = c.get_int("ndf", 64, 1, 1024);
     o.discriminator.n_layers =
         c.get_int("n_layers", default_patch_layers(std::min(ctx.image_shape[1], ctx.image_shape[2])));
     o.discriminator.norm = generator_->options.norm;

@@ -13,14 +13,16 @@ namespace {
 
 struct CheckOptions {
   std::string results, thresholds, junit;
-  double max_ssim = -1;
+  double max_ssim = 0;
+  CLI::Option* max_ssim_option = nullptr;  // given on the command line when count() > 0
 };
 
 int run_check(const CheckOptions& o) {
   experiments::Thresholds t;
   if (!o.thresholds.empty()) t = experiments::load_thresholds(o.thresholds);
-  if (o.max_ssim >= 0) {
-    check(o.max_ssim <= 1, "--max-ssim: expected a number in [0, 1]");
+  if (o.max_ssim_option->count() > 0) {
+    check(o.max_ssim >= 0 && o.max_ssim <= 1,  // false for NaN too
+          "--max-ssim: expected a number in [0, 1], not " + o.max_ssim_option->as<std::string>());
     experiments::CutThresholds every;
     every.cut = "*", every.max_ssim = o.max_ssim;
     t.cuts.push_back(every);
@@ -41,8 +43,9 @@ const bool registered = add_command(
        auto o = std::make_shared<CheckOptions>();
        sub.add_option("results", o->results, "results.json of a run")->required();
        sub.add_option("--thresholds", o->thresholds, "Thresholds file (YAML; docs/ci.md)");
-       sub.add_option("--max-ssim", o->max_ssim, "Bound on every cut's worst-case SSIM (the highest upper bound over attackers)");
-       sub.add_option("--junit", o->junit, "Also write the checks as JUnit XML");
+       o->max_ssim_option = sub.add_option("--max-ssim", o->max_ssim,
+                                           "Bound on every cut's worst-case SSIM (the highest upper bound over attackers)");
+       sub.add_option("--junit", o->junit, "Also write the checks as JUnit XML")->check(output_file());
        return [o] { return run_check(*o); };
      }});
 

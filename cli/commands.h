@@ -25,6 +25,12 @@ bool add_command(Command command);
 std::vector<Command>& bench_kinds();
 bool add_bench(Command kind);
 
+// Validators of paths a command writes (a bad one exits 2 naming the option): a file that is not
+// a directory, in a folder that exists; a run directory that, when it exists, is a directory and
+// otherwise sits in a folder that exists (splitleak creates only its last level, like mkdir).
+CLI::Validator output_file();
+CLI::Validator output_dir();
+
 // The --threads value given on the command line (0 when none was); main() sets it.
 int& requested_threads();
 

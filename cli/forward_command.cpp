@@ -157,7 +157,7 @@ const bool registered = add_command(
        auto opts = std::make_shared<ForwardOptions>();
        sub.add_option("--model", opts->model, "MODEL: zoo spec, .onnx or .h5")->required();
        sub.add_option("--input", opts->input, "HDF5 file with float32 dataset /x (NCHW)");
-       sub.add_option("--output", opts->output, "HDF5 file to write /y to")->required();
+       sub.add_option("--output", opts->output, "HDF5 file to write /y to")->required()->check(output_file());
        sub.add_option("--cut", opts->cut, "Run only the front partition up to this cut");
        sub.add_option("--input-shape", opts->input_shape, "Model input shape CxHxW (overrides the model's)");
        sub.add_option("--batch-size", opts->batch_size, "Images per forward pass (and per sealed message)")

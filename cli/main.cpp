@@ -11,9 +11,13 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "experiments/cluster.h"
 #include "splitleak/version.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Parses the command line and runs the subcommand; the exit code.
+int run_main(int argc, char** argv) {
   using namespace splitleak;
   // Activations are freed and reallocated at every layer: keep freed memory in the heap instead of
   // handing it back to the kernel and faulting it in again (9k page faults per VGG-16 forward).
@@ -53,18 +57,33 @@ int main(int argc, char** argv) {
     std::cout << app.help();
     return 0;
   }
+  const std::string rank = experiments::cluster::rank_prefix();
   try {
     set_num_threads(threads);
     cli::requested_threads() = threads;
     return action();
   } catch (const Error& e) {
-    std::fprintf(stderr, "splitleak: error: %s\n", e.what());
+    std::fprintf(stderr, "splitleak: error: %s%s\n", rank.c_str(), e.what());
     return e.kind() == Error::Kind::BadInput ? 2 : 1;
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "splitleak: error: out of memory\n");
+    std::fprintf(stderr, "splitleak: error: %sout of memory\n", rank.c_str());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "splitleak: error: %s\n", e.what());
+    std::fprintf(stderr, "splitleak: error: %s%s\n", rank.c_str(), e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // One of several ranks under mpirun or srun (docs/cluster.md): MPI first, before anything
+  // reads argv.
+  try {
+    splitleak::experiments::cluster::start(argc, argv);
+  } catch (const splitleak::Error& e) {
+    std::fprintf(stderr, "splitleak: error: %s\n", e.what());
+    return 2;
+  }
+  return splitleak::experiments::cluster::finish(run_main(argc, argv));
 }

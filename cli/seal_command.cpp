@@ -56,7 +56,7 @@ const bool registered = add_command(
        sub.add_option("--key-file", opts->key_file, "The session key (64 hex digits)")->required();
        sub.add_flag("--new-key", opts->new_key, "Create the key file first (never overwrites one)");
        sub.add_option("--input", opts->input, "HDF5 file with float32 dataset /x (NCHW)")->required();
-       sub.add_option("--output", opts->output, "The sealed file to write")->required();
+       sub.add_option("--output", opts->output, "The sealed file to write")->required()->check(output_file());
        sub.add_option("--model", opts->model, "MODEL whose front partition the enclave runs");
        sub.add_option("--cut", opts->cut, "The cut ending that front partition");
        sub.add_option("--input-shape", opts->input_shape, "Model input shape CxHxW (overrides the model's)");

@@ -77,7 +77,7 @@ const bool registered = add_command(
        sub.add_option("--model", o->model, "MODEL: zoo spec (e.g. lenet5, vgg16_bn:width=0.25,input=1x32x32,classes=10), "
                                            ".onnx or .h5")->required();
        sub.add_option("--dataset", o->dataset, "fashion-mnist[:ROOT], folder:PATH or ton-iot:CSV")->capture_default_str();
-       sub.add_option("--out", o->out, "Output model file (.h5)")->required();
+       sub.add_option("--out", o->out, "Output model file (.h5)")->required()->check(output_file());
        sub.add_option("--epochs", o->train.epochs, "Epochs")->capture_default_str();
        sub.add_option("--batch-size", o->train.batch_size, "Batch size")->capture_default_str();
        sub.add_option("--optimizer", o->train.optimizer, "adam or sgd")->capture_default_str()
@@ -87,7 +87,7 @@ const bool registered = add_command(
        sub.add_option("--weight-decay", o->train.weight_decay, "Weight decay")->capture_default_str();
        sub.add_flag("--lr-decay", o->train.lr_decay, "Decay the learning rate linearly to 0 over the second half");
        sub.add_option("--seed", o->train.seed, "Seed of batch order and dropout")->capture_default_str();
-       sub.add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: OUT.checkpoint.h5)");
+       sub.add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: OUT.checkpoint.h5)")->check(output_file());
        sub.add_flag("--resume", o->train.resume, "Continue from the checkpoint when it exists");
        sub.add_option("--checkpoint-seconds", o->train.checkpoint_seconds, "Mid-epoch checkpoint interval")
            ->capture_default_str();

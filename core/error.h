@@ -22,4 +22,21 @@ inline void check(bool cond, const std::string& message) {
   if (!cond) throw Error(message);
 }
 
+// A value from the user echoed in a message: cut to about `limit` characters.
+inline std::string shown(const std::string& value, size_t limit = 80) {
+  return value.size() <= limit ? value : value.substr(0, limit - 3) + "...";
+}
+
+// A library exception's message for the user: without nlohmann-json's "[json.exception.kind.N] "
+// tag, and cut to `limit` characters (a long value echoed back stays readable).
+inline std::string plain_message(const std::exception& e, size_t limit = 200) {
+  std::string text = e.what();
+  if (text.rfind("[json.exception.", 0) == 0) {
+    const size_t end = text.find("] ");
+    if (end != std::string::npos) text.erase(0, end + 2);
+  }
+  if (text.size() > limit) text = text.substr(0, limit) + "...";
+  return text;
+}
+
 }  // namespace splitleak

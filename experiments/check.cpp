@@ -79,7 +79,7 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
   try {
     doc = json::parse(read_file(path));
   } catch (const json::exception& e) {
-    throw Error(path + ": not valid JSON: " + e.what());
+    throw Error(path + ": not valid JSON: " + plain_message(e));
   }
   try {
     const std::string schema = doc.value("schema", "");
@@ -88,6 +88,7 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
     const bool v2 = schema == kResultsSchema;
     std::map<std::string, size_t> position;
     const json& cuts = doc.at("cuts");
+    check(cuts.is_array() && !cuts.empty(), path + ": malformed results: no cuts (a run judges at least one)");
     for (size_t i = 0; i < cuts.size(); ++i) position[cuts[i].at("name").get<std::string>()] = i;
     std::vector<std::string> names;
     for (const auto& [n, i] : position) names.push_back(n);
@@ -163,7 +164,7 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
     }
     return rows;
   } catch (const json::exception& e) {
-    throw Error(path + ": malformed results: " + e.what());
+    throw Error(path + ": malformed results: " + plain_message(e));
   }
 }
 

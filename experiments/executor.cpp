@@ -28,14 +28,12 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
                  const PairFiles& files, uint64_t fit_seed, int64_t restart, const std::string& label,
                  std::optional<attack::ValidationSplit>& split, const std::shared_ptr<spdlog::logger>& log) {
   const auto t0 = Clock::now();
-  std::map<std::string, std::string> origins;
-  for (const auto& [key, o] : a.origins) origins[key] = o.str();
   std::map<std::string, std::string> settings = a.settings;
   if (restart > 0) {
     const int64_t base = settings.count("seed") ? std::stoll(settings.at("seed")) : 0;
     settings["seed"] = std::to_string(base + restart);  // another initialisation
   }
-  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, origins), cut.context);
+  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()), cut.context);
   check(attacker->learns() || a.seeds == 1,
         a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   SeedRun run;
@@ -76,32 +74,90 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
 
 }  // namespace
 
+void check_attackers(const ExperimentConfig& c, const attack::AttackContext& context) {
+  for (const AttackerConfig& a : c.attackers) {
+    const auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, a.origin_texts()),
+                                                context);
+    check(attacker->learns() || a.seeds == 1,
+          a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
+  }
+}
+
 std::string RunProgress::eta() const {
   if (computed == 0) return "-";
   return duration_text(work_seconds / static_cast<double>(computed) * static_cast<double>(total - done));
 }
 
-void execute_items(const ExperimentConfig& c, const fs::path& dir, const CutData& cut, const std::vector<WorkItem>& items,
-                   const victim::Graph& g, RunProgress& progress, const std::shared_ptr<spdlog::logger>& log) {
-  std::optional<attack::ValidationSplit> split;
-  for (const WorkItem& item : items) {
+void RunProgress::add_computed(double seconds) { work_seconds += seconds, ++computed, ++done; }
+
+std::vector<bool> finished_items(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
+                                 RunProgress& progress, const std::shared_ptr<spdlog::logger>& log) {
+  std::vector<bool> finished(plan.items.size(), false);
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const WorkItem& item = plan.items[i];
     const AttackerConfig& a = c.attackers[item.attacker];
-    const PairFiles files = pair_files(dir, item.stem);
-    std::optional<SeedRun> run = load_seed(files, a.kind, log);
-    if (run) {
-      log->info("{}: done before (SSIM {:.3f})", item.label, mean(run->scores.ssim));
-      summarise(run->scores, item.fit_seed, c.privacy.confidence, c.privacy.tail_ssim);  // for the log line below
-    } else {
-      run = run_seed(c, a, cut, g, files, item.fit_seed, item.restart, item.label, split, log);
-      progress.work_seconds += run->scores.train_seconds, ++progress.computed;
-    }
+    const std::optional<SeedRun> run = load_seed(pair_files(dir, item.stem), a.kind, log);
+    if (!run) continue;
+    finished[i] = true;
     ++progress.done;
-    log->info("{}: SSIM {:.3f} [{:.3f}, {:.3f}]{} ({}/{} pairs, ETA {})", item.label, run->scores.ssim_mean.mean,
-              run->scores.ssim_mean.low, run->scores.ssim_mean.high,
-              run->learned && !run->curve.ssim.empty() ? fmt::format(", validation SSIM {:.3f}", run->curve.ssim.back())
-                                                      : std::string(),
-              progress.done, progress.total, progress.eta());
+    log->info("{}: done before (SSIM {:.3f})", item.label, mean(run->scores.ssim));
   }
+  return finished;
+}
+
+ItemWorker::ItemWorker(const ExperimentConfig& c, fs::path dir, const RunPlan& plan, const victim::Graph& g,
+                       PrepareNode prepare, std::shared_ptr<spdlog::logger> log)
+    : config_(c), run_dir_(std::move(dir)), plan_(plan), victim_(g), prepare_(std::move(prepare)), log_(std::move(log)) {}
+
+void ItemWorker::hold(size_t node) {
+  if (held_ == node) return;
+  held_.reset(), split_.reset();
+  data_ = prepare_(node);
+  held_ = node;
+}
+
+SeedRun ItemWorker::run(size_t index) {
+  const WorkItem& item = plan_.items.at(index);
+  check(held_ == item.node, "ItemWorker: the item's node is not held");
+  const AttackerConfig& a = config_.attackers[item.attacker];
+  return run_seed(config_, a, data_, victim_, pair_files(run_dir_, item.stem), item.fit_seed, item.restart, item.label,
+                  split_, log_);
+}
+
+std::string item_summary(const WorkItem& item, const SeedRun& run) {
+  return fmt::format("{}: SSIM {:.3f} [{:.3f}, {:.3f}]{}", item.label, run.scores.ssim_mean.mean,
+                     run.scores.ssim_mean.low, run.scores.ssim_mean.high,
+                     run.learned && !run.curve.ssim.empty()
+                         ? fmt::format(", validation SSIM {:.3f}", run.curve.ssim.back())
+                         : std::string());
+}
+
+std::vector<FailedItem> execute_alone(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
+                                      const victim::Graph& g, const ItemWorker::PrepareNode& prepare,
+                                      const std::shared_ptr<spdlog::logger>& log) {
+  RunProgress progress;
+  progress.total = plan.items.size();
+  WorkQueue queue(plan, finished_items(c, dir, plan, progress, log));
+  ItemWorker worker(c, dir, plan, g, prepare, log);
+  for (Assignment next = queue.next(0); next.kind == Assignment::Kind::Item; next = queue.next(0)) {
+    const WorkItem& item = plan.items[next.item];
+    try {
+      worker.hold(item.node);
+      queue.features_ready(item.node);
+      const SeedRun run = worker.run(next.item);
+      progress.add_computed(run.scores.train_seconds);
+      log->info("{} ({}/{} pairs, ETA {})", item_summary(item, run), progress.done, progress.total, progress.eta());
+      queue.finished(next.item, 0, "");
+    } catch (const Error& e) {
+      if (e.kind() == Error::Kind::BadInput) throw;
+      log->error("{}: failed: {}", item.label, e.what());
+      queue.finished(next.item, 0, e.what());
+    } catch (const std::exception& e) {
+      log->error("{}: failed: {}", item.label, e.what());
+      queue.finished(next.item, 0, e.what());
+    }
+  }
+  return queue.failures();
 }
 
 }  // namespace splitleak::experiments

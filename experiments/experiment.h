@@ -63,6 +63,12 @@ struct AttackerConfig {
   std::map<std::string, std::string> settings;  // everything else, for the attacker's Config
   std::map<std::string, Origin> origins;        // per setting, for messages
   Origin origin;                                 // the list entry
+  // origins as "file:line: attackers[i].key" texts, for the attacker's Config.
+  std::map<std::string, std::string> origin_texts() const {
+    std::map<std::string, std::string> out;
+    for (const auto& [key, o] : origins) out[key] = o.str();
+    return out;
+  }
 };
 
 struct RuntimeConfig {

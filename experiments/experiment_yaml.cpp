@@ -40,15 +40,15 @@ void set_path(YAML::Node node, const std::vector<std::string>& parts, size_t i, 
     try {
       index = std::stoul(part);
     } catch (const std::exception&) {
-      throw Error("--set " + text + ": '" + part + "' is not a list index");
+      throw Error("--set " + shown(text) + ": '" + shown(part) + "' is not a list index");
     }
-    check(index < node.size(), "--set " + text + ": index " + part + " is past the list's " +
+    check(index < node.size(), "--set " + shown(text) + ": index " + part + " is past the list's " +
                                    std::to_string(node.size()) + " entries");
     if (last) node[index] = value;
     else set_path(node[index], parts, i + 1, value, text);
     return;
   }
-  check(!node.IsScalar(), "--set " + text + ": '" + part + "' is below a value, not a mapping");
+  check(!node.IsScalar(), "--set " + shown(text) + ": '" + part + "' is below a value, not a mapping");
   if (last) {
     node[part] = value;
     return;
@@ -69,7 +69,7 @@ std::string display_path(const std::vector<std::string>& parts) {
 
 void apply_override(YAML::Node& root, const std::string& text, Source& source) {
   const auto eq = text.find('=');
-  check(eq != std::string::npos && eq > 0, "--set " + text + ": expected key.path=value");
+  check(eq != std::string::npos && eq > 0, "--set " + shown(text) + ": expected key.path=value");
   std::vector<std::string> parts;
   std::string part;
   for (char c : text.substr(0, eq)) {
@@ -77,17 +77,17 @@ void apply_override(YAML::Node& root, const std::string& text, Source& source) {
     else part += c;
   }
   parts.push_back(part);
-  for (const auto& p : parts) check(!p.empty(), "--set " + text + ": empty key in the path");
+  for (const auto& p : parts) check(!p.empty(), "--set " + shown(text) + ": empty key in the path");
   const std::string value_text = text.substr(eq + 1);
   check(value_text.find_first_not_of(" \t") != std::string::npos,
-        "--set " + text + ": no value (give key.path=value; write null for an empty value)");
+        "--set " + shown(text) + ": no value (give key.path=value; write null for an empty value)");
   YAML::Node value;
   try {
     value = YAML::Load(value_text);
   } catch (const YAML::Exception& e) {
-    throw Error("--set " + text + ": the value is not YAML: " + e.msg);
+    throw Error("--set " + shown(text) + ": the value is not YAML: " + e.msg);
   }
-  check_yaml_strictness(value, "--set " + text);
+  check_yaml_strictness(value, "--set " + shown(text));
   set_path(root, parts, 0, value, text);
   source.overridden.insert(display_path(parts));
 }

@@ -46,7 +46,7 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       batch = std::min(batch, c.dataset.test);
       settings.insert_or_assign("iterations", std::to_string(1));
     }
-    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings),
+    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()),
                                           {feature, image, &p.front, parse_device(c.runtime.attack_device)});
     // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
     // cost per step plus a cost per image) to the configured batch: a dry run of a 224x224

@@ -222,7 +222,7 @@ std::string render_report(const std::string& run_dir) {
   try {
     doc = json::parse(read_file(results_path.string()));
   } catch (const json::exception& e) {
-    throw Error(results_path.string() + ": not valid JSON: " + e.what());
+    throw Error(results_path.string() + ": not valid JSON: " + plain_message(e));
   }
   check(doc.value("schema", "") == kResultsSchema, results_path.string() + ": not a splitleak results file");
   fs::create_directories(dir / "figures");
@@ -372,7 +372,7 @@ std::string render_report(const std::string& run_dir) {
     write_file_atomically(report, h.str());
     return report;
   } catch (const json::exception& e) {
-    throw Error(results_path.string() + ": malformed results: " + e.what());
+    throw Error(results_path.string() + ": malformed results: " + plain_message(e));
   }
 }
 

@@ -27,6 +27,11 @@
 #include "experiments/executor.h"
 #include "experiments/latency_stage.h"
 #include "experiments/progress_log.h"
+#include "experiments/rank_steps.h"
+#include "experiments/cluster.h"
+#if SPLITLEAK_WITH_MPI
+#include "experiments/rank_executor.h"
+#endif
 #include "experiments/references.h"
 #include "experiments/report.h"
 #include "experiments/results.h"
@@ -42,20 +47,28 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::shared_ptr<spdlog::logger> make_logger(const fs::path& log_file) {
+// Rank 0 (or the only process) logs to log.txt, rank r of several to log.rank-r.txt.
+std::shared_ptr<spdlog::logger> make_logger(const fs::path& run_dir) {
+  const cluster::Place& place = cluster::place();
+  const fs::path log_file = run_dir / (place.rank == 0 ? std::string("log.txt") : "log.rank-" + std::to_string(place.rank) + ".txt");
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file.string(), false);
   auto logger = std::make_shared<spdlog::logger>("run", spdlog::sinks_init_list{console, file});
-  logger->set_pattern("[%H:%M:%S] %v");
+  logger->set_pattern("[%H:%M:%S] " + cluster::rank_prefix() + "%v");
   logger->flush_on(spdlog::level::info);
   return logger;
 }
 
 
+// The run directory: --out, or the experiment's output.
+fs::path run_dir_of(const ExperimentConfig& c, const RunOptions& options) {
+  return options.out_dir.empty() ? fs::path(c.output) : fs::path(options.out_dir);
+}
+
 // The run directory, created or (with --resume) checked to hold a run of the same resolved
 // configuration and thread count; config.resolved.yaml written.
 fs::path open_run_dir(const ExperimentConfig& c, const RunOptions& options) {
-  const fs::path dir = options.out_dir.empty() ? fs::path(c.output) : fs::path(options.out_dir);
+  const fs::path dir = run_dir_of(c, options);
   const fs::path resolved_path = dir / "config.resolved.yaml";
   std::string resolved = resolved_yaml(c);
   resolved = "# splitleak " + std::string(kVersion) + ", " + std::to_string(num_threads()) + " threads\n" + resolved;
@@ -65,7 +78,11 @@ fs::path open_run_dir(const ExperimentConfig& c, const RunOptions& options) {
     check(before == resolved, dir.string() + ": the configuration (or thread count) differs from the run being resumed; "
                                              "see " + resolved_path.string());
   }
-  for (const char* sub : {"checkpoints", "partial", "cache", "figures"}) fs::create_directories(dir / sub);
+  for (const char* sub : {"checkpoints", "partial", "cache", "figures"}) {
+    std::error_code ec;
+    fs::create_directories(dir / sub, ec);
+    check(!ec, dir.string() + ": cannot create the run directory's " + sub + "/: " + ec.message());
+  }
   write_file_atomically(resolved_path.string(), resolved);
   return dir;
 }
@@ -136,13 +153,14 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
 // The feature maps at an attacked node (front partition `p`) and everything its attackers need.
 // Extracted on the attack device and cached per device (float rounding differs between them).
 CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
-                  const victim::Graph& g, const victim::Partition& p, const AttackedNode& node,
-                  const std::shared_ptr<spdlog::logger>& log) {
+                  const victim::Graph& g, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
   CutData d;
   d.name = node.name, d.file_stem = node.file_stem, d.seed = node.seed;
   d.aux_images = in.aux_images, d.target_images = in.targets.images, d.target_classes = in.target_classes;
   d.score_records = in.records;
-  const Device attack_device = parse_device(c.runtime.attack_device);
+  d.partition = std::make_shared<const victim::Partition>(victim::partition(g, node.name));
+  const victim::Partition& p = *d.partition;
+  const Device attack_device = rank_device(c.runtime.attack_device);
   const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
   const victim::Graph front = victim::on_device(p.front, attack_device);
   d.aux_features = cache.get_or_compute({in.model_hash, node.name, in.aux_hash, "aux" + on}, [&] {
@@ -163,71 +181,128 @@ struct Stage {
   ~Stage() { log->info("stage {} took {:.1f} s", name, seconds_since(t0)); }
 };
 
+// The victim on every rank: rank 0 gives it its weights (trains it when the run does) and
+// broadcasts them; the other ranks load the model and the data themselves.
+VictimSetup victim_on_ranks(const ExperimentConfig& c, const fs::path& dir, const std::shared_ptr<spdlog::logger>& log) {
+  Stage stage{log, "victim"};
+  VictimSetup setup;
+  on_root([&] { setup = setup_victim(c, dir, log); });
+  if (!cluster::is_root()) setup = load_victim_and_data(c);
+  share_weights(setup.graph);
+  return setup;
+}
+
+// The attacks of every item of the plan, on this process or on every rank; the failed items
+// (on rank 0; the other ranks return nothing).
+std::vector<FailedItem> attack_everything(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
+                                          const victim::Graph& g, const ItemWorker::PrepareNode& prepare,
+                                          const std::shared_ptr<spdlog::logger>& log) {
+  Stage stage{log, "attacks"};
+#if SPLITLEAK_WITH_MPI
+  if (cluster::place().size > 1) return execute_on_ranks(c, dir, plan, g, prepare, log);
+#endif
+  return execute_alone(c, dir, plan, g, prepare, log);
+}
+
+// Throws Error (a failure: exit 1) listing the items that failed.
+void check_no_failures(const std::vector<FailedItem>& failures, const RunPlan& plan, const fs::path& dir) {
+  if (failures.empty()) return;
+  std::string listed;
+  for (const FailedItem& f : failures) listed += "\n  " + plan.items[f.item].label + ": " + f.error;
+  throw Error(std::to_string(failures.size()) + " of " + std::to_string(plan.items.size()) +
+                  " pairs failed; `splitleak run --resume --out " + dir.string() + "` runs them again:" + listed,
+              Error::Kind::Failure);
+}
+
+// Removes a run directory this process created when bad input stopped the run before any work
+// landed in it and before a victim was trained there (so the corrected run needs no --resume).
+void discard_unstarted_run(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / "victim.h5", ec) || !fs::is_empty(dir / "checkpoints", ec) || !fs::is_empty(dir / "partial", ec))
+    return;
+  fs::remove_all(dir, ec);
+}
+
+RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs::path& dir, bool& work_started);
+
 }  // namespace
 
 RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   check_paths(c);
   if (c.threads > 0) set_num_threads(c.threads);
-  const fs::path dir = open_run_dir(c, options);
-  auto log = make_logger(dir / "log.txt");
-  log->info("run {} in {} ({} threads){}", c.name, dir.string(), num_threads(), options.resume ? ", resuming" : "");
-
-  // Victim and data.
-  VictimSetup setup;
-  {
-    Stage stage{log, "victim"};
-    setup = setup_victim(c, dir, log);
+  const fs::path dir = run_dir_of(c, options);
+  std::error_code ec;
+  const bool created_now = cluster::is_root() && !fs::exists(dir, ec);
+  on_root([&] { open_run_dir(c, options); });
+  bool work_started = false;
+  try {
+    return run_in(c, options, dir, work_started);
+  } catch (const Error& e) {
+    if (created_now && !work_started && e.kind() == Error::Kind::BadInput) discard_unstarted_run(dir);
+    throw;
   }
+}
+
+namespace {
+
+// The run in its opened directory; `work_started` is set once the work items may start landing.
+RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs::path& dir, bool& work_started) {
+  auto log = make_logger(dir);
+  log->info("run {} in {} ({} threads{}){}", c.name, dir.string(), num_threads(),
+            cluster::place().size > 1 ? fmt::format(" per rank, {} ranks", cluster::place().size) : std::string(),
+            options.resume ? ", resuming" : "");
+
+  const VictimSetup setup = victim_on_ranks(c, dir, log);
   const victim::Graph& g = setup.graph;
   const RunInputs in = prepare_inputs(c, setup);
   const std::vector<CutChoice> cuts = select_cuts(g, c.victim);
-  log->info("victim {}: accuracy {} on {} test images; {} cuts, {} attackers", c.victim.model,
-            std::isnan(setup.accuracy) ? std::string("n/a (no labels)") : fmt::format("{:.4f}", setup.accuracy),
-            setup.data.test.size(), cuts.size(), c.attackers.size());
+  const RunPlan plan = plan_work(c, g, cuts);
+  on_root([&] {
+    const victim::Partition first = victim::partition(g, plan.nodes.front().name);
+    const auto& cut_shape = g.nodes[plan.nodes.front().index].shape;
+    check_attackers(c, {Shape(cut_shape.begin() + 1, cut_shape.end()), Shape(g.input().shape.begin() + 1, g.input().shape.end()),
+                        &first.front, rank_device(c.runtime.attack_device)});
+  });
+  const datasets::FeatureCache cache((dir / "cache").string());
+  const ItemWorker::PrepareNode prepare = [&](size_t k) { return node_data(c, in, cache, g, plan.nodes[k], log); };
+  if (cluster::is_root())
+    log->info("victim {}: accuracy {} on {} test images; {} cuts, {} attackers", c.victim.model,
+              std::isnan(setup.accuracy) ? std::string("n/a (no labels)") : fmt::format("{:.4f}", setup.accuracy),
+              setup.data.test.size(), cuts.size(), c.attackers.size());
+
+  const auto run_t0 = Clock::now();
+  work_started = true;
+  const std::vector<FailedItem> failures = attack_everything(c, dir, plan, g, prepare, log);
+  cluster::agree_on_exit();  // every rank is past the work queue: the rest is rank 0's alone
+  if (!cluster::is_root()) {
+    spdlog::drop("run");
+    return RunSummary{dir.string(), "", "", ""};
+  }
+  check_no_failures(failures, plan, dir);
+
   RunResults results = new_results(c, setup, in);
   // Baselines that need no feature map (the label prior, the data set's mean image) and the
   // label leakage of chance.
   const std::vector<attack::AttackerScores> baselines =
       score_baselines(c, g, in.aux_images, in.targets.images, in.target_classes, in.records);
   label_chance(g, in.target_classes, results);
-
-  const RunPlan plan = plan_work(c, g, cuts);
-  RunProgress progress;
-  progress.total = plan.items.size();
-  const auto run_t0 = Clock::now();
-  const datasets::FeatureCache cache((dir / "cache").string());
   const LatencySetup latency = latency_setup(c, in.targets.images);
-  // Executes the node's work items, then collects them.
-  auto attack_node = [&](size_t k, const CutData& data) {
-    execute_items(c, dir, data, plan.items_of(k), g, progress, log);
-    return collect_node(c, dir, plan, k, log);
-  };
-
   std::vector<std::vector<attack::AttackerScores>> attacked;
   for (size_t k = 0; k < cuts.size(); ++k) {
-    const CutChoice& cut = cuts[k];
-    Stage stage{log, "cut " + cut.name};
-    const victim::Partition p = victim::partition(g, cut.name);
-    CutResult r = describe_cut(g, cut);
-    const CutData data = node_data(c, in, cache, g, p, plan.nodes[k], log);
+    Stage stage{log, "cut " + cuts[k].name};
+    CutResult r = describe_cut(g, cuts[k]);
+    const CutData data = prepare(k);
     r.distance_correlation = attack::distance_correlation(data.target_images, data.target_features);
-    AttackedCut a = attack_node(k, data);
+    AttackedCut a = collect_node(c, dir, plan, k, log);
     r.reconstructions_sample = stack_samples(a.samples);
     attacked.push_back(std::move(a.attackers));
-    r.latency = split_latency(c, p, latency);
+    r.latency = split_latency(c, *data.partition, latency);
     results.cuts.push_back(std::move(r));
   }
   // The output floor: what the GPU side rebuilds from the model's output alone.
   results.floor.node = g.nodes.back().name;
   results.floor.from_cut = plan.floor_is_cut;
-  if (plan.floor_is_cut) {
-    results.floor.attackers = attacked.back();
-  } else {
-    Stage stage{log, "output floor " + results.floor.node};
-    const size_t k = plan.nodes.size() - 1;
-    const victim::Partition p = victim::partition(g, results.floor.node);
-    results.floor.attackers = attack_node(k, node_data(c, in, cache, g, p, plan.nodes[k], log)).attackers;
-  }
+  results.floor.attackers = plan.floor_is_cut ? attacked.back() : collect_node(c, dir, plan, plan.nodes.size() - 1, log).attackers;
   results.floor.best = strongest(results.floor.attackers, baselines.front());
   log->info("output floor at {}: {} SSIM {:.3f} [{:.3f}, {:.3f}]", results.floor.node, results.floor.best.attacker,
             results.floor.best.ssim_mean.mean, results.floor.best.ssim_mean.low, results.floor.best.ssim_mean.high);
@@ -245,5 +320,7 @@ RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) 
   spdlog::drop("run");
   return summary;
 }
+
+}  // namespace
 
 }  // namespace splitleak::experiments

@@ -57,7 +57,7 @@ ExperimentData load_experiment_data(const ExperimentConfig& c, int64_t channels,
   return out;
 }
 
-VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
+VictimSetup load_victim_and_data(const ExperimentConfig& c) {
   VictimSetup s;
   Shape input;
   if (c.dataset.channels > 0 || c.dataset.size > 0) {
@@ -73,7 +73,11 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
   ExperimentData loaded = load_experiment_data(c, in[1], in[2]);
   s.data = std::move(loaded.data), s.records = std::move(loaded.records);
   check_dataset_sizes(c, s.data);
+  return s;
+}
 
+void give_weights(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log,
+                  VictimSetup& s) {
   const fs::path trained = run_dir / "victim.h5";
   if (!c.victim.weights.empty()) {
     take_weights(s.graph, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
@@ -103,6 +107,11 @@ VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, con
     victim::save_model(trained.string(), s.graph);
   }
   s.accuracy = s.data.test.labelled() ? victim::accuracy(s.graph, s.data.test) : std::nan("");
+}
+
+VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
+  VictimSetup s = load_victim_and_data(c);
+  give_weights(c, run_dir, log, s);
   return s;
 }
 

@@ -33,6 +33,13 @@ struct VictimSetup {
   double accuracy = 0;  // top-1 on data.test; NaN when it has no labels
 };
 
+// The victim with the weights its model file or zoo entry gives, and the data shaped for its input.
+VictimSetup load_victim_and_data(const ExperimentConfig& config);
+// The victim's weights (victim.weights, trained before in `run_dir`, or trained now and saved
+// there), then its accuracy.
+void give_weights(const ExperimentConfig& config, const std::filesystem::path& run_dir,
+                  const std::shared_ptr<spdlog::logger>& log, VictimSetup& setup);
+// load_victim_and_data, then give_weights.
 // Throws Error naming the key when the dataset is too small for dataset.aux / dataset.test, when
 // weights do not fit the model, and so on.
 VictimSetup setup_victim(const ExperimentConfig& config, const std::filesystem::path& run_dir,

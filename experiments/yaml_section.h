@@ -2,6 +2,7 @@
 // Reading one YAML mapping against a schema (experiments and thresholds files): getters record
 // the keys they ask for, so whatever else the mapping holds is an unknown key, reported with
 // the closest known one; every message names file, line and key. Internal to experiments/.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -51,6 +52,9 @@ inline YAML::Node load_yaml_file(const std::string& path, const std::string& wha
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
+  } catch (const YAML::DeepRecursion& e) {
+    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: nested more than " +
+                std::to_string(e.depth() - 1) + " levels deep");
   } catch (const YAML::ParserException& e) {
     throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
@@ -87,7 +91,7 @@ class Section {
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw Error(origin(key).str() + ": " + what);
+    throw Error(shown(origin(key).str(), 300) + ": " + what);  // a path, then the key, long or not
   }
 
   // A required key is absent: a stranger that looks like it is the likelier mistake.
@@ -142,7 +146,7 @@ class Section {
     if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
       std::string list;
       for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-      fail(key, "expected one of " + list + ", got '" + v + "'" + did_you_mean(v, choices));
+      fail(key, "expected one of " + list + ", got '" + shown(v) + "'" + did_you_mean(v, choices));
     }
     return v;
   }

@@ -13,6 +13,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libmgl-dev libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # multi-node runs (mpirun -n N splitleak run)
+  libopenmpi-dev openmpi-bin
   # reference tools (tests and benchmarks only, run by /usr/bin/python3)
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-h5py python3-skimage python3-scipy
   # data

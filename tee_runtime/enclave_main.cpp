@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 2);
   const int fd = std::atoi(argv[2]);
   try {
+    if (!in_enclave) make_undumpable();  // inside SGX the hardware keeps the host out
     return serve(fd, in_enclave);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "splitleak-enclave: %s\n", e.what());

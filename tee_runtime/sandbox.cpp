@@ -36,6 +36,11 @@ int64_t data_bytes_now() {
 
 }  // namespace
 
+void make_undumpable() {
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+    throw Error(std::string("prctl(PR_SET_DUMPABLE, 0) failed: ") + std::strerror(errno), Error::Kind::Failure);
+}
+
 void limit_memory(int64_t budget_bytes) {
   check(budget_bytes > 0, "the enclave's memory budget must be positive");
   const rlim_t limit = static_cast<rlim_t>(data_bytes_now() + budget_bytes);
@@ -45,6 +50,7 @@ void limit_memory(int64_t budget_bytes) {
 }
 
 std::string install_sandbox() {
+  const bool dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0;  // before seccomp refuses prctl
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     throw Error(std::string("prctl(PR_SET_NO_NEW_PRIVS) failed: ") + std::strerror(errno), Error::Kind::Failure);
   std::unique_ptr<void, void (*)(scmp_filter_ctx)> ctx(seccomp_init(SCMP_ACT_ERRNO(EPERM)), seccomp_release);
@@ -83,7 +89,7 @@ std::string install_sandbox() {
     ::close(probe);
     throw Error("the seccomp filter is loaded but opening a file still works", Error::Kind::Failure);
   }
-  return "no_new_privs, seccomp allowlist of " + std::to_string(rules) + " rules (open refused: " +
+  return std::string(dumpable ? "dumpable" : "not dumpable") + ", no_new_privs, seccomp allowlist of " + std::to_string(rules) + " rules (open refused: " +
          std::strerror(errno) + ")";
 }
 

@@ -7,6 +7,12 @@
 
 namespace splitleak::tee {
 
+// PR_SET_DUMPABLE 0, checked: no core dump of the enclave's memory, and its /proc files (mem,
+// maps, environ) and ptrace are closed to processes of the same user without CAP_SYS_PTRACE.
+// splitleak-enclave calls it first thing, before any key or input reaches it. Throws Error when
+// it cannot.
+void make_undumpable();
+
 // Caps the process's data (heap and private writable mappings, RLIMIT_DATA) at what it uses now
 // plus budget_bytes: allocations beyond fail (std::bad_alloc). Throws Error when it cannot.
 void limit_memory(int64_t budget_bytes);

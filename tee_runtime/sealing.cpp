@@ -19,6 +19,9 @@ namespace {
 
 constexpr char kMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', '1', '\0'};
 constexpr char kFileMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', 'F', '1'};
+// A sealed file is read whole (the enclave's inputs, one message per batch): bounded like the
+// process enclave's default memory budget.
+constexpr size_t kMaxSealedBytes = size_t{4} << 30;
 
 size_t nonce_bytes(Aead a) {
   return a == Aead::Aes256Gcm ? crypto_aead_aes256gcm_NPUBBYTES : crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
@@ -64,10 +67,9 @@ void write_key_file(const std::string& path, const SessionKey& key) {
 }
 
 SessionKey read_key_file(const std::string& path) {
-  std::ifstream in(path);
-  check(in.good(), path + ": cannot read the key file");
-  std::string line;
-  std::getline(in, line);
+  // 64 hex digits and a line end; more than that is not a key file (nor read to its end).
+  std::string line = read_file_start(path, 130);
+  line = line.substr(0, line.find('\n'));
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
   const auto bytes = from_hex(line, 32, path + ": the key file");
   SessionKey k;
@@ -155,9 +157,10 @@ void write_sealed_file(const std::string& path, const std::vector<std::string>& 
 }
 
 std::vector<std::string> read_sealed_file(const std::string& path) {
-  const std::string bytes = read_file(path);
-  check(bytes.size() >= sizeof kFileMagic && std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) == 0,
+  const std::string start = read_file_start(path, sizeof kFileMagic);  // the magic before the rest
+  check(start.size() == sizeof kFileMagic && std::memcmp(start.data(), kFileMagic, sizeof kFileMagic) == 0,
         path + ": not a sealed file (splitleak seal writes them)");
+  const std::string bytes = read_file(path, kMaxSealedBytes);
   ByteReader in(std::string_view(bytes).substr(sizeof kFileMagic), path + ": truncated sealed file");
   const auto count = in.read<uint64_t>("count");
   std::vector<std::string> messages;

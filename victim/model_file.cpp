@@ -87,7 +87,7 @@ void graph_from_json(const json& j, Graph& g, const std::function<Tensor(size_t)
     try {
       n.op = op_from_json(jn.at("op"), jn.at("attrs"), format);
     } catch (const std::exception& e) {  // Error, or json::exception for an attribute of the wrong type
-      throw Error("node '" + n.name + "': " + e.what());
+      throw Error("node '" + n.name + "': " + plain_message(e));
     }
     jn.at("inputs").get_to(n.inputs);
     jn.at("weights").get_to(n.weights);
@@ -129,7 +129,7 @@ Graph model_from_bytes(std::string_view bytes, const std::string& what) {
       return tensor_from_bytes(in.record("weights"), what + ": weight " + std::to_string(i));
     });
   } catch (const json::exception& e) {
-    throw Error(what + ": the model graph is malformed: " + e.what());
+    throw Error(what + ": the model graph is malformed: " + plain_message(e));
   } catch (const Error& e) {
     const std::string message = e.what();
     throw Error(message.rfind(what, 0) == 0 ? message : what + ": " + message);
@@ -150,7 +150,7 @@ Graph load_model_file(const std::string& path) {
     const json j = json::parse(attributes.at("graph"));
     graph_from_json(j, g, [&](size_t i) { return h5::read_tensor(path, "weights/" + std::to_string(i)); });
   } catch (const json::exception& e) {
-    throw Error(path + ": the model graph is malformed: " + e.what());
+    throw Error(path + ": the model graph is malformed: " + plain_message(e));
   } catch (const Error& e) {
     const std::string what = e.what();
     throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);

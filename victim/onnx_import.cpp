@@ -11,6 +11,7 @@
 #include <sstream>
 #include <variant>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace splitleak::victim {
@@ -29,14 +30,6 @@ struct Value {
   std::optional<Ints> ints;    // a folded integer value (shapes)
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  check(in.good(), path + ": cannot open the ONNX file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class Importer {
  public:
   Importer(std::string path, const Shape& input_chw) : path_(std::move(path)), input_chw_(input_chw) {
@@ -44,7 +37,8 @@ class Importer {
   }
 
   Graph run() {
-    const std::string bytes = read_file(path_);
+    check(std::filesystem::is_regular_file(path_), path_ + ": cannot open the ONNX file (no such file)");
+    const std::string bytes = read_file(path_, size_t{2} << 30);  // protobuf's own limit
     onnx::ModelProto model;
     check(!bytes.empty() && model.ParseFromString(bytes) && model.has_graph() && model.graph().node_size() > 0,
           path_ + ": not an ONNX model, or truncated (protobuf parse failed or no graph)");

@@ -215,6 +215,27 @@ expect_code 1 "inverse_net" check "$DIR/inconclusive.json" --thresholds "$DIR/in
 head -c 100 "$DIR/a/results.json" > "$DIR/truncated.json"
 expect_code 2 "truncated.json: not valid JSON" check "$DIR/truncated.json" --max-ssim 0.5
 expect_code 2 "no results.json" report "$DIR"
+expect_code 2 "truncated.json: not valid JSON" check "$DIR/truncated.json" --max-ssim 0.5
+! grep -q 'json.exception' "$DIR/err" || { echo "nlohmann-json's exception name reached the user"; exit 1; }
+$PY -c "
+import json, sys
+r = json.load(open(sys.argv[1])); r['cuts'] = []
+json.dump(r, open(sys.argv[2], 'w'))" "$DIR/a/results.json" "$DIR/no_cuts.json"
+expect_code 2 "no_cuts.json: malformed results: no cuts" check "$DIR/no_cuts.json" --max-ssim 0.5
+expect_code 2 "/dev/zero: more than the 1024 MiB such a file may hold" check /dev/zero --max-ssim 0.5
+expect_code 2 "--max-ssim: expected a number in [0, 1], not nan" check "$DIR/a/results.json" --max-ssim nan
+expect_code 2 "--max-ssim: expected a number in [0, 1], not -1" check "$DIR/a/results.json" --max-ssim -1
+expect_code 2 "is a directory, not a file" check "$DIR/a/results.json" --max-ssim 1 --junit "$DIR"
+
+# Run directories: only the last level is created; a file, or a place nothing can be created, is
+# bad input.
+expect_code 2 "the folder $DIR/nowhere/a does not exist" run "$DIR/tiny.yaml" --out "$DIR/nowhere/a/b"
+test ! -e "$DIR/nowhere"
+expect_code 2 "exists and is not a directory" run "$DIR/tiny.yaml" --out "$DIR/a/results.json"
+expect_code 2 "/proc/splitleak-run: cannot create the run directory" run "$DIR/tiny.yaml" --out /proc/splitleak-run
+# A long value is not echoed back whole.
+expect_code 2 "is not a list index" run "$DIR/tiny.yaml" --dry-run --set "attackers.$(printf 'x%.0s' $(seq 1 5000)).steps=3"
+test "$(wc -c < "$DIR/err")" -lt 400 || { echo "a 5000-character value was echoed back"; exit 1; }
 
 # report re-renders from the files alone.
 rm "$DIR/a/report.html" "$DIR/a/figures/ssim_vs_cut.png"
@@ -227,6 +248,13 @@ for f in "$SRC"/tests/experiments/bad_yaml/*.yaml; do
   expect_code 2 "$(head -1 "$f" | sed 's/^# expect: //')" run "$f" --out "$DIR/never"
 done
 expect_code 2 "--set attackers[0].steps: expected an integer >= 1" run "$DIR/tiny.yaml" --dry-run --set attackers.0.steps=0
+# An attacker's own settings are checked before any work, named by file and line, and the run
+# directory of a run that bad input stopped that early is not left behind.
+printf 'victim:\n  model: lenet5\nattackers:\n  - kind: cgan\n    ngf: 0\n' > "$DIR/ngf_zero.yaml"
+expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" \
+  --out "$DIR/ngf_zero" --set dataset.aux=64 --set dataset.test=8
+test ! -e "$DIR/ngf_zero" || { echo "a run stopped by bad input left its directory"; exit 1; }
+expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" --dry-run
 
 # The example experiments are valid; their placeholder paths are reported.
 for f in "$SRC"/experiments/*.yaml; do

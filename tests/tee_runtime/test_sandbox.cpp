@@ -3,11 +3,14 @@
 // allocations.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <string>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -44,6 +47,53 @@ TEST(Sandbox, RefusesFilesSocketsAndProcessesKeepsThreadsAndMemory) {
     });
     t.join();
     return sum == 50'000'000.0 ? 0 : 16;
+  });
+  EXPECT_EQ(code, 0);
+}
+
+// Whether a process of uid `uid` can read /proc/PID/environ of another process of the same uid
+// that called make_undumpable (or not): 1 readable, 0 refused (EACCES), >= 2 a setup failure.
+int same_user_can_read_environ(bool undumpable, uid_t uid) {
+  int ready[2];
+  if (::pipe(ready) != 0) return 2;
+  const pid_t target = ::fork();
+  if (target == 0) {
+    if (::setuid(uid) != 0) ::_exit(2);
+    // Changing uid made it undumpable already (fs.suid_dumpable): the control undoes that.
+    if (undumpable) {
+      make_undumpable();
+    } else if (::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
+      ::_exit(2);
+    }
+    char byte = 1;
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(3);
+    ::pause();
+    ::_exit(0);
+  }
+  char byte = 0;
+  const bool started = ::read(ready[0], &byte, 1) == 1;
+  const pid_t reader = ::fork();
+  if (reader == 0) {
+    if (!started || ::setuid(uid) != 0) ::_exit(4);
+    const int fd = ::open(("/proc/" + std::to_string(target) + "/environ").c_str(), O_RDONLY);
+    ::_exit(fd >= 0 ? 1 : errno == EACCES ? 0 : 5);
+  }
+  int status = 0;
+  ::waitpid(reader, &status, 0);
+  ::kill(target, SIGKILL);
+  ::waitpid(target, nullptr, 0);
+  ::close(ready[0]), ::close(ready[1]);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 6;
+}
+
+TEST(Sandbox, AnUndumpableProcessIsClosedToItsOwnUsersOtherProcesses) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to run both processes as another user";
+  const uid_t nobody = 65534;
+  EXPECT_EQ(same_user_can_read_environ(false, nobody), 1);  // the control: same user, dumpable
+  EXPECT_EQ(same_user_can_read_environ(true, nobody), 0);
+  const int code = in_child([]() -> int {
+    make_undumpable();
+    return install_sandbox().rfind("not dumpable, ", 0) == 0 ? 0 : 1;
   });
   EXPECT_EQ(code, 0);
 }
