@@ -34,8 +34,6 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
     settings["seed"] = std::to_string(base + restart);  // another initialisation
   }
   auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()), cut.context);
-  check(attacker->learns() || a.seeds == 1,
-        a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   SeedRun run;
   run.learned = attacker->learns();
   attack::FitOptions fit;
@@ -105,6 +103,14 @@ std::vector<bool> finished_items(const ExperimentConfig& c, const fs::path& dir,
   return finished;
 }
 
+QueueStart start_queue(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
+                       const std::shared_ptr<spdlog::logger>& log) {
+  RunProgress progress;
+  progress.total = plan.items.size();
+  std::vector<bool> finished = finished_items(c, dir, plan, progress, log);
+  return {progress, WorkQueue(plan, finished)};
+}
+
 ItemWorker::ItemWorker(const ExperimentConfig& c, fs::path dir, const RunPlan& plan, const victim::Graph& g,
                        PrepareNode prepare, std::shared_ptr<spdlog::logger> log)
     : config_(c), run_dir_(std::move(dir)), plan_(plan), victim_(g), prepare_(std::move(prepare)), log_(std::move(log)) {}
@@ -135,9 +141,7 @@ std::string item_summary(const WorkItem& item, const SeedRun& run) {
 std::vector<FailedItem> execute_alone(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
                                       const victim::Graph& g, const ItemWorker::PrepareNode& prepare,
                                       const std::shared_ptr<spdlog::logger>& log) {
-  RunProgress progress;
-  progress.total = plan.items.size();
-  WorkQueue queue(plan, finished_items(c, dir, plan, progress, log));
+  auto [progress, queue] = start_queue(c, dir, plan, log);
   ItemWorker worker(c, dir, plan, g, prepare, log);
   for (Assignment next = queue.next(0); next.kind == Assignment::Kind::Item; next = queue.next(0)) {
     const WorkItem& item = plan.items[next.item];

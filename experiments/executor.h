@@ -63,6 +63,14 @@ std::vector<bool> finished_items(const ExperimentConfig& config, const std::file
                                  const RunPlan& plan, RunProgress& progress,
                                  const std::shared_ptr<spdlog::logger>& log);
 
+// The queue of the plan's unfinished items and the run's progress (items done before counted).
+struct QueueStart {
+  RunProgress progress;
+  WorkQueue queue;
+};
+QueueStart start_queue(const ExperimentConfig& config, const std::filesystem::path& run_dir, const RunPlan& plan,
+                       const std::shared_ptr<spdlog::logger>& log);
+
 // One worker: holds the data of one node at a time and runs items there. `prepare(node)` gives
 // a node's data (its features from the feature cache, computed on a miss).
 class ItemWorker {
@@ -74,7 +82,7 @@ class ItemWorker {
   // Makes `node` the held node, preparing its data when it is not held already.
   void hold(size_t node);
   // Runs item `item` of the plan (its node held) and stores its results in the run directory.
-  // Errors (exit 2) for a non-learning attacker given seeds > 1, naming the file and line.
+  // The attackers' settings were checked before (check_attackers).
   SeedRun run(size_t item);
 
  private:

@@ -138,10 +138,8 @@ void dispatch(Coordinator& coordinator, const std::atomic<bool>& own_worker_done
 std::vector<FailedItem> run_root(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
                                  const victim::Graph& g, const ItemWorker::PrepareNode& prepare,
                                  const std::shared_ptr<spdlog::logger>& log) {
-  RunProgress progress;
-  progress.total = plan.items.size();
-  WorkQueue queue(plan, finished_items(c, dir, plan, progress, log));
-  Coordinator coordinator(plan, std::move(queue), progress, log);
+  QueueStart start = start_queue(c, dir, plan, log);
+  Coordinator coordinator(plan, std::move(start.queue), start.progress, log);
   ItemWorker worker(c, dir, plan, g, prepare, log);
   std::atomic<bool> own_worker_done{false}, own_worker_failed{false};
   std::exception_ptr fatal;

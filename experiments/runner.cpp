@@ -150,8 +150,20 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
   return results;
 }
 
-// The feature maps at an attacked node (front partition `p`) and everything its attackers need.
-// Extracted on the attack device and cached per device (float rounding differs between them).
+// The feature maps of `images` (`split`: "aux" or "test") at `node`, behind front partition `p`:
+// extracted on the attack device and cached per device (float rounding differs between them).
+Tensor node_features(const RunInputs& in, const datasets::FeatureCache& cache, const victim::Partition& p,
+                     const Device& attack_device, const AttackedNode& node, const std::string& split,
+                     const std::shared_ptr<spdlog::logger>& log) {
+  const bool aux = split == "aux";
+  const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
+  return cache.get_or_compute({in.model_hash, node.name, aux ? in.aux_hash : in.target_hash, split + on}, [&] {
+    return victim::run_in_batches(victim::on_device(p.front, attack_device), aux ? in.aux_images : in.targets.images,
+                                  128, ProgressLog(log, "[" + node.name + "] " + (aux ? "auxiliary" : "held-out") + " features"));
+  });
+}
+
+// Everything the attackers at an attacked node need.
 CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
                   const victim::Graph& g, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
   CutData d;
@@ -161,14 +173,8 @@ CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets
   d.partition = std::make_shared<const victim::Partition>(victim::partition(g, node.name));
   const victim::Partition& p = *d.partition;
   const Device attack_device = rank_device(c.runtime.attack_device);
-  const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
-  const victim::Graph front = victim::on_device(p.front, attack_device);
-  d.aux_features = cache.get_or_compute({in.model_hash, node.name, in.aux_hash, "aux" + on}, [&] {
-    return victim::run_in_batches(front, in.aux_images, 128, ProgressLog(log, "[" + node.name + "] auxiliary features"));
-  });
-  d.target_features = cache.get_or_compute({in.model_hash, node.name, in.target_hash, "test" + on}, [&] {
-    return victim::run_in_batches(front, in.targets.images, 128, ProgressLog(log, "[" + node.name + "] held-out features"));
-  });
+  d.aux_features = node_features(in, cache, p, attack_device, node, "aux", log);
+  d.target_features = node_features(in, cache, p, attack_device, node, "test", log);
   d.context = {Shape(g.nodes[node.index].shape.begin() + 1, g.nodes[node.index].shape.end()),
                Shape(g.input().shape.begin() + 1, g.input().shape.end()), &p.front, attack_device};
   return d;
@@ -291,12 +297,14 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
   for (size_t k = 0; k < cuts.size(); ++k) {
     Stage stage{log, "cut " + cuts[k].name};
     CutResult r = describe_cut(g, cuts[k]);
-    const CutData data = prepare(k);
-    r.distance_correlation = attack::distance_correlation(data.target_images, data.target_features);
+    const victim::Partition p = victim::partition(g, cuts[k].name);
+    const Tensor target_features =
+        node_features(in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], "test", log);
+    r.distance_correlation = attack::distance_correlation(in.targets.images, target_features);
     AttackedCut a = collect_node(c, dir, plan, k, log);
     r.reconstructions_sample = stack_samples(a.samples);
     attacked.push_back(std::move(a.attackers));
-    r.latency = split_latency(c, *data.partition, latency);
+    r.latency = split_latency(c, p, latency);
     results.cuts.push_back(std::move(r));
   }
   // The output floor: what the GPU side rebuilds from the model's output alone.
