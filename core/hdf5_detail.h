@@ -1,0 +1,21 @@
+#pragma once
+// What hdf5_io.cpp and hdf5_rows.cpp share; only .cpp files that talk to HDF5 include it.
+#include <H5Cpp.h>
+
+#include <map>
+#include <string>
+
+namespace splitleak::h5::detail {
+
+// Silences the HDF5 library's own error printing (once); errors surface as exceptions.
+void quiet();
+// Error naming `path` when it is missing or not a readable HDF5 file.
+H5::H5File open_for_read(const std::string& path);
+// A new file at `path` (replacing one there) with dense attribute storage (no 64 KiB limit).
+H5::H5File create_file(const std::string& path);
+// Chunked (about 1 MiB of floats a chunk, whole rows), deflated and Fletcher-32 checksummed.
+H5::DSetCreatPropList compressed_rows(const std::vector<hsize_t>& dims);
+void write_attributes(H5::Group& group, const std::map<std::string, std::string>& attributes);
+std::map<std::string, std::string> read_attributes(const H5::Group& group);
+
+}  // namespace splitleak::h5::detail
