@@ -58,15 +58,18 @@ RowWriter::RowWriter(std::string path, std::string name, int64_t rows, Shape row
   Impl& w = *impl_;
   w.path = std::move(path), w.name = std::move(name), w.rows = rows, w.row_shape = std::move(row_shape), w.type = type;
   w.tmp = w.path + ".tmp." + std::to_string(::getpid());
-  check(rows >= 1, w.path + ": a row file needs at least one row");
-  std::vector<hsize_t> dims{static_cast<hsize_t>(rows)};
-  for (int64_t d : w.row_shape) dims.push_back(static_cast<hsize_t>(d));
+  check(rows >= 1 || rows == -1, w.path + ": a row file needs at least one row");
+  std::vector<hsize_t> chunk_dims{static_cast<hsize_t>(rows == -1 ? (int64_t{1} << 30) : rows)}, dims{0}, max_dims{H5S_UNLIMITED};
+  for (int64_t d : w.row_shape) {
+    chunk_dims.push_back(static_cast<hsize_t>(d)), dims.push_back(static_cast<hsize_t>(d));
+    max_dims.push_back(static_cast<hsize_t>(d));
+  }
   std::lock_guard lock(library_mutex());
   try {
     w.file = std::make_unique<H5::H5File>(detail::create_file(w.tmp));
-    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data(), max_dims.data());
     w.ds = w.file->createDataSet(w.name, type == RowType::Unorm8 ? H5::PredType::STD_U8LE : H5::PredType::IEEE_F32LE,
-                                space, detail::compressed_rows(dims));
+                                space, detail::compressed_rows(chunk_dims));
   } catch (const H5::Exception& e) {
     std::remove(w.tmp.c_str());
     throw Error(w.path + ": cannot create HDF5: " + e.getDetailMsg(), Error::Kind::Failure);
@@ -89,7 +92,7 @@ int64_t RowWriter::rows_written() const { return impl_->written; }
 void RowWriter::append(const Tensor& rows) {
   Impl& w = *impl_;
   check(rows.dim() >= 1 && Shape(rows.shape().begin() + 1, rows.shape().end()) == w.row_shape &&
-            w.written + rows.size(0) <= w.rows,
+            (w.rows == -1 || w.written + rows.size(0) <= w.rows),
         w.path + ": rows " + shape_str(rows.shape()) + " do not fit after " + std::to_string(w.written) + " of " +
             std::to_string(w.rows) + " rows of " + shape_str(w.row_shape));
   if (rows.size(0) == 0) return;
@@ -100,6 +103,9 @@ void RowWriter::append(const Tensor& rows) {
   std::lock_guard lock(library_mutex());
   try {
     const H5::DataSpace memory(static_cast<int>(mem_dims.size()), mem_dims.data());
+    std::vector<hsize_t> extent = mem_dims;
+    extent[0] = static_cast<hsize_t>(w.written + rows.size(0));
+    w.ds.extend(extent.data());
     const H5::DataSpace target = row_block(w.ds, w.written, rows.size(0));
     if (w.type == RowType::Unorm8) w.ds.write(bytes.data(), H5::PredType::NATIVE_UINT8, memory, target);
     else w.ds.write(host.data(), H5::PredType::NATIVE_FLOAT, memory, target);
@@ -126,7 +132,7 @@ void RowWriter::add_tensor(const std::string& name, const Tensor& t) {
 
 void RowWriter::commit(const std::map<std::string, std::string>& attributes) {
   Impl& w = *impl_;
-  check(w.written == w.rows, w.path + ": " + std::to_string(w.written) + " of " + std::to_string(w.rows) +
+  check(w.rows == -1 || w.written == w.rows, w.path + ": " + std::to_string(w.written) + " of " + std::to_string(w.rows) +
                                  " rows written before commit");
   {
     std::lock_guard lock(library_mutex());
@@ -238,6 +244,12 @@ Tensor RowFile::read(const std::vector<int64_t>& rows) const {
     i = j;
   }
   return out;
+}
+
+SamplesPtr load_rows(const std::string& path, const std::string& name, int64_t in_memory_bytes) {
+  auto file = std::make_shared<const RowFile>(path, name);
+  if (file->float_bytes() <= in_memory_bytes) return in_memory(read_all(*file));
+  return file;
 }
 
 }  // namespace splitleak::h5

@@ -19,8 +19,9 @@ enum class RowType {
 
 class RowWriter {
  public:
-  // A file that will hold `rows` rows of `row_shape` in data set `name`.
-  RowWriter(std::string path, std::string name, int64_t rows, Shape row_shape, RowType type);
+  // A file whose data set `name` will hold rows of `row_shape`: `expected_rows` of them when
+  // known (chunks are sized for it), or any number (-1: the data set grows with each append).
+  RowWriter(std::string path, std::string name, int64_t expected_rows, Shape row_shape, RowType type);
   ~RowWriter();  // removes the temporary file unless committed
   RowWriter(const RowWriter&) = delete;
   RowWriter& operator=(const RowWriter&) = delete;
@@ -30,7 +31,8 @@ class RowWriter {
   int64_t rows_written() const;
   // A small float tensor beside the rows (labels, say).
   void add_tensor(const std::string& name, const Tensor& t);
-  // Every row written: the attributes are set and the file renamed into place.
+  // Every row written (all `expected_rows`, when given): the attributes are set and the file
+  // renamed into place.
   void commit(const std::map<std::string, std::string>& attributes);
 
  private:
@@ -54,5 +56,9 @@ class RowFile final : public Samples {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The rows of data set `name` of the file: read into memory when they take at most
+// `in_memory_bytes` as floats, else read from the file on demand.
+SamplesPtr load_rows(const std::string& path, const std::string& name, int64_t in_memory_bytes);
 
 }  // namespace splitleak::h5

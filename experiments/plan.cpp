@@ -63,7 +63,7 @@ double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoi
       } else {
         attack::FitOptions fit;
         fit.steps = ++steps_done, fit.batch_size = b;
-        attacker->fit(f, x, fit);
+        attacker->fit(TensorSamples(f), TensorSamples(x), fit);
       }
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     };
@@ -111,7 +111,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
       const Shape& in = g.input().shape;
       const datasets::TrainTest data = load_experiment_data(c, in[1], in[2]).data;
       out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
-          << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
+          << shape_str(data.train.image_shape()) << "\n";
       check_dataset_sizes(c, data);
     }
     out << "  input " << shape_str(g.input().shape) << ", " << g.parameter_count() << " parameters, "
