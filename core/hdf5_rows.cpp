@@ -34,8 +34,8 @@ std::vector<uint8_t> to_bytes(const Tensor& rows, const std::string& where) {
   const float* v = rows.data();
   for (size_t i = 0; i < bytes.size(); ++i) {
     const float k = v[i] * 255.0f;
-    check(k >= -0.01f && k <= 255.01f && std::abs(k - std::round(k)) < 1e-3f,
-          where + ": value " + std::to_string(v[i]) + " is not k/255, so it cannot be stored as a byte");
+    if (!(k >= -0.01f && k <= 255.01f && std::abs(k - std::round(k)) < 1e-3f))
+      throw Error(where + ": value " + std::to_string(v[i]) + " is not k/255, so it cannot be stored as a byte");
     bytes[i] = static_cast<uint8_t>(std::lround(k));
   }
   return bytes;

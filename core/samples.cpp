@@ -14,14 +14,16 @@ class SubsetSamples final : public Samples {
   SubsetSamples(SamplesPtr source, std::vector<int64_t> rows) : source_(std::move(source)), rows_(std::move(rows)) {
     check(source_ != nullptr, "subset: no source");
     for (int64_t r : rows_)
-      check(r >= 0 && r < source_->size(), "subset: row " + std::to_string(r) + " of " + std::to_string(source_->size()));
+      if (r < 0 || r >= source_->size())
+        throw Error("subset: row " + std::to_string(r) + " of " + std::to_string(source_->size()));
   }
   int64_t size() const override { return static_cast<int64_t>(rows_.size()); }
   Shape row_shape() const override { return source_->row_shape(); }
   Tensor read(const std::vector<int64_t>& rows) const override {
     std::vector<int64_t> mapped(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
-      check(rows[i] >= 0 && rows[i] < size(), "samples: row " + std::to_string(rows[i]) + " of " + std::to_string(size()));
+      if (rows[i] < 0 || rows[i] >= size())
+        throw Error("samples: row " + std::to_string(rows[i]) + " of " + std::to_string(size()));
       mapped[i] = rows_[static_cast<size_t>(rows[i])];
     }
     return source_->read(mapped);

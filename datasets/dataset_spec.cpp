@@ -28,9 +28,11 @@ TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, 
     const Split split = seeded_split(folder.size(), 0.8, seed);
     if (!storage) return {folder.load(split.first), folder.load(split.second)};
     ImageStoreOptions s;
-    s.dir = storage->dir, s.in_memory_bytes = storage->in_memory_bytes, s.progress = storage->progress;
-    return {stored_images(folder, split.first, storage->train_limit, s),
-            stored_images(folder, split.second, std::numeric_limits<int64_t>::max(), s)};
+    s.dir = storage->dir, s.in_memory_bytes = storage->in_memory_bytes;
+    if (storage->progress) s.progress = storage->progress("training split");
+    ImageRows train = stored_images(folder, split.first, storage->train_limit, s);
+    if (storage->progress) s.progress = storage->progress("held-out split");
+    return {std::move(train), stored_images(folder, split.second, std::numeric_limits<int64_t>::max(), s)};
   }
   if (kind == "ton-iot") {
     check(!arg.empty(), "dataset '" + spec + "': give the CSV as ton-iot:PATH");

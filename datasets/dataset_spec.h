@@ -5,6 +5,7 @@
 //   folder:PATH            an ImageNet-style folder (class subfolders), or a flat folder of
 //                          unlabelled images (CelebA-style), seeded 80/20 split
 //   ton-iot:CSV            TON_IoT network records as images, seeded 80/20 split ("label" target)
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -22,7 +23,9 @@ struct FolderStorage {
   std::string dir;
   int64_t in_memory_bytes = 0;
   int64_t train_limit = std::numeric_limits<int64_t>::max();
-  RowProgress progress;  // while decoding: (rows stored, rows wanted) of the split being stored
+  // The progress callback for storing a split ("training split", "held-out split"): called with
+  // (rows stored, rows wanted) while it is decoded. Empty: none.
+  std::function<RowProgress(const std::string& split)> progress;
 };
 
 // Images become (channels, size, size) (resized or channel-replicated where the source allows;

@@ -306,8 +306,11 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
   RunResults results = new_results(c, setup, in);
   // Baselines that need no feature map (the label prior, the data set's mean image) and the
   // label leakage of chance.
-  const std::vector<attack::AttackerScores> baselines =
-      score_baselines(c, g, *in.aux_images, in.targets.images, in.target_classes, in.records);
+  std::vector<attack::AttackerScores> baselines;
+  {
+    Stage stage{log, "baselines"};
+    baselines = score_baselines(c, g, *in.aux_images, in.targets.images, in.target_classes, in.records);
+  }
   label_chance(g, in.target_classes, results);
   const LatencySetup latency = latency_setup(c, in.targets.images);
   std::vector<std::vector<attack::AttackerScores>> attacked;

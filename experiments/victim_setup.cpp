@@ -67,7 +67,9 @@ datasets::FolderStorage folder_storage(const ExperimentConfig& c, const fs::path
   s.in_memory_bytes = c.runtime.data_in_memory_mib << 20;
   const bool trains = c.victim.train.enabled && c.victim.weights.empty();
   s.train_limit = trains ? std::numeric_limits<int64_t>::max() : c.dataset.aux_data == "disjoint" ? c.dataset.aux : 0;
-  s.progress = ProgressLog(log, "decoding " + c.dataset.spec() + " into the image store");
+  s.progress = [log, spec = c.dataset.spec()](const std::string& split) -> RowProgress {
+    return ProgressLog(log, "decoding " + spec + ", " + split + ", into its image store");
+  };
   return s;
 }
 
