@@ -3,6 +3,7 @@
 #include <H5Cpp.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace splitleak::h5::detail {
@@ -16,6 +17,15 @@ H5::H5File create_file(const std::string& path);
 // Chunked (about 1 MiB of floats a chunk, whole rows), deflated and Fletcher-32 checksummed.
 H5::DSetCreatPropList compressed_rows(const std::vector<hsize_t>& dims);
 void write_attributes(H5::Group& group, const std::map<std::string, std::string>& attributes);
+
+// After a failed write (a full disk), HDF5 cannot close the file's objects cleanly: closing them
+// again, as the C++ wrappers' destructors do, crashes inside the library. A writer that failed
+// abandons its objects here, never to be closed (their memory is kept; the process's exit skips
+// the library's teardown, cli/main.cpp).
+template <typename T>
+void abandon(std::unique_ptr<T>& object) {
+  (void)object.release();
+}
 std::map<std::string, std::string> read_attributes(const H5::Group& group);
 
 }  // namespace splitleak::h5::detail

@@ -39,6 +39,9 @@ H5::H5File create_file(const std::string& path) {
   H5Pset_attr_phase_change(fcpl.getId(), 0, 0);
   H5::FileAccPropList fapl;
   fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  // Closing the file closes whatever is still open in it: a write that failed (a full disk)
+  // leaves no object behind for the library's exit-time cleanup to trip over.
+  fapl.setFcloseDegree(H5F_CLOSE_STRONG);
   return H5::H5File(path, H5F_ACC_TRUNC, fcpl, fapl);
 }
 
@@ -112,35 +115,41 @@ void visit(const H5::Group& g, const std::string& prefix, const std::string& pat
 void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
                    const std::map<std::string, std::string>& attributes, bool compress) {
   quiet();
+  for (const auto& [name, t] : tensors) check(t.defined(), path + ": tensor '" + name + "' is undefined");
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::unique_ptr<H5::H5File> file;
+  std::unique_ptr<H5::DataSet> ds;
   try {
-    {
-      H5::H5File file = detail::create_file(tmp);
-      H5::LinkCreatPropList lcpl;
-      lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
-      for (const auto& [name, t] : tensors) {
-        check(t.defined(), path + ": tensor '" + name + "' is undefined");
-        std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
-        H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
-                                           : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-        const H5::DSetCreatPropList create = compress && !dims.empty() && t.numel() > 0
-                                                 ? detail::compressed_rows(dims)
-                                                 : H5::DSetCreatPropList();
-        H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl);
-        if (t.numel() > 0) ds.write(t.to(Device{}).data(), H5::PredType::NATIVE_FLOAT);  // device tensors: one download
-      }
-      H5::Group root = file.openGroup("/");
-      detail::write_attributes(root, attributes);
-      file.close();
+    file = std::make_unique<H5::H5File>(detail::create_file(tmp));
+    H5::LinkCreatPropList lcpl;
+    lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
+    for (const auto& [name, t] : tensors) {
+      std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
+      H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
+                                         : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+      const H5::DSetCreatPropList create = compress && !dims.empty() && t.numel() > 0
+                                               ? detail::compressed_rows(dims)
+                                               : H5::DSetCreatPropList();
+      ds = std::make_unique<H5::DataSet>(
+          file->createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl));
+      if (t.numel() > 0) ds->write(t.to(Device{}).data(), H5::PredType::NATIVE_FLOAT);  // device tensors: one download
+      ds->close();
     }
+    {
+      H5::Group root = file->openGroup("/");
+      detail::write_attributes(root, attributes);
+    }
+    file->close();
     std::filesystem::rename(tmp, path);
   } catch (const H5::Exception& e) {
+    detail::abandon(ds), detail::abandon(file);
     std::remove(tmp.c_str());
-    throw Error(path + ": cannot write HDF5: " + e.getDetailMsg(), Error::Kind::Failure);
+    throw Error(path + ": cannot write HDF5 (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
   } catch (const std::filesystem::filesystem_error& e) {
     std::remove(tmp.c_str());
     throw Error(path + ": cannot write: " + e.what(), Error::Kind::Failure);
   } catch (...) {
+    detail::abandon(ds), detail::abandon(file);
     std::remove(tmp.c_str());
     throw;
   }

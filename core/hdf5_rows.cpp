@@ -49,8 +49,15 @@ struct RowWriter::Impl {
   Shape row_shape;
   RowType type;
   std::unique_ptr<H5::H5File> file;
-  H5::DataSet ds;
+  std::unique_ptr<H5::DataSet> ds;
   bool committed = false;
+
+  // A write failed: the file's objects are abandoned, never closed (hdf5_detail.h).
+  [[noreturn]] void fail(const std::string& what, const H5::Exception& e) {
+    detail::abandon(ds), detail::abandon(file);
+    std::remove(tmp.c_str());
+    throw Error(path + ": " + what + " (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
+  }
 };
 
 RowWriter::RowWriter(std::string path, std::string name, int64_t rows, Shape row_shape, RowType type)
@@ -68,23 +75,25 @@ RowWriter::RowWriter(std::string path, std::string name, int64_t rows, Shape row
   try {
     w.file = std::make_unique<H5::H5File>(detail::create_file(w.tmp));
     const H5::DataSpace space(static_cast<int>(dims.size()), dims.data(), max_dims.data());
-    w.ds = w.file->createDataSet(w.name, type == RowType::Unorm8 ? H5::PredType::STD_U8LE : H5::PredType::IEEE_F32LE,
-                                space, detail::compressed_rows(chunk_dims));
+    w.ds = std::make_unique<H5::DataSet>(
+        w.file->createDataSet(w.name, type == RowType::Unorm8 ? H5::PredType::STD_U8LE : H5::PredType::IEEE_F32LE,
+                              space, detail::compressed_rows(chunk_dims)));
   } catch (const H5::Exception& e) {
-    std::remove(w.tmp.c_str());
-    throw Error(w.path + ": cannot create HDF5: " + e.getDetailMsg(), Error::Kind::Failure);
+    w.fail("cannot create HDF5", e);
   }
 }
 
 RowWriter::~RowWriter() {
-  if (impl_->committed) return;
+  Impl& w = *impl_;
+  if (w.committed) return;
   std::lock_guard lock(library_mutex());
   try {
-    impl_->ds.close();
-    if (impl_->file) impl_->file->close();
-  } catch (...) {
+    if (w.ds) w.ds->close();
+    if (w.file) w.file->close();
+  } catch (const H5::Exception&) {
+    detail::abandon(w.ds), detail::abandon(w.file);
   }
-  std::remove(impl_->tmp.c_str());
+  std::remove(w.tmp.c_str());
 }
 
 int64_t RowWriter::rows_written() const { return impl_->written; }
@@ -95,6 +104,7 @@ void RowWriter::append(const Tensor& rows) {
             (w.rows == -1 || w.written + rows.size(0) <= w.rows),
         w.path + ": rows " + shape_str(rows.shape()) + " do not fit after " + std::to_string(w.written) + " of " +
             std::to_string(w.rows) + " rows of " + shape_str(w.row_shape));
+  check(w.ds != nullptr, w.path + ": an earlier write to it failed");
   if (rows.size(0) == 0) return;
   const Tensor host = rows.to(Device{});
   std::vector<uint8_t> bytes;
@@ -105,18 +115,19 @@ void RowWriter::append(const Tensor& rows) {
     const H5::DataSpace memory(static_cast<int>(mem_dims.size()), mem_dims.data());
     std::vector<hsize_t> extent = mem_dims;
     extent[0] = static_cast<hsize_t>(w.written + rows.size(0));
-    w.ds.extend(extent.data());
-    const H5::DataSpace target = row_block(w.ds, w.written, rows.size(0));
-    if (w.type == RowType::Unorm8) w.ds.write(bytes.data(), H5::PredType::NATIVE_UINT8, memory, target);
-    else w.ds.write(host.data(), H5::PredType::NATIVE_FLOAT, memory, target);
+    w.ds->extend(extent.data());
+    const H5::DataSpace target = row_block(*w.ds, w.written, rows.size(0));
+    if (w.type == RowType::Unorm8) w.ds->write(bytes.data(), H5::PredType::NATIVE_UINT8, memory, target);
+    else w.ds->write(host.data(), H5::PredType::NATIVE_FLOAT, memory, target);
   } catch (const H5::Exception& e) {
-    throw Error(w.path + ": cannot write rows (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
+    w.fail("cannot write rows", e);
   }
   w.written += rows.size(0);
 }
 
 void RowWriter::add_tensor(const std::string& name, const Tensor& t) {
   Impl& w = *impl_;
+  check(w.ds != nullptr, w.path + ": an earlier write to it failed");
   const Tensor host = t.to(Device{});
   std::vector<hsize_t> dims(host.shape().begin(), host.shape().end());
   std::lock_guard lock(library_mutex());
@@ -126,24 +137,26 @@ void RowWriter::add_tensor(const std::string& name, const Tensor& t) {
     H5::DataSet ds = w.file->createDataSet(name, H5::PredType::IEEE_F32LE, space);
     if (host.numel() > 0) ds.write(host.data(), H5::PredType::NATIVE_FLOAT);
   } catch (const H5::Exception& e) {
-    throw Error(w.path + ": cannot write '" + name + "': " + e.getDetailMsg(), Error::Kind::Failure);
+    w.fail("cannot write '" + name + "'", e);
   }
 }
 
 void RowWriter::commit(const std::map<std::string, std::string>& attributes) {
   Impl& w = *impl_;
+  check(w.ds != nullptr, w.path + ": an earlier write to it failed");
   check(w.rows == -1 || w.written == w.rows, w.path + ": " + std::to_string(w.written) + " of " + std::to_string(w.rows) +
                                  " rows written before commit");
   {
     std::lock_guard lock(library_mutex());
     try {
-      H5::Group root = w.file->openGroup("/");
-      detail::write_attributes(root, attributes);
-      root.close();
-      w.ds.close();
+      {
+        H5::Group root = w.file->openGroup("/");
+        detail::write_attributes(root, attributes);
+      }
+      w.ds->close();
       w.file->close();
     } catch (const H5::Exception& e) {
-      throw Error(w.path + ": cannot finish HDF5 (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
+      w.fail("cannot finish HDF5", e);
     }
   }
   std::error_code ec;

@@ -21,16 +21,20 @@ namespace {
 
 // Copies every weight of `source` into `graph` by name; both must hold the same names and shapes.
 void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where) {
-  for (auto& [name, t] : graph.tensors) {
+  check_weights_fit(graph, source, where);
+  for (auto& [name, t] : graph.tensors) t.copy_from(source.tensors.at(name));
+}
+
+}  // namespace
+
+void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where) {
+  for (const auto& [name, t] : graph.tensors) {
     auto it = source.tensors.find(name);
     check(it != source.tensors.end(), where + ": has no weight '" + name + "' the model needs");
     check(it->second.shape() == t.shape(), where + ": weight '" + name + "' is " + shape_str(it->second.shape()) +
                                                ", the model needs " + shape_str(t.shape()));
-    t.copy_from(it->second);
   }
 }
-
-}  // namespace
 
 void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& data) {
   check(data.test.size() >= c.dataset.test, c.file + ": dataset.test: " + std::to_string(c.dataset.test) +
@@ -150,6 +154,8 @@ std::vector<CutChoice> select_cuts(const victim::Graph& g, const VictimConfig& v
       if (g.nodes[i].name == name) index = static_cast<int>(i);
     check(index >= 0, where + ": no layer '" + name + "' in " + v.model + did_you_mean(name, names) +
                           " (splitleak inspect lists the cuts)");
+    check(g.nodes[static_cast<size_t>(index)].candidate,
+          where + ": '" + name + "' is not a cut: it only reshapes the layer before it (splitleak inspect lists the cuts)");
     check(victim::is_valid_cut(g, index), where + ": '" + name + "' is not a valid cut (a skip connection crosses it)");
     check(index > previous, where + ": cuts must be listed from the input on; '" + name + "' comes before the previous one");
     previous = index;

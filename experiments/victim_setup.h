@@ -42,6 +42,9 @@ struct VictimSetup {
 };
 
 // The victim with the weights its model file or zoo entry gives, and the data shaped for its input.
+// Throws Error naming `where` unless `source` holds every weight of `graph` with its shape.
+void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where);
+
 VictimSetup load_victim_and_data(const ExperimentConfig& config, const datasets::FolderStorage* storage = nullptr);
 // The victim's weights (victim.weights, trained before in `run_dir`, or trained now and saved
 // there), then its accuracy.
