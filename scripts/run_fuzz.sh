@@ -3,18 +3,23 @@
 # fuzz/corpus/<target>/ plus what earlier runs found (BUILD/fuzz-corpus/<target>/, never the
 # repository's). Prints each target's executions and coverage; exits 1 when a target crashed,
 # leaked, timed out or ran out of memory, leaving the input under BUILD/fuzz-crashes/.
+# TARGETS (optional, the rest of the arguments): run only these targets.
 set -uo pipefail
 BUILD="$1"
 SECONDS_EACH="$2"
+shift 2
+ONLY=" $* "
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 failed=0
 mkdir -p "$BUILD/fuzz-crashes"
 for seeds in "$ROOT"/fuzz/corpus/*/; do
   target="$(basename "$seeds")"
+  [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $target "* ]] || continue
   work="$BUILD/fuzz-corpus/$target"
   mkdir -p "$work"
   log="$BUILD/fuzz-$target.log"
-  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions="$ROOT/fuzz/lsan.supp" \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$BUILD/fuzz/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$BUILD/fuzz-crashes/$target-" "$work" "$seeds" > "$log" 2>&1
   rc=$?
