@@ -23,7 +23,7 @@ build: deps
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-sanitize && \
-	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20; fi
+	  FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20; fi
 
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITLEAK_SANITIZE=ON \

@@ -8,13 +8,14 @@ Usage: /usr/bin/python3 bench/make_scale_folder.py OUT [--count 20000] [--size 2
 """
 import argparse
 import os
+import sys
 
 import numpy as np
 import skimage
 from PIL import Image
 
-PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg",
-          "retina.jpg"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from make_colour_set import PHOTOS  # noqa: E402  the colour set's photographs, one class each
 
 
 def main():

@@ -3,7 +3,8 @@
 # fuzz/corpus/<target>/ plus what earlier runs found (BUILD/fuzz-corpus/<target>/, never the
 # repository's). Prints each target's executions and coverage; exits 1 when a target crashed,
 # leaked, timed out or ran out of memory, leaving the input under BUILD/fuzz-crashes/.
-# TARGETS (optional, the rest of the arguments): run only these targets.
+# TARGETS (optional, the rest of the arguments): run only these targets. FUZZ_SEED (environment):
+# libFuzzer's random seed, for runs that must repeat (CI); unset, a fresh one each run.
 set -uo pipefail
 BUILD="$1"
 SECONDS_EACH="$2"
@@ -21,6 +22,7 @@ for seeds in "$ROOT"/fuzz/corpus/*/; do
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions="$ROOT/fuzz/lsan.supp" \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$BUILD/fuzz/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
       -artifact_prefix="$BUILD/fuzz-crashes/$target-" "$work" "$seeds" > "$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
