@@ -1,11 +1,13 @@
 # The README's commands. Every target installs missing dependencies first (scripts/install-deps.sh).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SPLITLEAK = $(BUILD)/cli/splitleak
 
-.PHONY: all deps build test test-sanitize quickstart bench clean
+.PHONY: all deps build test test-sanitize fuzz quickstart bench clean
 
 all: build
 
@@ -16,10 +18,12 @@ build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test through ctest; under CI (CI=true) the core suites also run once under ASan+UBSan.
+# Every test through ctest; under CI (CI=true) the core suites also run once under ASan+UBSan,
+# and every fuzz target for 20 seconds.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-sanitize; fi
+	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-sanitize && \
+	  FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20; fi
 
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITLEAK_SANITIZE=ON \
@@ -27,6 +31,14 @@ test-sanitize: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# Every libFuzzer target (fuzz/, docs/fuzzing.md) built with clang under ASan+UBSan, then run for
+# FUZZ_SECONDS each from its seed corpus; fails on a crash, leak, timeout or out-of-memory.
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSPLITLEAK_FUZZ=ON -DSPLITLEAK_BUILD_TESTS=OFF -DSPLITLEAK_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	bash scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The quick-start experiment (experiments/quickstart.yaml), in a fresh run directory each time;
 # prints where the report is and the recommended cut.
@@ -45,4 +57,4 @@ bench: build
 	  /usr/bin/python3 bench/torch_cgan_step.py --image-size $$1 --feat-channels 64 --batch $$2 --steps 5 --threads $(JOBS); done
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

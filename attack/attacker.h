@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attack/config.h"
+#include "core/samples.h"
 #include "core/tensor.h"
 #include "victim/graph.h"
 
@@ -48,9 +49,10 @@ class Attacker {
   // True when fit learns from the pairs: restarts (seeds), the validation split and the
   // convergence check apply, and fit honours FitOptions::evaluate.
   virtual bool learns() const = 0;
-  // Learns from auxiliary pairs: features (N, feature_shape...), images (N, image_shape...).
+  // Learns from auxiliary pairs: row i of features (feature_shape) with row i of images
+  // (image_shape), read a batch at a time (the pairs may live on disk).
   // White-box attackers that need no training return at once.
-  virtual void fit(const Tensor& features, const Tensor& images, const FitOptions& options) = 0;
+  virtual void fit(const Samples& features, const Samples& images, const FitOptions& options) = 0;
   // (N, feature_shape...) -> (N, image_shape...) in [0, 1].
   virtual Tensor reconstruct(const Tensor& features) = 0;
   // The learned state (weights, optimiser state, steps done) to one HDF5 file, written

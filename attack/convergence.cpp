@@ -4,14 +4,15 @@
 #include <cmath>
 #include <numeric>
 
+#include "attack/metrics.h"
 #include "core/batches.h"
 #include "core/error.h"
 #include "core/random.h"
 
 namespace splitleak::attack {
-ValidationSplit split_validation(const Tensor& features, const Tensor& images, double fraction, uint64_t seed) {
-  const int64_t n = features.defined() ? features.size(0) : 0;
-  check(images.defined() && n >= 2 && images.size(0) == n,
+ValidationSplit split_validation(SamplesPtr features, SamplesPtr images, double fraction, uint64_t seed) {
+  const int64_t n = features ? features->size() : 0;
+  check(images && n >= 2 && images->size() == n,
         "validation split: need at least two (feature map, image) pairs with the same count");
   check(fraction > 0 && fraction < 1, "validation split: fraction in (0, 1)");
   const int64_t val = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(fraction * static_cast<double>(n))), 1, n - 1);
@@ -20,8 +21,23 @@ ValidationSplit split_validation(const Tensor& features, const Tensor& images, d
   Generator gen(seed);
   for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[gen.below(i + 1)]);
   const std::vector<int64_t> train_rows(order.begin(), order.end() - val), val_rows(order.end() - val, order.end());
-  return {gather_rows(features, train_rows), gather_rows(images, train_rows), gather_rows(features, val_rows),
-          gather_rows(images, val_rows)};
+  return {subset(features, train_rows), subset(images, train_rows), subset(features, val_rows), subset(images, val_rows)};
+}
+
+double validation_ssim(Attacker& attacker, const ValidationSplit& split) {
+  const Samples& features = *split.val_features;
+  std::vector<double> per_image;
+  per_image.reserve(static_cast<size_t>(features.size()));
+  constexpr int64_t kRows = 256;  // a multiple of the attackers' own reconstruction batch
+  for (int64_t b = 0; b < features.size(); b += kRows) {
+    const int64_t e = std::min(features.size(), b + kRows);
+    const std::vector<double> part =
+        ssim_per_image(attacker.reconstruct(features.read_range(b, e)), split.val_images->read_range(b, e));
+    per_image.insert(per_image.end(), part.begin(), part.end());
+  }
+  double sum = 0;
+  for (double s : per_image) sum += s;
+  return per_image.empty() ? 0.0 : sum / static_cast<double>(per_image.size());
 }
 
 int64_t last_fifth_start(int64_t steps) { return steps - steps / 5; }

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "attack/attacker.h"
 #include "attack/evaluator.h"
+#include "core/samples.h"
 #include "core/tensor.h"
 
 namespace splitleak::attack {
@@ -14,13 +16,17 @@ inline constexpr double kValidationFraction = 0.1;
 inline constexpr double kDefaultConvergedDelta = 0.01;
 
 struct ValidationSplit {
-  Tensor train_features, train_images;  // the rows the attacker learns from
-  Tensor val_features, val_images;      // ceil(fraction * N) rows it is scored on
+  SamplesPtr train_features, train_images;  // the rows the attacker learns from
+  SamplesPtr val_features, val_images;      // ceil(fraction * N) rows it is scored on
 };
 
-// Rows chosen by a permutation seeded with `seed`; needs N >= 2 and leaves at least one row on
-// each side.
-ValidationSplit split_validation(const Tensor& features, const Tensor& images, double fraction, uint64_t seed);
+// Rows chosen by a permutation seeded with `seed` (subsets: nothing is copied); needs N >= 2 and
+// leaves at least one row on each side.
+ValidationSplit split_validation(SamplesPtr features, SamplesPtr images, double fraction, uint64_t seed);
+
+// The mean SSIM of the attacker's reconstructions of the validation rows, reconstructed a few
+// hundred rows at a time.
+double validation_ssim(Attacker& attacker, const ValidationSplit& split);
 
 // The first step of the last fifth of a `steps`-step run: steps - steps / 5.
 int64_t last_fifth_start(int64_t steps);

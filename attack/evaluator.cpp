@@ -11,14 +11,22 @@
 namespace splitleak::attack {
 
 std::vector<int64_t> top1_classes(const victim::Graph& g, const Tensor& images) {
+  return top1_classes(g, TensorSamples(images));
+}
+
+std::vector<int64_t> top1_classes(const victim::Graph& g, const Samples& images) {
   autograd::NoGradGuard no_grad;
-  const Tensor logits = victim::run_in_batches(g, images, 128);
-  const int64_t classes = logits.numel() / logits.size(0);
-  std::vector<int64_t> out(static_cast<size_t>(logits.size(0)));
-  for (int64_t i = 0; i < logits.size(0); ++i) {
-    const float* row = logits.data() + i * classes;
-    out[static_cast<size_t>(i)] = std::max_element(row, row + classes) - row;
-  }
+  const Device device = victim::device_of(g);
+  std::vector<int64_t> out;
+  out.reserve(static_cast<size_t>(images.size()));
+  for_each_batch(images, 128, [&](int64_t, const Tensor& batch) {
+    const Tensor logits = victim::run(g, batch.to(device)).to(Device{});
+    const int64_t classes = logits.numel() / logits.size(0);
+    for (int64_t i = 0; i < logits.size(0); ++i) {
+      const float* row = logits.data() + i * classes;
+      out.push_back(std::max_element(row, row + classes) - row);
+    }
+  });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attack/statistics.h"
+#include "core/samples.h"
 #include "core/tensor.h"
 #include "victim/graph.h"
 
@@ -69,7 +70,9 @@ AttackerScores score_reconstructions(const std::string& attacker, const Tensor& 
 // `seed`, `confidence` and `tail_ssim`, so a resumed run's figures equal an uninterrupted run's.
 void summarise(AttackerScores& scores, uint64_t seed, double confidence, double tail_ssim);
 
-// The victim's top-1 class per image of `images` (N, C, H, W).
+// The victim's top-1 class per image of `images` (N, C, H, W), or per row of image rows (read and
+// run 128 at a time).
 std::vector<int64_t> top1_classes(const victim::Graph& victim, const Tensor& images);
+std::vector<int64_t> top1_classes(const victim::Graph& victim, const Samples& images);
 
 }  // namespace splitleak::attack

@@ -51,8 +51,8 @@ uint64_t step_seed(uint64_t seed, int64_t step) {
   return seed * 0xD1B54A32D192ED03ull + static_cast<uint64_t>(step) * 0x9E3779B97F4A7C15ull + 7;
 }
 
-void check_pairs(const Tensor& features, const Tensor& images) {
-  check(features.defined() && images.defined() && features.size(0) == images.size(0) && features.size(0) >= 2,
+void check_pairs(const Samples& features, const Samples& images) {
+  check(features.size() == images.size() && features.size() >= 2,
         "attacker: need at least two (feature map, image) pairs with the same count");
 }
 
@@ -138,15 +138,15 @@ class CganAttacker : public LearnedInverter {
   }
   std::string kind() const override { return "cgan"; }
 
-  void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
+  void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
     training_loop(o, [&](int64_t s) {
-      const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
+      const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
       generator_->reseed_dropout(step_seed(o.seed, s));
-      return step_->step(gather_rows(features, idx).to(device_), gather_rows(images, idx).to(device_)).g_l1;
+      return step_->step(features.read(idx).to(device_), images.read(idx).to(device_)).g_l1;
     });
   }
 
@@ -189,15 +189,15 @@ class InverseNetAttacker : public LearnedInverter {
   }
   std::string kind() const override { return "inverse_net"; }
 
-  void fit(const Tensor& features, const Tensor& images, const FitOptions& o) override {
+  void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
     const optim::LrSchedule lr = schedule(opt_->options.lr, decay_, o.steps);
     generator_->train();
     training_loop(o, [&](int64_t s) {
-      const auto idx = batch_indices(features.size(0), o.batch_size, o.seed, s);
+      const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
-      const Tensor fake = generator_->forward(gather_rows(features, idx).to(device_));
-      const Tensor real = gather_rows(images, idx).to(device_);
+      const Tensor fake = generator_->forward(features.read(idx).to(device_));
+      const Tensor real = images.read(idx).to(device_);
       const Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
       opt_->set_lr(lr.lr_at(s));
       opt_->zero_grad();

@@ -32,7 +32,7 @@ class RmleAttacker : public Attacker {
   std::string kind() const override { return "rmle"; }
   bool learns() const override { return false; }
 
-  void fit(const Tensor&, const Tensor&, const FitOptions&) override {}
+  void fit(const Samples&, const Samples&, const FitOptions&) override {}
   // Nothing is learned: the file records the kind, so a later load checks it.
   void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), 0, {}); }
   void load(const std::string& path) override { read_attacker_checkpoint(path, kind(), {}); }

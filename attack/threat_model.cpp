@@ -21,30 +21,31 @@ const char* aux_data_name(AuxData setting) {
   return "?";
 }
 
-Tensor auxiliary_images(AuxData setting, const Tensor& targets, const Tensor& pool, int64_t count, uint64_t seed) {
+SamplesPtr auxiliary_images(AuxData setting, const Tensor& targets, SamplesPtr pool, int64_t count, uint64_t seed) {
   check(count > 0 && targets.defined() && targets.dim() == 4 && targets.size(0) > 0,
         "auxiliary data: need targets (N, C, H, W) and a positive count");
-  Shape shape = targets.shape();
-  shape[0] = count;
-  Tensor out = Tensor::empty(shape);
-  const int64_t row = targets.numel() / targets.size(0);
+  const Shape image(targets.shape().begin() + 1, targets.shape().end());
   switch (setting) {
-    case AuxData::Same:
-      for (int64_t i = 0; i < count; ++i) out.slice(i, i + 1).copy_from(targets.slice(i % targets.size(0), i % targets.size(0) + 1));
-      break;
+    case AuxData::Same: {
+      std::vector<int64_t> rows(static_cast<size_t>(count));
+      for (int64_t i = 0; i < count; ++i) rows[static_cast<size_t>(i)] = i % targets.size(0);
+      return subset(in_memory(targets), std::move(rows));
+    }
     case AuxData::Disjoint:
-      check(pool.defined() && pool.size(0) >= count && pool.numel() / pool.size(0) == row,
-            "auxiliary data: the disjoint pool holds " + std::to_string(pool.defined() ? pool.size(0) : 0) +
+      check(pool && pool->size() >= count && pool->row_shape() == image,
+            "auxiliary data: the disjoint pool holds " + std::to_string(pool ? pool->size() : 0) +
                 " images of the targets' shape, " + std::to_string(count) + " needed");
-      out.copy_from(pool.slice(0, count));
-      break;
+      return first_rows(std::move(pool), count);
     case AuxData::Noise: {
+      Shape shape = targets.shape();
+      shape[0] = count;
+      Tensor out = Tensor::empty(shape);
       Generator gen(seed);
       init::uniform_(out, 0.0f, 1.0f, gen);
-      break;
+      return in_memory(out);
     }
   }
-  return out;
+  throw Error("auxiliary data: unknown setting");
 }
 
 }  // namespace splitleak::attack

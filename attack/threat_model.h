@@ -5,6 +5,7 @@
 //   noise     uniform random images (an attacker without data: query-free)
 #include <string>
 
+#include "core/samples.h"
 #include "core/tensor.h"
 
 namespace splitleak::attack {
@@ -15,9 +16,10 @@ enum class AuxData { Same, Disjoint, Noise };
 AuxData parse_aux_data(const std::string& text);
 const char* aux_data_name(AuxData setting);
 
-// The auxiliary images (count, C, H, W): for Same the first `count` of `targets` (cycled), for
-// Disjoint the first `count` of `pool` (which must not overlap the targets and hold enough
-// images), for Noise seeded uniform [0, 1] images shaped like the targets.
-Tensor auxiliary_images(AuxData setting, const Tensor& targets, const Tensor& pool, int64_t count, uint64_t seed);
+// The auxiliary images, `count` rows of (C, H, W): for Same the first `count` of `targets`
+// (cycled; rows of the targets, nothing copied), for Disjoint the first `count` of `pool` (which
+// must not overlap the targets and hold enough images; read from it on demand), for Noise seeded
+// uniform [0, 1] images shaped like the targets (made in memory).
+SamplesPtr auxiliary_images(AuxData setting, const Tensor& targets, SamplesPtr pool, int64_t count, uint64_t seed);
 
 }  // namespace splitleak::attack

@@ -65,8 +65,9 @@ int main(int argc, char** argv) {
     datasets::FashionMnistOptions fo;
     fo.size = in[2], fo.channels = in[1];
     const Tensor test_x = datasets::load_fashion_mnist(datasets::Part::Test, fo).images.slice(0, test);
-    const Tensor aux_x = attack::auxiliary_images(attack::parse_aux_data(aux_data), test_x,
-                                                  datasets::load_fashion_mnist(datasets::Part::Train, fo).images, aux, 1);
+    const Tensor aux_x = read_all(*attack::auxiliary_images(
+        attack::parse_aux_data(aux_data), test_x, in_memory(datasets::load_fashion_mnist(datasets::Part::Train, fo).images),
+        aux, 1));
     std::printf("aux_data=%s ", aux_data.c_str());
     std::printf("model=%s aux=%ld test=%ld steps=%ld batch=%ld ngf=%ld ndf=%ld stem=%ld threads=%d\n", model.c_str(),
                 static_cast<long>(aux), static_cast<long>(test), static_cast<long>(steps), static_cast<long>(batch),
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
           };
         const auto t0 = std::chrono::steady_clock::now();
-        attacker->fit(aux_f, aux_x, fit);
+        attacker->fit(TensorSamples(aux_f), TensorSamples(aux_x), fit);
         const Tensor rec = attacker->reconstruct(test_f);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const attack::AttackerScores s = attack::score_reconstructions(kind, rec, test_x, g, 1);

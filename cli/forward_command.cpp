@@ -76,12 +76,15 @@ Tensor run_in_tee(const victim::Graph& front, const ForwardOptions& o) {
     const Tensor x = h5::read_tensor(o.input, "x");
     check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
     tee::Sealer sealer(key, m);
-    for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size)
-      sealed.push_back(sealer.seal(tensor_to_bytes(x.slice(begin, std::min(x.size(0), begin + o.batch_size)))));
+    for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
+      const int64_t end = std::min(x.size(0), begin + o.batch_size);
+      sealed.push_back(sealer.seal(tensor_to_bytes(x.slice(begin, end)), /*final=*/end == x.size(0)));
+    }
   }
   enclave->provision(key);
   std::vector<Tensor> parts;
   tee::EnclaveTiming total;
+  bool ended = false;
   for (size_t i = 0; i < sealed.size(); ++i) {
     tee::EnclaveOutput out;
     try {
@@ -91,9 +94,12 @@ Tensor run_in_tee(const victim::Graph& front, const ForwardOptions& o) {
       throw Error(source + ": batch " + std::to_string(i) + ": " + e.what(), e.kind());
     }
     parts.push_back(out.features);
+    ended = out.stream_ended;
     total.decrypt_ms += out.timing.decrypt_ms, total.compute_ms += out.timing.compute_ms;
     total.export_ms += out.timing.export_ms, total.transport_ms += out.timing.transport_ms;
   }
+  check(ended, (o.sealed_input.empty() ? o.input : o.sealed_input) + ": the sealed stream stops after " +
+                   std::to_string(sealed.size()) + " batches without its final one (truncated)");
   std::printf("tee=%s\nbatches=%zu\ndecrypt_ms=%.3f\ncompute_ms=%.3f\nexport_ms=%.3f\ntransport_ms=%.3f\n", o.tee.c_str(),
               sealed.size(), total.decrypt_ms, total.compute_ms, total.export_ms, total.transport_ms);
   return concat_batches(parts);

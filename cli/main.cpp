@@ -3,6 +3,9 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -85,5 +88,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "splitleak: error: %s\n", e.what());
     return 2;
   }
-  return splitleak::experiments::cluster::finish(run_main(argc, argv));
+  const int code = splitleak::experiments::cluster::finish(run_main(argc, argv));
+  // Every file is closed by now. The libraries' exit-time teardown is skipped: HDF5's would
+  // close again the objects a failed write left abandoned (core/hdf5_detail.h), and crash.
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }

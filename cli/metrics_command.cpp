@@ -3,19 +3,48 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 
 #include "attack/metrics.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "datasets/image_header.h"
 
 namespace splitleak::cli {
 namespace {
 
+// While alive, what this process writes to stderr is dropped: the image decoders (libpng) print
+// their own complaints there, which the one-line error then says better.
+class QuietStderr {
+ public:
+  QuietStderr() : saved_(::dup(STDERR_FILENO)) {
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) ::dup2(null, STDERR_FILENO), ::close(null);
+  }
+  ~QuietStderr() {
+    if (saved_ >= 0) ::dup2(saved_, STDERR_FILENO), ::close(saved_);
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_;
+};
+
 // (C, H, W) float32 in [0, 1].
 Tensor read_image(const std::string& path) {
-  cv::Mat img = cv::imread(path, cv::IMREAD_UNCHANGED);
+  datasets::check_image_size(path);  // before the decoder allocates
+  cv::Mat img;
+  try {
+    const QuietStderr quiet;
+    img = cv::imread(path, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception&) {
+    throw Error(path + ": cannot decode the image (damaged, or a format OpenCV cannot read)");
+  }
   check(!img.empty(), path + ": cannot read the image (missing or not an image)");
   check(img.depth() == CV_8U || img.depth() == CV_16U, path + ": only 8- and 16-bit images are supported");
   if (img.channels() == 4) cv::cvtColor(img, img, cv::COLOR_BGRA2BGR);

@@ -26,21 +26,27 @@ int run_seal(const SealOptions& o) {
         "seal: give the enclave's partition as --model M --cut C, or its --measurement HEX");
   check(o.model.empty() || !o.cut.empty(), "seal: --model needs --cut (the front partition the enclave runs)");
   tee::Measurement m;
+  Shape takes;  // (C, H, W) the partition takes; unknown with --measurement
   if (!o.measurement.empty()) {
     m = tee::measurement_from_hex(o.measurement, "--measurement");
   } else {
     const victim::Graph g =
         victim::load_model(o.model, o.input_shape.empty() ? Shape{} : victim::parse_chw(o.input_shape));
     m = tee::measure(victim::partition(g, o.cut).front);
+    takes = Shape(g.input().shape.begin() + 1, g.input().shape.end());
   }
   if (o.new_key) tee::write_key_file(o.key_file, tee::SessionKey::generate());
   const tee::SessionKey key = tee::read_key_file(o.key_file);
   const Tensor x = h5::read_tensor(o.input, "x");
   check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
+  check(takes.empty() || Shape(x.shape().begin() + 1, x.shape().end()) == takes,
+        o.input + ": /x is " + shape_str(x.shape()) + ", the partition takes (N, " + shape_str(takes) + ")");
   tee::Sealer sealer(key, m);
   std::vector<std::string> messages;
-  for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size)
-    messages.push_back(sealer.seal(tensor_to_bytes(x.slice(begin, std::min(x.size(0), begin + o.batch_size)))));
+  for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
+    const int64_t end = std::min(x.size(0), begin + o.batch_size);
+    messages.push_back(sealer.seal(tensor_to_bytes(x.slice(begin, end)), /*final=*/end == x.size(0)));
+  }
   tee::write_sealed_file(o.output, messages);
   std::printf("measurement=%s\naead=%s\nbatches=%zu\n", tee::measurement_hex(m).c_str(),
               tee::aead_name(tee::preferred_aead()).c_str(), messages.size());

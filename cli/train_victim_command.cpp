@@ -29,8 +29,8 @@ std::string duration(double seconds) {
   return buf;
 }
 
-datasets::ImageSet first(const datasets::ImageSet& set, int64_t limit) {
-  return limit > 0 && limit < set.size() ? set.slice(0, limit) : set;
+datasets::ImageRows first(const datasets::ImageRows& set, int64_t limit) {
+  return limit > 0 && limit < set.size() ? set.first(limit) : set;
 }
 
 int run_train_victim(TrainVictimOptions o) {
@@ -39,7 +39,7 @@ int run_train_victim(TrainVictimOptions o) {
   const Shape& in = g.input().shape;
   check(in.size() == 4 && in[2] == in[3], "train-victim: the model must take square (C, H, W) images");
   const datasets::TrainTest data = datasets::load_dataset(o.dataset, in[1], in[2], o.train.seed);
-  const datasets::ImageSet train = first(data.train, o.limit_train), test = first(data.test, o.limit_test);
+  const datasets::ImageRows train = first(data.train, o.limit_train), test = first(data.test, o.limit_test);
   o.train.checkpoint = o.checkpoint.empty() ? o.out + ".checkpoint.h5" : o.checkpoint;
   const bool tty = ::isatty(STDERR_FILENO);
   std::fprintf(stderr, "training %s on %s: %ld train / %ld test images, %ld epochs, %s lr %g, batch %ld\n",

@@ -33,8 +33,8 @@ Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows) {
   Tensor out = Tensor::empty(shape);
   const int64_t row = t.size(0) > 0 ? t.numel() / t.size(0) : 0;
   for (size_t i = 0; i < rows.size(); ++i) {
-    check(rows[i] >= 0 && rows[i] < t.size(0), "gather_rows: row " + std::to_string(rows[i]) + " of " +
-                                                   std::to_string(t.size(0)));
+    if (rows[i] < 0 || rows[i] >= t.size(0))
+      throw Error("gather_rows: row " + std::to_string(rows[i]) + " of " + std::to_string(t.size(0)));
     std::copy(t.data() + rows[i] * row, t.data() + (rows[i] + 1) * row, out.data() + static_cast<int64_t>(i) * row);
   }
   return out;

@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/hdf5_detail.h"
 
 namespace splitleak::h5 {
-namespace {
+namespace detail {
 
-// Silences the HDF5 library's own error printing once; errors surface as exceptions.
 void quiet() {
   static const bool done = [] {
     H5::Exception::dontPrint();
@@ -32,6 +32,55 @@ H5::H5File open_for_read(const std::string& path) {
     throw Error(path + ": cannot open as HDF5 (truncated or corrupt?): " + e.getDetailMsg());
   }
 }
+
+H5::H5File create_file(const std::string& path) {
+  quiet();
+  H5::FileCreatPropList fcpl;
+  H5Pset_attr_phase_change(fcpl.getId(), 0, 0);
+  H5::FileAccPropList fapl;
+  fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  // Closing the file closes whatever is still open in it: a write that failed (a full disk)
+  // leaves no object behind for the library's exit-time cleanup to trip over.
+  fapl.setFcloseDegree(H5F_CLOSE_STRONG);
+  return H5::H5File(path, H5F_ACC_TRUNC, fcpl, fapl);
+}
+
+H5::DSetCreatPropList compressed_rows(const std::vector<hsize_t>& dims) {
+  H5::DSetCreatPropList create;
+  std::vector<hsize_t> chunk = dims;
+  hsize_t row = 1;
+  for (size_t i = 1; i < dims.size(); ++i) row *= dims[i];
+  chunk[0] = std::clamp<hsize_t>((1u << 18) / std::max<hsize_t>(row, 1), 1, std::max<hsize_t>(dims[0], 1));
+  create.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  create.setFletcher32();
+  create.setDeflate(4);
+  return create;
+}
+
+void write_attributes(H5::Group& group, const std::map<std::string, std::string>& attributes) {
+  for (const auto& [key, value] : attributes) {
+    H5::StrType type(H5::PredType::C_S1, value.empty() ? 1 : value.size());
+    H5::Attribute a = group.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
+    a.write(type, value.empty() ? std::string(" ") : value);
+  }
+}
+
+std::map<std::string, std::string> read_attributes(const H5::Group& group) {
+  std::map<std::string, std::string> out;
+  for (int i = 0; i < group.getNumAttrs(); ++i) {
+    H5::Attribute a = group.openAttribute(static_cast<unsigned>(i));
+    std::string value;
+    a.read(a.getStrType(), value);
+    out[a.getName()] = value;
+  }
+  return out;
+}
+
+}  // namespace detail
+namespace {
+
+using detail::open_for_read;
+using detail::quiet;
 
 Tensor read_dataset(const H5::DataSet& ds, const std::string& path, const std::string& name) {
   try {
@@ -66,50 +115,41 @@ void visit(const H5::Group& g, const std::string& prefix, const std::string& pat
 void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
                    const std::map<std::string, std::string>& attributes, bool compress) {
   quiet();
+  for (const auto& [name, t] : tensors) check(t.defined(), path + ": tensor '" + name + "' is undefined");
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::unique_ptr<H5::H5File> file;
+  std::unique_ptr<H5::DataSet> ds;
   try {
-    {
-      // Dense attribute storage (HDF5 1.8 format) lifts the 64 KiB limit on attribute size.
-      H5::FileCreatPropList fcpl;
-      H5Pset_attr_phase_change(fcpl.getId(), 0, 0);
-      H5::FileAccPropList fapl;
-      fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-      H5::H5File file(tmp, H5F_ACC_TRUNC, fcpl, fapl);
-      H5::LinkCreatPropList lcpl;
-      lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
-      for (const auto& [name, t] : tensors) {
-        check(t.defined(), path + ": tensor '" + name + "' is undefined");
-        std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
-        H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
-                                           : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-        H5::DSetCreatPropList create;
-        if (compress && !dims.empty() && t.numel() > 0) {
-          std::vector<hsize_t> chunk = dims;
-          const hsize_t row = static_cast<hsize_t>(t.numel()) / dims[0];
-          chunk[0] = std::clamp<hsize_t>((1u << 18) / std::max<hsize_t>(row, 1), 1, dims[0]);
-          create.setChunk(static_cast<int>(chunk.size()), chunk.data());
-          create.setFletcher32();
-          create.setDeflate(4);
-        }
-        H5::DataSet ds = file.createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl);
-        if (t.numel() > 0) ds.write(t.to(Device{}).data(), H5::PredType::NATIVE_FLOAT);  // device tensors: one download
-      }
-      H5::Group root = file.openGroup("/");
-      for (const auto& [key, value] : attributes) {
-        H5::StrType type(H5::PredType::C_S1, value.empty() ? 1 : value.size());
-        H5::Attribute a = root.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
-        a.write(type, value.empty() ? std::string(" ") : value);
-      }
-      file.close();
+    file = std::make_unique<H5::H5File>(detail::create_file(tmp));
+    H5::LinkCreatPropList lcpl;
+    lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
+    for (const auto& [name, t] : tensors) {
+      std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
+      H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
+                                         : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+      const H5::DSetCreatPropList create = compress && !dims.empty() && t.numel() > 0
+                                               ? detail::compressed_rows(dims)
+                                               : H5::DSetCreatPropList();
+      ds = std::make_unique<H5::DataSet>(
+          file->createDataSet(name, H5::PredType::IEEE_F32LE, space, create, H5::DSetAccPropList::DEFAULT, lcpl));
+      if (t.numel() > 0) ds->write(t.to(Device{}).data(), H5::PredType::NATIVE_FLOAT);  // device tensors: one download
+      ds->close();
     }
+    {
+      H5::Group root = file->openGroup("/");
+      detail::write_attributes(root, attributes);
+    }
+    file->close();
     std::filesystem::rename(tmp, path);
   } catch (const H5::Exception& e) {
+    detail::abandon(ds), detail::abandon(file);
     std::remove(tmp.c_str());
-    throw Error(path + ": cannot write HDF5: " + e.getDetailMsg(), Error::Kind::Failure);
+    throw Error(path + ": cannot write HDF5 (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
   } catch (const std::filesystem::filesystem_error& e) {
     std::remove(tmp.c_str());
     throw Error(path + ": cannot write: " + e.what(), Error::Kind::Failure);
   } catch (...) {
+    detail::abandon(ds), detail::abandon(file);
     std::remove(tmp.c_str());
     throw;
   }
@@ -140,19 +180,11 @@ Tensor read_tensor(const std::string& path, const std::string& name) {
 
 std::map<std::string, std::string> read_attributes(const std::string& path) {
   H5::H5File file = open_for_read(path);
-  std::map<std::string, std::string> out;
   try {
-    H5::Group root = file.openGroup("/");
-    for (int i = 0; i < root.getNumAttrs(); ++i) {
-      H5::Attribute a = root.openAttribute(static_cast<unsigned>(i));
-      std::string value;
-      a.read(a.getStrType(), value);
-      out[a.getName()] = value;
-    }
+    return detail::read_attributes(file.openGroup("/"));
   } catch (const H5::Exception& e) {
     throw Error(path + ": cannot read attributes: " + e.getDetailMsg());
   }
-  return out;
 }
 
 }  // namespace splitleak::h5

@@ -24,8 +24,17 @@ std::string shape_str(const Shape& shape) {
 
 int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      throw Error("shape " + shape_str(shape) + ": " + (d < 0 ? "a negative size" : "more elements than can be counted"));
   return n;
+}
+
+bool shape_holds(const Shape& shape, int64_t count) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) return false;
+  return n == count;
 }
 
 Storage::Storage(size_t count) : size_(count) {

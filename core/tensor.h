@@ -25,7 +25,10 @@ struct DeviceBuffer;  // core/opencl/memory.h
 using Shape = std::vector<int64_t>;
 
 std::string shape_str(const Shape& shape);
+// The element count; Error for a negative size or a count past int64.
 int64_t shape_numel(const Shape& shape);
+// Whether `shape` has exactly `count` elements (false for negative sizes or an overflowing count).
+bool shape_holds(const Shape& shape, int64_t count);
 
 // Owns `count` floats on one device. Never resized.
 class Storage {

@@ -3,12 +3,14 @@
 #include "core/error.h"
 #include "datasets/fashion_mnist.h"
 #include "datasets/image_folder.h"
+#include "datasets/image_store.h"
 #include "datasets/split.h"
 #include "datasets/ton_iot.h"
 
 namespace splitleak::datasets {
 
-TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, uint64_t seed) {
+TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, uint64_t seed,
+                       const FolderStorage* storage) {
   const size_t colon = spec.find(':');
   const std::string kind = spec.substr(0, colon), arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
   if (kind == "fashion-mnist") {
@@ -24,7 +26,13 @@ TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, 
     o.root = arg, o.size = size, o.channels = channels, o.resize_shorter = size * 256 / 224;
     const ImageFolder folder(o);
     const Split split = seeded_split(folder.size(), 0.8, seed);
-    return {folder.load(split.first), folder.load(split.second)};
+    if (!storage) return {folder.load(split.first), folder.load(split.second)};
+    ImageStoreOptions s;
+    s.dir = storage->dir, s.in_memory_bytes = storage->in_memory_bytes;
+    if (storage->progress) s.progress = storage->progress("training split");
+    ImageRows train = stored_images(folder, split.first, storage->train_limit, s);
+    if (storage->progress) s.progress = storage->progress("held-out split");
+    return {std::move(train), stored_images(folder, split.second, std::numeric_limits<int64_t>::max(), s)};
   }
   if (kind == "ton-iot") {
     check(!arg.empty(), "dataset '" + spec + "': give the CSV as ton-iot:PATH");

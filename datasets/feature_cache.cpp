@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/hdf5_io.h"
+#include "core/hdf5_rows.h"
 #include "datasets/hash.h"
 
 namespace splitleak::datasets {
@@ -53,6 +54,37 @@ Tensor FeatureCache::get_or_compute(const FeatureKey& key, const std::function<T
   Tensor features = compute();
   store(key, features);
   return features;
+}
+
+SamplesPtr FeatureCache::rows(const FeatureKey& key, const Samples& inputs, int64_t batch,
+                              const std::function<Tensor(const Tensor&)>& compute, int64_t in_memory_bytes,
+                              const RowProgress& progress) const {
+  const std::string file = path(key);
+  if (fs::exists(file)) {
+    try {
+      check(h5::read_attributes(file) == key_attributes(key), file + ": stored key does not match its name");
+      SamplesPtr cached = h5::load_rows(file, "features", in_memory_bytes);
+      check(cached->size() == inputs.size(), file + ": holds " + std::to_string(cached->size()) + " rows, not " +
+                                                 std::to_string(inputs.size()));
+      return cached;
+    } catch (const Error& e) {
+      spdlog::warn("feature cache: discarding damaged entry ({}); it will be rebuilt", e.what());
+      std::error_code ec;
+      fs::remove(file, ec);
+    }
+  }
+  check(inputs.size() > 0, "feature cache: no rows to compute features of");
+  std::unique_ptr<h5::RowWriter> writer;
+  for_each_batch(inputs, batch, [&](int64_t, const Tensor& batch_rows) {
+    const Tensor features = compute(batch_rows);
+    if (!writer)
+      writer = std::make_unique<h5::RowWriter>(file, "features", inputs.size(),
+                                               Shape(features.shape().begin() + 1, features.shape().end()),
+                                               h5::RowType::Float32);
+    writer->append(features);
+  }, progress);
+  writer->commit(key_attributes(key));
+  return h5::load_rows(file, "features", in_memory_bytes);
 }
 
 }  // namespace splitleak::datasets

@@ -42,6 +42,18 @@ std::string hash_tensor(const Tensor& t) {
   return h.hex();
 }
 
+std::string hash_samples(const Samples& samples) {
+  Hasher h;
+  const Shape row = samples.row_shape();
+  h.add_u64(static_cast<uint64_t>(row.size() + 1));
+  h.add_u64(static_cast<uint64_t>(samples.size()));
+  for (int64_t d : row) h.add_u64(static_cast<uint64_t>(d));
+  for_each_batch(samples, 256, [&](int64_t, const Tensor& rows) {
+    h.add(rows.data(), static_cast<size_t>(rows.numel()) * sizeof(float));
+  });
+  return h.hex();
+}
+
 std::string hash_strings(const std::vector<std::string>& parts) {
   Hasher h;
   for (const std::string& p : parts) {

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/random.h"
+#include "datasets/image_header.h"
 
 namespace splitleak::datasets {
 namespace {
@@ -37,6 +38,7 @@ std::vector<std::string> sorted_images(const fs::path& dir) {
 
 // Decodes one file into `dst` (channels x size x size, [0, 1]); false when undecodable.
 bool decode(const std::string& path, const ImageFolderOptions& o, int64_t index, float* dst) {
+  check_image_size(path);  // a header stating too many pixels: undecodable (the caller catches)
   cv::Mat img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
   if (img.empty()) return false;
   if (o.channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);

@@ -36,6 +36,7 @@ class ImageFolder {
   const std::vector<std::string>& class_names() const { return index_->class_names; }
   const std::vector<std::string>& files() const { return index_->files; }
   const std::vector<int64_t>& labels() const { return index_->labels; }  // -1 when unlabelled
+  const ImageFolderOptions& options() const { return index_->options; }
   // Files skipped as undecodable so far, over all streams.
   int64_t undecodable() const { return undecodable_->load(); }
 

@@ -35,4 +35,28 @@ std::vector<int64_t> ImageSet::class_counts() const {
   return counts;
 }
 
+ImageRows::ImageRows(const ImageSet& set)
+    : images(set.images.defined() ? in_memory(set.images) : in_memory(Tensor::empty({0}))),
+      labels(set.labels),
+      class_names(set.class_names) {}
+
+ImageSet ImageRows::read(const std::vector<int64_t>& rows) const {
+  ImageSet out{images->read(rows), {}, class_names};
+  out.labels.reserve(rows.size());
+  for (int64_t r : rows) out.labels.push_back(labels[static_cast<size_t>(r)]);  // read() checked the range
+  return out;
+}
+
+ImageSet ImageRows::read_range(int64_t begin, int64_t end) const {
+  return {images->read_range(begin, end), {labels.begin() + begin, labels.begin() + end}, class_names};
+}
+
+ImageRows ImageRows::first(int64_t count) const {
+  ImageRows out;
+  out.images = first_rows(images, count);
+  out.labels.assign(labels.begin(), labels.begin() + count);
+  out.class_names = class_names;
+  return out;
+}
+
 }  // namespace splitleak::datasets

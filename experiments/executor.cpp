@@ -53,13 +53,12 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
     run.curve = load_curve(files.curve);
     fit.evaluate_at = attack::evaluation_steps(a.steps, a.evaluation_interval());
     fit.evaluate = [&](int64_t step) {
-      const Tensor rec = attacker->reconstruct(split->val_features);
-      add_point(run.curve, step, mean(attack::ssim_per_image(rec, split->val_images)));
+      add_point(run.curve, step, attack::validation_ssim(*attacker, *split));
       save_curve(files.curve, run.curve);
     };
-    attacker->fit(split->train_features, split->train_images, fit);
+    attacker->fit(*split->train_features, *split->train_images, fit);
   } else {
-    attacker->fit(cut.aux_features, cut.aux_images, fit);
+    attacker->fit(*cut.aux_features, *cut.aux_images, fit);
   }
   const Tensor rec = attacker->reconstruct(cut.target_features);
   run.scores = attack::score_reconstructions(a.kind, rec, cut.target_images, g, fit_seed, c.privacy.confidence,

@@ -34,8 +34,8 @@ struct CutData {
   std::string name;       // the cut (the output node for the floor)
   std::string file_stem;  // its file-name form, unique in the run ("floor.fc3" for the floor)
   uint64_t seed = 0;      // the cut's seed; pairs derive theirs from it
-  Tensor aux_features, aux_images;        // the attacker's auxiliary pairs
-  Tensor target_features, target_images;  // the held-out victim inputs and what the cut exposes
+  SamplesPtr aux_features, aux_images;    // the attacker's auxiliary pairs, read by batches (may be on disk)
+  Tensor target_features, target_images;  // the held-out victim inputs and what the cut exposes (in memory)
   std::vector<int64_t> target_classes;    // the victim's top-1 on target_images
   RecordScorer score_records;             // TON_IoT: target_images decode back into records
   std::shared_ptr<const victim::Partition> partition;  // context.front points into it

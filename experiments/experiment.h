@@ -84,6 +84,10 @@ struct RuntimeConfig {
   // runtime.attack.device: where the learned attackers (cgan, inverse_net) train and reconstruct
   // (cpu | opencl[:P:D]); rmle and the feature extraction run on the CPU engine.
   std::string attack_device = "cpu";
+  // A row set (auxiliary images, a cut's auxiliary features, a folder's images) that takes at
+  // most this many MiB as floats is read into memory; a larger one stays in its HDF5 file in the
+  // run's cache/ and is read a batch at a time.
+  int64_t data_in_memory_mib = 512;
 };
 
 struct PrivacyConfig {

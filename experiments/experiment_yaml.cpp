@@ -214,6 +214,8 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
   r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
   r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
+  r.data_in_memory_mib = s.get_int("data_in_memory_mib", r.data_in_memory_mib, 0);
+  if (r.data_in_memory_mib > (int64_t{1} << 30)) s.fail("data_in_memory_mib", "expected at most 2^30 MiB");
   s.finish();
 }
 
@@ -345,7 +347,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
       << c.runtime.attack_device << YAML::EndMap;
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
   out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
-  out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s << YAML::EndMap;
+  out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s;
+  out << YAML::Key << "data_in_memory_mib" << YAML::Value << c.runtime.data_in_memory_mib << YAML::EndMap;
   out << YAML::Key << "privacy" << YAML::Value << YAML::BeginMap;
   const PrivacyConfig& p = c.privacy;
   out << YAML::Key << "metric" << YAML::Value << p.metric << YAML::Key << "rule" << YAML::Value << p.rule << YAML::Key

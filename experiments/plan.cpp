@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "attack/attacker.h"
@@ -14,6 +15,7 @@
 #include "experiments/work_plan.h"
 #include "victim/accounting.h"
 #include "victim/load.h"
+#include "victim/model_file.h"
 
 namespace splitleak::experiments {
 namespace {
@@ -25,57 +27,87 @@ std::string flops_text(int64_t flops) {
   return buf;
 }
 
-// Each attacker's step time at the first cut (random features and images of the right shapes),
-// scaled by steps, seeds and the attacked nodes (the cuts and the output floor); rmle: one
-// iteration per batch, scaled by iterations and batches.
-double estimate_attack_seconds(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c,
-                               int64_t attacked_nodes) {
-  if (cuts.empty()) return 0;
+// What the dry run's time estimate covers.
+struct AttackEstimate {
+  double seconds = 0;
+  int64_t timed = 0;    // attacker configurations whose step was timed
+  int64_t reused = 0;   // entries of a configuration timed before (same kind and settings)
+  int64_t untimed = 0;  // configurations left out once the timing budget was spent
+};
+
+// A dry run times steps for at most this long in all, so it answers in seconds.
+constexpr double kTimingBudgetSeconds = 10;
+
+// One step's seconds of attacker `a` at the first cut (random features and images of the right
+// shapes): timed at batches 1 and 2 after an untimed warm-up step, extrapolated linearly (a fixed
+// cost per step plus a cost per image) to the configured batch. rmle: one iteration of a batch.
+double step_seconds(const AttackerConfig& a, const ExperimentConfig& c, const victim::Partition& p, const Shape& feature,
+                    const Shape& image, int64_t batch, Generator& gen) {
+  std::map<std::string, std::string> settings = a.settings;
+  const bool white_box = a.kind == "rmle";
+  if (white_box) settings.insert_or_assign("iterations", std::to_string(1));
+  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()),
+                                        {feature, image, &p.front, parse_device(c.runtime.attack_device)});
+  Shape fs = feature, is = image;
+  fs.insert(fs.begin(), 2), is.insert(is.begin(), 2);
+  Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
+  init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
+  int64_t steps_done = 0;
+  auto timed = [&](int64_t b) {  // a fit continues from the steps it has done
+    const auto t0 = std::chrono::steady_clock::now();
+    if (white_box) {
+      attacker->reconstruct(f.slice(0, b));
+    } else {
+      attack::FitOptions fit;
+      fit.steps = ++steps_done, fit.batch_size = b;
+      attacker->fit(TensorSamples(f), TensorSamples(x), fit);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  timed(1);
+  const double t1 = timed(1), t2 = timed(2);
+  const double per_image = std::max(0.0, t2 - t1), fixed = std::max(0.0, t1 - per_image);
+  return fixed + per_image * static_cast<double>(batch);
+}
+
+// Each attacker's step time scaled by steps, seeds and the attacked nodes (the cuts and the
+// output floor); rmle: one iteration per batch, scaled by iterations and batches. A
+// configuration (kind and settings) is timed once; none is timed after kTimingBudgetSeconds.
+AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c,
+                                int64_t attacked_nodes) {
+  AttackEstimate e;
+  if (cuts.empty()) return e;
   const victim::Partition p = victim::partition(g, cuts.front().name);
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
   const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
   Generator gen(1);
-  double total = 0;
+  std::map<std::string, double> step_of;  // configuration -> seconds per step
+  const auto t0 = std::chrono::steady_clock::now();
   for (const auto& a : c.attackers) {
-    std::map<std::string, std::string> settings = a.settings;
     const bool white_box = a.kind == "rmle";
     int64_t iterations = 300, batch = a.batch_size;
     if (white_box) {
-      iterations = settings.count("iterations") ? std::stoll(settings.at("iterations")) : 300;
-      batch = settings.count("batch_size") ? std::stoll(settings.at("batch_size")) : 64;
+      iterations = a.settings.count("iterations") ? std::stoll(a.settings.at("iterations")) : 300;
+      batch = a.settings.count("batch_size") ? std::stoll(a.settings.at("batch_size")) : 64;
       batch = std::min(batch, c.dataset.test);
-      settings.insert_or_assign("iterations", std::to_string(1));
     }
-    auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()),
-                                          {feature, image, &p.front, parse_device(c.runtime.attack_device)});
-    // Timed at batches 2 and 4 after an untimed warm-up step, extrapolated linearly (a fixed
-    // cost per step plus a cost per image) to the configured batch: a dry run of a 224x224
-    // experiment stays seconds. A fit continues from the steps it has done.
-    Shape fs = feature, is = image;
-    fs.insert(fs.begin(), 4), is.insert(is.begin(), 4);
-    Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
-    init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
-    int64_t steps_done = 0;
-    auto timed = [&](int64_t b) {
-      const auto t0 = std::chrono::steady_clock::now();
-      if (white_box) {
-        attacker->reconstruct(f.slice(0, b));
-      } else {
-        attack::FitOptions fit;
-        fit.steps = ++steps_done, fit.batch_size = b;
-        attacker->fit(f, x, fit);
-      }
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
-    timed(2);
-    const double t2 = timed(2), t4 = timed(4);
-    const double per_image = std::max(0.0, (t4 - t2) / 2), fixed = std::max(0.0, t2 - 2 * per_image);
-    const double step = fixed + per_image * static_cast<double>(batch);
+    std::string key = a.kind + "|" + std::to_string(batch);
+    for (const auto& [k, v] : a.settings) key += "|" + k + "=" + v;
+    auto known = step_of.find(key);
+    if (known != step_of.end()) {
+      ++e.reused;
+    } else if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < kTimingBudgetSeconds) {
+      known = step_of.emplace(key, step_seconds(a, c, p, feature, image, batch, gen)).first;
+      ++e.timed;
+    } else {
+      ++e.untimed;
+      continue;
+    }
     const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
-    total += step * static_cast<double>(white_box ? iterations : a.steps) * batches * static_cast<double>(attacked_nodes) *
-             static_cast<double>(a.seeds);
+    e.seconds += known->second * static_cast<double>(white_box ? iterations : a.steps) * batches *
+                 static_cast<double>(attacked_nodes) * static_cast<double>(a.seeds);
   }
-  return total;
+  return e;
 }
 
 }  // namespace
@@ -94,7 +126,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
                                                  c.victim.model.find(".h5") == std::string::npos);
   int64_t cut_count = 0, attacked_nodes = 0, work_items = -1;
-  double estimate_seconds = -1;
+  std::optional<AttackEstimate> estimate;
   if (model_is_here) {
     Shape input;
     victim::Graph g = victim::load_model(c.victim.model);
@@ -105,13 +137,15 @@ std::string plan_experiment(const ExperimentConfig& c) {
       g = victim::load_model(c.victim.model, input);
     }
     const int n = static_cast<int>(g.nodes.size());
+    if (missing.empty() && !c.victim.weights.empty())
+      check_weights_fit(g, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
     if (missing.empty() && c.dataset.kind != "folder") {
       // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
       // image folder is resized to any input and is not read here).
       const Shape& in = g.input().shape;
       const datasets::TrainTest data = load_experiment_data(c, in[1], in[2]).data;
       out << "  data: " << data.train.size() << " training and " << data.test.size() << " held-out images of "
-          << shape_str(Shape(data.train.images.shape().begin() + 1, data.train.images.shape().end())) << "\n";
+          << shape_str(data.train.image_shape()) << "\n";
       check_dataset_sizes(c, data);
     }
     out << "  input " << shape_str(g.input().shape) << ", " << g.parameter_count() << " parameters, "
@@ -131,7 +165,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     }
     out << "  output floor: the attackers also attack the output " << g.nodes.back().name
         << (floor_is_cut ? " (the last cut)" : " (an extra node)") << "\n";
-    estimate_seconds = estimate_attack_seconds(g, cuts, c, attacked_nodes);
+    estimate = estimate_attacks(g, cuts, c, attacked_nodes);
     work_items = static_cast<int64_t>(plan_work(c, g, cuts).items.size());
   } else {
     out << "cuts: not listed (the model file is missing)\n";
@@ -167,11 +201,16 @@ std::string plan_experiment(const ExperimentConfig& c) {
       << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all";
   if (work_items >= 0) out << ", " << work_items << " work items (attacker restarts at attacked nodes)";
   out << "\n";
-  if (estimate_seconds >= 0) {
-    char line[160];
-    std::snprintf(line, sizeof line, "estimated time: %.0f min for the attacks (steps timed at batches 2 and 4 at the "
-                  "first cut, extrapolated)%s\n", estimate_seconds / 60, c.victim.train.enabled ? ", plus victim training" : "");
+  if (estimate) {
+    char line[256];
+    std::snprintf(line, sizeof line, "estimated time: %s%.0f min for the attacks (steps timed at batches 1 and 2 at the "
+                  "first cut, extrapolated)%s\n", estimate->untimed > 0 ? "at least " : "", estimate->seconds / 60,
+                  c.victim.train.enabled ? ", plus victim training" : "");
     out << line;
+    if (estimate->reused > 0 || estimate->untimed > 0)
+      out << "  " << estimate->timed << " attacker configurations timed, " << estimate->reused
+          << " entries repeating one of them, " << estimate->untimed << " not timed (the dry run times steps for "
+          << kTimingBudgetSeconds << " s at most)\n";
   }
   return out.str();
 }

@@ -9,7 +9,7 @@
 namespace splitleak::experiments {
 
 std::vector<attack::AttackerScores> score_baselines(const ExperimentConfig& c, const victim::Graph& g,
-                                                    const Tensor& aux_images, const Tensor& target_images,
+                                                    const Samples& aux_images, const Tensor& target_images,
                                                     const std::vector<int64_t>& target_classes,
                                                     const RecordScorer& records) {
   const std::vector<int64_t> aux_classes = attack::top1_classes(g, aux_images);

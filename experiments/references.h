@@ -14,7 +14,7 @@ namespace splitleak::experiments {
 // `prior` then `mean` (attack/baselines.h), scored on the held-out images like attackers (and
 // as records by `records` when the images are records).
 std::vector<attack::AttackerScores> score_baselines(const ExperimentConfig& config, const victim::Graph& victim,
-                                                    const Tensor& aux_images, const Tensor& target_images,
+                                                    const Samples& aux_images, const Tensor& target_images,
                                                     const std::vector<int64_t>& target_classes,
                                                     const RecordScorer& records);
 

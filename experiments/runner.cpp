@@ -118,7 +118,7 @@ std::string model_hash(const victim::Graph& g) {
 // What every attacked node's data derive from.
 struct RunInputs {
   datasets::ImageSet targets;          // the held-out victim inputs (dataset.test of the test split)
-  Tensor aux_images;                   // the attacker's auxiliary images (dataset.aux_data)
+  SamplesPtr aux_images;               // the attacker's auxiliary images (dataset.aux_data), read by batches
   std::vector<int64_t> target_classes;  // the victim's top-1 on the targets
   std::string model_hash, aux_hash, target_hash;  // feature cache keys
   RecordScorer records;                // TON_IoT: the targets decode back into records
@@ -126,12 +126,12 @@ struct RunInputs {
 
 RunInputs prepare_inputs(const ExperimentConfig& c, const VictimSetup& setup) {
   RunInputs in;
-  in.targets = setup.data.test.slice(0, c.dataset.test);
+  in.targets = setup.data.test.read_range(0, c.dataset.test);
   in.aux_images = attack::auxiliary_images(attack::parse_aux_data(c.dataset.aux_data), in.targets.images,
                                            setup.data.train.images, c.dataset.aux, c.seed + 17);
   in.target_classes = attack::top1_classes(setup.graph, in.targets.images);
   in.model_hash = model_hash(setup.graph);
-  in.aux_hash = datasets::hash_tensor(in.aux_images), in.target_hash = datasets::hash_tensor(in.targets.images);
+  in.aux_hash = datasets::hash_samples(*in.aux_images), in.target_hash = datasets::hash_tensor(in.targets.images);
   if (setup.records) in.records = RecordScorer(setup.records, in.targets.size());
   return in;
 }
@@ -150,17 +150,31 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
   return results;
 }
 
-// The feature maps of `images` (`split`: "aux" or "test") at `node`, behind front partition `p`:
-// extracted on the attack device and cached per device (float rounding differs between them).
-Tensor node_features(const RunInputs& in, const datasets::FeatureCache& cache, const victim::Partition& p,
-                     const Device& attack_device, const AttackedNode& node, const std::string& split,
-                     const std::shared_ptr<spdlog::logger>& log) {
-  const bool aux = split == "aux";
+// The feature maps at `node`, behind front partition `p`, extracted on the attack device and
+// cached per device (float rounding differs between them).
+datasets::FeatureKey feature_key(const RunInputs& in, const Device& attack_device, const AttackedNode& node, bool aux) {
   const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
-  return cache.get_or_compute({in.model_hash, node.name, aux ? in.aux_hash : in.target_hash, split + on}, [&] {
-    return victim::run_in_batches(victim::on_device(p.front, attack_device), aux ? in.aux_images : in.targets.images,
-                                  128, ProgressLog(log, "[" + node.name + "] " + (aux ? "auxiliary" : "held-out") + " features"));
+  return {in.model_hash, node.name, aux ? in.aux_hash : in.target_hash, (aux ? "aux" : "test") + on};
+}
+
+// Of the held-out inputs: in memory.
+Tensor target_features(const RunInputs& in, const datasets::FeatureCache& cache, const victim::Partition& p,
+                       const Device& attack_device, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
+  return cache.get_or_compute(feature_key(in, attack_device, node, false), [&] {
+    return victim::run_in_batches(victim::on_device(p.front, attack_device), in.targets.images, 128,
+                                  ProgressLog(log, "[" + node.name + "] held-out features"));
   });
+}
+
+// Of the auxiliary images: computed and written 128 rows at a time; held in memory up to
+// runtime.data_in_memory_mib, else read from the cache entry a batch at a time.
+SamplesPtr aux_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
+                        const victim::Partition& p, const Device& attack_device, const AttackedNode& node,
+                        const std::shared_ptr<spdlog::logger>& log) {
+  const victim::Graph front = victim::on_device(p.front, attack_device);
+  return cache.rows(feature_key(in, attack_device, node, true), *in.aux_images, 128,
+                    [&](const Tensor& rows) { return victim::run_in_batches(front, rows, 128); },
+                    c.runtime.data_in_memory_mib << 20, ProgressLog(log, "[" + node.name + "] auxiliary features"));
 }
 
 // Everything the attackers at an attacked node need.
@@ -173,8 +187,8 @@ CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets
   d.partition = std::make_shared<const victim::Partition>(victim::partition(g, node.name));
   const victim::Partition& p = *d.partition;
   const Device attack_device = rank_device(c.runtime.attack_device);
-  d.aux_features = node_features(in, cache, p, attack_device, node, "aux", log);
-  d.target_features = node_features(in, cache, p, attack_device, node, "test", log);
+  d.aux_features = aux_features(c, in, cache, p, attack_device, node, log);
+  d.target_features = target_features(in, cache, p, attack_device, node, log);
   d.context = {Shape(g.nodes[node.index].shape.begin() + 1, g.nodes[node.index].shape.end()),
                Shape(g.input().shape.begin() + 1, g.input().shape.end()), &p.front, attack_device};
   return d;
@@ -193,7 +207,10 @@ VictimSetup victim_on_ranks(const ExperimentConfig& c, const fs::path& dir, cons
   Stage stage{log, "victim"};
   VictimSetup setup;
   on_root([&] { setup = setup_victim(c, dir, log); });
-  if (!cluster::is_root()) setup = load_victim_and_data(c);
+  if (!cluster::is_root()) {
+    const datasets::FolderStorage storage = folder_storage(c, dir, log);  // rank 0 stored the folder already
+    setup = load_victim_and_data(c, &storage);
+  }
   share_weights(setup.graph);
   return setup;
 }
@@ -289,8 +306,11 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
   RunResults results = new_results(c, setup, in);
   // Baselines that need no feature map (the label prior, the data set's mean image) and the
   // label leakage of chance.
-  const std::vector<attack::AttackerScores> baselines =
-      score_baselines(c, g, in.aux_images, in.targets.images, in.target_classes, in.records);
+  std::vector<attack::AttackerScores> baselines;
+  {
+    Stage stage{log, "baselines"};
+    baselines = score_baselines(c, g, *in.aux_images, in.targets.images, in.target_classes, in.records);
+  }
   label_chance(g, in.target_classes, results);
   const LatencySetup latency = latency_setup(c, in.targets.images);
   std::vector<std::vector<attack::AttackerScores>> attacked;
@@ -298,9 +318,8 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
     Stage stage{log, "cut " + cuts[k].name};
     CutResult r = describe_cut(g, cuts[k]);
     const victim::Partition p = victim::partition(g, cuts[k].name);
-    const Tensor target_features =
-        node_features(in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], "test", log);
-    r.distance_correlation = attack::distance_correlation(in.targets.images, target_features);
+    r.distance_correlation = attack::distance_correlation(
+        in.targets.images, target_features(in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], log));
     AttackedCut a = collect_node(c, dir, plan, k, log);
     r.reconstructions_sample = stack_samples(a.samples);
     attacked.push_back(std::move(a.attackers));

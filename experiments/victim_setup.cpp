@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "core/suggest.h"
+#include "experiments/progress_log.h"
 #include "victim/load.h"
 #include "victim/model_file.h"
 #include "victim/partition.h"
@@ -19,16 +21,20 @@ namespace {
 
 // Copies every weight of `source` into `graph` by name; both must hold the same names and shapes.
 void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where) {
-  for (auto& [name, t] : graph.tensors) {
+  check_weights_fit(graph, source, where);
+  for (auto& [name, t] : graph.tensors) t.copy_from(source.tensors.at(name));
+}
+
+}  // namespace
+
+void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where) {
+  for (const auto& [name, t] : graph.tensors) {
     auto it = source.tensors.find(name);
     check(it != source.tensors.end(), where + ": has no weight '" + name + "' the model needs");
     check(it->second.shape() == t.shape(), where + ": weight '" + name + "' is " + shape_str(it->second.shape()) +
                                                ", the model needs " + shape_str(t.shape()));
-    t.copy_from(it->second);
   }
 }
-
-}  // namespace
 
 void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& data) {
   check(data.test.size() >= c.dataset.test, c.file + ": dataset.test: " + std::to_string(c.dataset.test) +
@@ -40,10 +46,11 @@ void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& d
                                                   std::to_string(data.train.size()));
 }
 
-ExperimentData load_experiment_data(const ExperimentConfig& c, int64_t channels, int64_t size) {
+ExperimentData load_experiment_data(const ExperimentConfig& c, int64_t channels, int64_t size,
+                                    const datasets::FolderStorage* storage) {
   ExperimentData out;
   if (c.dataset.kind != "ton-iot") {
-    out.data = datasets::load_dataset(c.dataset.spec(), channels, size, c.seed);
+    out.data = datasets::load_dataset(c.dataset.spec(), channels, size, c.seed, storage);
     return out;
   }
   check(channels == 1, "dataset '" + c.dataset.spec() + "': TON_IoT records are one-channel images; the model takes " +
@@ -57,7 +64,20 @@ ExperimentData load_experiment_data(const ExperimentConfig& c, int64_t channels,
   return out;
 }
 
-VictimSetup load_victim_and_data(const ExperimentConfig& c) {
+datasets::FolderStorage folder_storage(const ExperimentConfig& c, const fs::path& run_dir,
+                                       const std::shared_ptr<spdlog::logger>& log) {
+  datasets::FolderStorage s;
+  s.dir = (run_dir / "cache").string();
+  s.in_memory_bytes = c.runtime.data_in_memory_mib << 20;
+  const bool trains = c.victim.train.enabled && c.victim.weights.empty();
+  s.train_limit = trains ? std::numeric_limits<int64_t>::max() : c.dataset.aux_data == "disjoint" ? c.dataset.aux : 0;
+  s.progress = [log, spec = c.dataset.spec()](const std::string& split) -> RowProgress {
+    return ProgressLog(log, "decoding " + spec + ", " + split + ", into its image store");
+  };
+  return s;
+}
+
+VictimSetup load_victim_and_data(const ExperimentConfig& c, const datasets::FolderStorage* storage) {
   VictimSetup s;
   Shape input;
   if (c.dataset.channels > 0 || c.dataset.size > 0) {
@@ -70,7 +90,7 @@ VictimSetup load_victim_and_data(const ExperimentConfig& c) {
   const Shape& in = s.graph.input().shape;
   check(in.size() == 4 && in[2] == in[3], c.path_origins.at("victim.model").str() + ": the victim must take square (C, H, W) images, not " +
                                               shape_str(in));
-  ExperimentData loaded = load_experiment_data(c, in[1], in[2]);
+  ExperimentData loaded = load_experiment_data(c, in[1], in[2], storage);
   s.data = std::move(loaded.data), s.records = std::move(loaded.records);
   check_dataset_sizes(c, s.data);
   return s;
@@ -110,7 +130,8 @@ void give_weights(const ExperimentConfig& c, const fs::path& run_dir, const std:
 }
 
 VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {
-  VictimSetup s = load_victim_and_data(c);
+  const datasets::FolderStorage storage = folder_storage(c, run_dir, log);
+  VictimSetup s = load_victim_and_data(c, &storage);
   give_weights(c, run_dir, log, s);
   return s;
 }
@@ -133,6 +154,8 @@ std::vector<CutChoice> select_cuts(const victim::Graph& g, const VictimConfig& v
       if (g.nodes[i].name == name) index = static_cast<int>(i);
     check(index >= 0, where + ": no layer '" + name + "' in " + v.model + did_you_mean(name, names) +
                           " (splitleak inspect lists the cuts)");
+    check(g.nodes[static_cast<size_t>(index)].candidate,
+          where + ": '" + name + "' is not a cut: it only reshapes the layer before it (splitleak inspect lists the cuts)");
     check(victim::is_valid_cut(g, index), where + ": '" + name + "' is not a valid cut (a skip connection crosses it)");
     check(index > previous, where + ": cuts must be listed from the input on; '" + name + "' comes before the previous one");
     previous = index;

@@ -24,7 +24,15 @@ struct ExperimentData {
   datasets::TrainTest data;
   std::shared_ptr<const datasets::TonIotData> records;  // ton-iot only
 };
-ExperimentData load_experiment_data(const ExperimentConfig& config, int64_t channels, int64_t size);
+// A folder is read from its image stores when `storage` is given, else into memory.
+ExperimentData load_experiment_data(const ExperimentConfig& config, int64_t channels, int64_t size,
+                                    const datasets::FolderStorage* storage = nullptr);
+
+// Where a run keeps a folder's image stores (its cache/), what it holds in memory
+// (runtime.data_in_memory_mib) and how much of the training split it needs: all of it when it
+// trains the victim, the auxiliary images when they are disjoint, else none.
+datasets::FolderStorage folder_storage(const ExperimentConfig& config, const std::filesystem::path& run_dir,
+                                       const std::shared_ptr<spdlog::logger>& log);
 
 struct VictimSetup {
   victim::Graph graph;
@@ -34,7 +42,10 @@ struct VictimSetup {
 };
 
 // The victim with the weights its model file or zoo entry gives, and the data shaped for its input.
-VictimSetup load_victim_and_data(const ExperimentConfig& config);
+// Throws Error naming `where` unless `source` holds every weight of `graph` with its shape.
+void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where);
+
+VictimSetup load_victim_and_data(const ExperimentConfig& config, const datasets::FolderStorage* storage = nullptr);
 // The victim's weights (victim.weights, trained before in `run_dir`, or trained now and saved
 // there), then its accuracy.
 void give_weights(const ExperimentConfig& config, const std::filesystem::path& run_dir,

@@ -24,8 +24,9 @@ struct Source {
   std::set<std::string> overridden;  // keys as Origin writes them: attackers[0].steps
 };
 
-// What YAML itself lets through but a schema must not: a key given twice in one mapping (the
-// first value would win silently) and an explicit tag (`!foo`). Error naming `path` and the line.
+// What YAML itself lets through but a schema must not: a key that is not a plain name (a `? `
+// complex key: a list, a mapping or nothing), a key given twice in one mapping (the first value
+// would win silently) and an explicit tag (`!foo`). Error naming `path` and the line.
 inline void check_yaml_strictness(const YAML::Node& node, const std::string& path) {
   auto line = [](const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; };
   const std::string& tag = node.Tag();
@@ -34,7 +35,10 @@ inline void check_yaml_strictness(const YAML::Node& node, const std::string& pat
   if (node.IsMap()) {
     std::map<std::string, int> seen;  // key -> its line
     for (const auto& kv : node) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+      if (!kv.first.IsScalar())
+        throw Error(path + ":" + std::to_string(line(kv.first)) + ": a key must be a plain name, not " +
+                    (kv.first.IsNull() ? "nothing" : kv.first.IsMap() ? "a mapping" : "a list"));
+      const std::string key = kv.first.Scalar();
       if (!key.empty() && !seen.emplace(key, line(kv.first)).second)
         throw Error(path + ":" + std::to_string(line(kv.first)) + ": key '" + key + "' given twice (first on line " +
                     std::to_string(seen.at(key)) + ")");

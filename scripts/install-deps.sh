@@ -13,6 +13,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libmgl-dev libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing (make fuzz: clang, whose runtime holds libFuzzer)
+  clang libclang-rt-14-dev
   # multi-node runs (mpirun -n N splitleak run)
   libopenmpi-dev openmpi-bin
   # reference tools (tests and benchmarks only, run by /usr/bin/python3)

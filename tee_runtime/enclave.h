@@ -33,6 +33,7 @@ struct EnclaveTiming {
 struct EnclaveOutput {
   Tensor features;
   EnclaveTiming timing;
+  bool stream_ended = false;  // the input was its stream's final message (sealing.h)
 };
 
 struct EnclaveOptions {
@@ -75,6 +76,8 @@ class EnclaveCore {
   // Returns the exported feature map (core/tensor_bytes) and fills the measured times.
   std::string run(std::string_view sealed_input, EnclaveTiming& timing);
   const victim::Graph& partition() const { return graph_; }
+  // Whether the session's sealed stream has ended (its final message was run).
+  bool stream_ended() const { return opener_ && opener_->ended(); }
   bool loaded() const { return loaded_; }
 
  private:

@@ -93,9 +93,10 @@ int serve(int fd, bool in_enclave) {
             throw Error("the input does not fit the enclave's memory budget of " + std::to_string(budget >> 20) +
                         " MiB");
           }
-          std::string out(24, '\0');
+          std::string out(25, '\0');
           const double times[3] = {timing.decrypt_ms, timing.compute_ms, timing.export_ms};
           std::memcpy(out.data(), times, sizeof times);
+          out[24] = core.stream_ended() ? 1 : 0;
           out += features;
           features.clear();
           if (write_frame(fd, FrameType::Features, out, -1) != IoStatus::Ok) return 0;

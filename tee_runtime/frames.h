@@ -5,7 +5,8 @@
 // Conversation, host -> child / child -> host:
 //   Init(u64 memory budget, i32 threads, model bytes)  -> Measurement(32 bytes, sandbox report)
 //   Key(32 bytes)                                       -> Ready
-//   Run(sealed input)                                   -> Features(3 x f64 decrypt/compute/export ms, tensor bytes)
+//   Run(sealed input)                                   -> Features(3 x f64 decrypt/compute/export ms,
+//                                                          u8 1 when the input ended its stream, tensor bytes)
 //   Shutdown                                            -> (the child exits 0)
 // Any request may be answered with Error(message); the child keeps serving after rejecting an
 // input, and exits after a malformed frame.

@@ -193,16 +193,17 @@ EnclaveOutput ProcessEnclave::run(std::string_view sealed_input) {
   const auto t0 = std::chrono::steady_clock::now();
   // The answer holds one feature map per image the sealed input can hold.
   const int64_t max_batch = static_cast<int64_t>(sealed_input.size()) / (4 * std::max<int64_t>(input_elements_, 1)) + 1;
-  const int64_t max_answer = std::min(options_.max_frame_bytes, 24 + 4 + 4 + 8 * 8 + 4 * max_batch * output_elements_);
+  const int64_t max_answer = std::min(options_.max_frame_bytes, 25 + 4 + 4 + 8 * 8 + 4 * max_batch * output_elements_);
   Frame answer = request(FrameType::Run, sealed_input, FrameType::Features, max_answer, options_.run_timeout_s);
   const double round_trip = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (answer.payload.size() < 24) fail("the enclave process sent a short Features frame");
+  if (answer.payload.size() < 25) fail("the enclave process sent a short Features frame");
   EnclaveOutput out;
   double times[3];
   std::memcpy(times, answer.payload.data(), sizeof times);
   out.timing.decrypt_ms = times[0], out.timing.compute_ms = times[1], out.timing.export_ms = times[2];
+  out.stream_ended = answer.payload[24] != 0;
   try {
-    out.features = tensor_from_bytes(std::string_view(answer.payload).substr(24), "the enclave's feature map");
+    out.features = tensor_from_bytes(std::string_view(answer.payload).substr(25), "the enclave's feature map");
   } catch (const Error& e) {
     fail(e.what());
   }

@@ -17,7 +17,8 @@
 namespace splitleak::tee {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', '1', '\0'};
+constexpr char kMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', '2', '\0'};
+constexpr uint8_t kFinalFlag = 1;
 constexpr char kFileMagic[8] = {'S', 'L', 'S', 'E', 'A', 'L', 'F', '1'};
 // A sealed file is read whole (the enclave's inputs, one message per batch): bounded like the
 // process enclave's default memory budget.
@@ -27,13 +28,21 @@ size_t nonce_bytes(Aead a) {
   return a == Aead::Aes256Gcm ? crypto_aead_aes256gcm_NPUBBYTES : crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 }
 
-std::string header(Aead a, const Measurement& m, uint64_t sequence) {
+std::string header(Aead a, const Measurement& m, const std::array<uint8_t, kSealStreamBytes>& stream,
+                   uint64_t sequence, uint8_t flags) {
   std::string h(kMagic, sizeof kMagic);
   h.push_back(static_cast<char>(a));
   h.append(reinterpret_cast<const char*>(m.data()), m.size());
+  h.append(reinterpret_cast<const char*>(stream.data()), stream.size());
   append_value(h, sequence);
+  h.push_back(static_cast<char>(flags));
   return h;
 }
+
+// Where the header's fields start.
+constexpr size_t kAeadAt = sizeof kMagic, kMeasurementAt = kAeadAt + 1, kStreamAt = kMeasurementAt + 32,
+                 kSequenceAt = kStreamAt + kSealStreamBytes, kFlagsAt = kSequenceAt + 8;
+static_assert(kFlagsAt + 1 == kSealHeaderBytes);
 
 }  // namespace
 
@@ -80,10 +89,12 @@ SessionKey read_key_file(const std::string& path) {
 Sealer::Sealer(const SessionKey& key, const Measurement& measurement, Aead aead)
     : key_(key), measurement_(measurement), aead_(aead) {
   check(aead_available(aead), aead_name(aead) + " is not available on this CPU");
+  randombytes_buf(stream_.data(), stream_.size());
 }
 
-std::string Sealer::seal(std::string_view plaintext) {
-  std::string out = header(aead_, measurement_, next_);
+std::string Sealer::seal(std::string_view plaintext, bool final) {
+  check(!ended_, "sealing: the stream has ended (its final message was sealed)");
+  std::string out = header(aead_, measurement_, stream_, next_, final ? kFinalFlag : 0);
   std::array<unsigned char, kSealNonceBytes> nonce{};
   randombytes_buf(nonce.data(), nonce_bytes(aead_));
   out.append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
@@ -100,6 +111,7 @@ std::string Sealer::seal(std::string_view plaintext) {
                                                                   nullptr, nonce.data(), key_.bytes.data());
   if (rc != 0 || written != plaintext.size() + kSealTagBytes) throw Error("sealing failed", Error::Kind::Failure);
   ++next_;
+  ended_ = final;
   return out;
 }
 
@@ -112,17 +124,21 @@ std::string Opener::open(std::string_view message) {
                                                   " bytes, a sealed message has at least " +
                                                   std::to_string(kSealOverheadBytes) + ")");
   check(std::memcmp(message.data(), kMagic, sizeof kMagic) == 0, "sealed input rejected: not a sealed message");
-  const auto aead = static_cast<Aead>(message[sizeof kMagic]);
+  check(!ended_, "sealed input rejected: the stream has ended (its final message was opened)");
+  const auto aead = static_cast<Aead>(message[kAeadAt]);
   check(aead == Aead::Aes256Gcm || aead == Aead::XChaCha20Poly1305,
         "sealed input rejected: unknown algorithm " + std::to_string(static_cast<int>(aead)));
   check(aead_available(aead), "sealed input rejected: sealed with " + aead_name(aead) + ", which this CPU lacks");
   Measurement sealed_for;
-  std::memcpy(sealed_for.data(), message.data() + sizeof kMagic + 1, sealed_for.size());
+  std::memcpy(sealed_for.data(), message.data() + kMeasurementAt, sealed_for.size());
   check(sealed_for == measurement_, "sealed input rejected: sealed for the partition measured " +
                                         measurement_hex(sealed_for) + ", this enclave holds " +
                                         measurement_hex(measurement_));
+  std::array<uint8_t, kSealStreamBytes> stream{};
+  std::memcpy(stream.data(), message.data() + kStreamAt, stream.size());
   uint64_t sequence = 0;
-  std::memcpy(&sequence, message.data() + sizeof kMagic + 1 + 32, sizeof sequence);
+  std::memcpy(&sequence, message.data() + kSequenceAt, sizeof sequence);
+  const auto flags = static_cast<uint8_t>(message[kFlagsAt]);
   const auto* ad = reinterpret_cast<const unsigned char*>(message.data());
   const auto* nonce = ad + kSealHeaderBytes;
   const auto* c = nonce + kSealNonceBytes;
@@ -140,12 +156,22 @@ std::string Opener::open(std::string_view message) {
     sodium_memzero(plain.data(), plain.size());
     throw Error("sealed input rejected: it does not authenticate (a wrong key, or the message was altered)");
   }
+  if (next_ > 0 && stream != stream_) {
+    sodium_memzero(plain.data(), plain.size());
+    throw Error("sealed input rejected: it belongs to another stream than the messages before it (spliced in)");
+  }
   if (sequence != next_) {
     sodium_memzero(plain.data(), plain.size());
     throw Error("sealed input rejected: sequence number " + std::to_string(sequence) + ", expected " +
                 std::to_string(next_) + (sequence < next_ ? " (a replayed message)" : " (a reordered or dropped message)"));
   }
+  if (flags & ~kFinalFlag) {
+    sodium_memzero(plain.data(), plain.size());
+    throw Error("sealed input rejected: unknown flags " + std::to_string(flags));
+  }
+  stream_ = stream;
   ++next_;
+  ended_ = (flags & kFinalFlag) != 0;
   return plain;
 }
 

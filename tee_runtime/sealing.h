@@ -2,11 +2,17 @@
 // Sealed inputs: what the client sends the enclave, encrypted and authenticated (libsodium
 // AEAD) with a session key only the client and the enclave hold.
 //
+// Messages form a stream, as libsodium's crypto_secretstream does: each is bound to its stream
+// and place in it, and the last one is marked, so an opener detects a message dropped, replayed,
+// reordered, spliced in from another stream sealed with the same key, or a stream cut short.
+//
 // One sealed message, little-endian:
-//   "SLSEAL1\0"      8 bytes
+//   "SLSEAL2\0"      8 bytes
 //   algorithm        1 byte: 1 AES-256-GCM, 2 XChaCha20-Poly1305-IETF
 //   measurement     32 bytes: the partition the message is for
-//   sequence         u64: 0, 1, 2, ... within the session
+//   stream          16 bytes: random, chosen by the sealer once for all its messages
+//   sequence         u64: 0, 1, 2, ... within the stream
+//   flags            1 byte: bit 0 set on the stream's final message
 //   nonce           24 bytes, fresh and random (AES-256-GCM uses the first 12)
 //   ciphertext      the plaintext's length + a 16-byte tag
 // The associated data is everything before the ciphertext (header and the whole nonce field), so
@@ -39,41 +45,52 @@ struct SessionKey {
 void write_key_file(const std::string& path, const SessionKey& key);
 SessionKey read_key_file(const std::string& path);
 
-inline constexpr size_t kSealHeaderBytes = 8 + 1 + 32 + 8;
+inline constexpr size_t kSealStreamBytes = 16;
+inline constexpr size_t kSealHeaderBytes = 8 + 1 + 32 + kSealStreamBytes + 8 + 1;
 inline constexpr size_t kSealNonceBytes = 24;
 inline constexpr size_t kSealTagBytes = 16;
 inline constexpr size_t kSealOverheadBytes = kSealHeaderBytes + kSealNonceBytes + kSealTagBytes;
 
-// The client's side of a session: seals plaintexts in sequence for one enclave's measurement.
+// The client's side of a session: seals plaintexts in sequence, as one stream, for one enclave's
+// measurement.
 class Sealer {
  public:
   Sealer(const SessionKey& key, const Measurement& measurement, Aead aead = preferred_aead());
-  std::string seal(std::string_view plaintext);  // takes the next sequence number
+  // Takes the next sequence number; `final` marks the stream's last message, after which the
+  // sealer refuses to seal more (Error).
+  std::string seal(std::string_view plaintext, bool final = false);
   uint64_t next_sequence() const { return next_; }
 
  private:
   SessionKey key_;
   Measurement measurement_;
   Aead aead_;
+  std::array<uint8_t, kSealStreamBytes> stream_{};
   uint64_t next_ = 0;
+  bool ended_ = false;
 };
 
-// The enclave's side: opens each message once, in sequence. open() throws Error, and returns
-// nothing, for a truncated or foreign message, an algorithm this CPU lacks, a message sealed for
-// another measurement, a wrong key or altered bytes, or a replayed or reordered message (an
-// authentic one whose sequence number is not the next expected). A rejected message does not
-// advance the sequence; an authentic one is consumed, even when what the enclave does with it
-// then fails.
+// The enclave's side: opens one stream's messages once each, in sequence. open() throws Error,
+// and returns nothing, for a truncated or foreign message, an algorithm this CPU lacks, a message
+// sealed for another measurement, a wrong key or altered bytes, a replayed or reordered message
+// (an authentic one whose sequence number is not the next expected), one of another stream than
+// the first message's, or any message after the final one. A rejected message does not advance
+// the sequence; an authentic one is consumed, even when what the enclave does with it then fails.
+// ended() says whether the final message has been opened: a stream that stops before it was cut
+// short.
 class Opener {
  public:
   Opener(const SessionKey& key, const Measurement& measurement);
   std::string open(std::string_view message);
   uint64_t next_sequence() const { return next_; }
+  bool ended() const { return ended_; }
 
  private:
   SessionKey key_;
   Measurement measurement_;
+  std::array<uint8_t, kSealStreamBytes> stream_{};  // learnt from message 0
   uint64_t next_ = 0;
+  bool ended_ = false;
 };
 
 // A sealed file (splitleak seal's output): "SLSEALF1", u64 count, then count x (u64 length +

@@ -19,6 +19,7 @@ class SimEnclave : public Enclave {
   EnclaveOutput run(std::string_view sealed_input) override {
     EnclaveOutput out;
     const std::string exported = core_.run(sealed_input, out.timing);
+    out.stream_ended = core_.stream_ended();
     const auto t0 = std::chrono::steady_clock::now();
     out.features = tensor_from_bytes(exported, "the enclave's feature map");
     out.timing.transport_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

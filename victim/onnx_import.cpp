@@ -100,20 +100,19 @@ class Importer {
     return bytes;
   }
 
+  // The values are counted against the shape before anything is allocated for it.
   Tensor to_tensor(const onnx::TensorProto& t) const {
-    Shape shape(t.dims().begin(), t.dims().end());
+    const Shape shape(t.dims().begin(), t.dims().end());
+    const bool listed = t.float_data_size() > 0;
+    const std::string bytes = listed ? std::string() : raw_bytes(t, t.name());
+    const int64_t values = listed ? t.float_data_size() : static_cast<int64_t>(bytes.size() / 4);
+    check((listed || bytes.size() % 4 == 0) && shape_holds(shape, values),
+          path_ + ": initializer '" + t.name() + "' holds " + std::to_string(values) + " values (" +
+              std::to_string(listed ? values * 4 : static_cast<int64_t>(bytes.size())) + " bytes), its shape " +
+              shape_str(shape) + " says otherwise");
     Tensor out = Tensor::empty(shape);
-    const int64_t n = out.numel();
-    if (t.float_data_size() > 0) {
-      check(t.float_data_size() == n, path_ + ": initializer '" + t.name() + "' has the wrong number of values");
-      std::copy(t.float_data().begin(), t.float_data().end(), out.data());
-    } else {
-      const std::string bytes = raw_bytes(t, t.name());
-      check(static_cast<int64_t>(bytes.size()) == n * 4,
-            path_ + ": initializer '" + t.name() + "' holds " + std::to_string(bytes.size()) + " bytes for shape " +
-                shape_str(shape));
-      std::memcpy(out.data(), bytes.data(), bytes.size());
-    }
+    if (listed) std::copy(t.float_data().begin(), t.float_data().end(), out.data());
+    else std::memcpy(out.data(), bytes.data(), bytes.size());
     return out;
   }
 

@@ -52,14 +52,14 @@ void save_state(const std::string& path, const Graph& g, const optim::Optimizer&
 
 }  // namespace
 
-double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size) {
+double accuracy(const Graph& graph, const datasets::ImageRows& set, int64_t batch_size) {
   check(set.labelled(), "accuracy: the images have no labels");
   autograd::NoGradGuard no_grad;
   const Device device = device_of(graph);
   int64_t correct = 0;
   for (int64_t begin = 0; begin < set.size(); begin += batch_size) {
     const int64_t end = std::min(set.size(), begin + batch_size);
-    const Tensor logits = run(graph, set.images.slice(begin, end).to(device)).to(Device{});
+    const Tensor logits = run(graph, set.images->read_range(begin, end).to(device)).to(Device{});
     const int64_t classes = logits.size(1);
     for (int64_t i = 0; i < end - begin; ++i)
       correct += argmax_row(logits.data() + i * classes, classes) == set.labels[begin + i];
@@ -67,7 +67,7 @@ double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch
   return set.size() ? static_cast<double>(correct) / set.size() : 0.0;
 }
 
-TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datasets::ImageSet& test,
+TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datasets::ImageRows& test,
                          const TrainOptions& o, const std::function<void(const TrainProgress&)>& progress) {
   check(o.epochs >= 1 && o.batch_size >= 1 && o.lr > 0, "train-victim: epochs, batch size and lr must be positive");
   check(train.size() > 0, "train-victim: the training set is empty");
@@ -143,8 +143,7 @@ TrainResult train_victim(Graph& g, const datasets::ImageSet& train, const datase
     if (first_step == 0) loss_sum = 0, correct = 0, seen = 0;
     for (int64_t step = first_step; step < steps_per_epoch; ++step) {
       const int64_t begin = step * o.batch_size, end = std::min(train.size(), begin + o.batch_size);
-      const datasets::ImageSet batch =
-          train.subset(std::vector<int64_t>(order.begin() + begin, order.begin() + end));
+      const datasets::ImageSet batch = train.read(std::vector<int64_t>(order.begin() + begin, order.begin() + end));
       Generator gen(mix(o.seed, epoch, step + 1));
       opt->set_lr(schedule.lr_at(epoch * steps_per_epoch + step));
       const Tensor logits = run(g, batch.images.to(o.device), {true, &gen, nullptr, {}});

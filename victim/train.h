@@ -40,11 +40,12 @@ struct TrainResult {
   int64_t resumed_from_step = 0;  // global step the run resumed at (0: fresh)
 };
 
-// Trains graph's parameters in place on `train`, evaluating on `test` after each epoch.
-TrainResult train_victim(Graph& graph, const datasets::ImageSet& train, const datasets::ImageSet& test,
+// Trains graph's parameters in place on `train`, evaluating on `test` after each epoch. Both are
+// read a batch at a time (an ImageSet converts, sharing its images).
+TrainResult train_victim(Graph& graph, const datasets::ImageRows& train, const datasets::ImageRows& test,
                          const TrainOptions& options, const std::function<void(const TrainProgress&)>& progress = {});
 
 // Top-1 accuracy in eval mode, computed where the graph's weights are (victim::device_of).
-double accuracy(const Graph& graph, const datasets::ImageSet& set, int64_t batch_size = 256);
+double accuracy(const Graph& graph, const datasets::ImageRows& set, int64_t batch_size = 256);
 
 }  // namespace splitleak::victim

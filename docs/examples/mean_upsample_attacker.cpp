@@ -25,7 +25,7 @@ class MeanUpsampleAttacker : public attack::Attacker {
   bool learns() const override { return false; }
 
   // Nothing to learn.
-  void fit(const Tensor&, const Tensor&, const attack::FitOptions&) override {}
+  void fit(const Samples&, const Samples&, const attack::FitOptions&) override {}
   // Nothing learned either: the file only records the kind, which load checks.
   void save(const std::string& path) const override { attack::write_attacker_checkpoint(path, kind(), 0, {}); }
   void load(const std::string& path) override { attack::read_attacker_checkpoint(path, kind(), {}); }

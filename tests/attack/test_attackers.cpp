@@ -12,6 +12,7 @@
 #include "attack/metrics.h"
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/hdf5_rows.h"
 #include "datasets/fashion_mnist.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
@@ -53,7 +54,7 @@ TEST(Attackers, LearnToInvertLeNetConv1) {
     FitOptions fit;
     fit.steps = 150, fit.batch_size = 16;
     const auto t0 = std::chrono::steady_clock::now();
-    attacker->fit(aux_f, aux_x, fit);
+    attacker->fit(TensorSamples(aux_f), TensorSamples(aux_x), fit);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double s = mean(ssim_per_image(attacker->reconstruct(test_f), test_x));
     std::printf("%s: held-out SSIM %.3f after %ld steps (%.1f s)\n", kind.c_str(), s, static_cast<long>(fit.steps), seconds);
@@ -89,22 +90,47 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
     FitOptions fit;
     fit.steps = 6, fit.batch_size = 8, fit.seed = 3, fit.checkpoint_every = 2;
     auto whole = make_attacker(kind, Config("test", small), ctx);
-    whole->fit(features, data.images, fit);
+    whole->fit(TensorSamples(features), TensorSamples(data.images), fit);
     fit.checkpoint = (dir / (kind + ".h5")).string();
     auto killed = make_attacker(kind, Config("test", small), ctx);
     fit.progress = [](const FitProgress& pr) {
       if (pr.step == 5) throw Stop{};  // after step 5's update, before any checkpoint of it
     };
-    EXPECT_THROW(killed->fit(features, data.images, fit), Stop);
+    EXPECT_THROW(killed->fit(TensorSamples(features), TensorSamples(data.images), fit), Stop);
     int64_t first_step = 0;
     fit.progress = [&](const FitProgress& pr) {
       if (first_step == 0) first_step = pr.step;
     };
     auto resumed = make_attacker(kind, Config("test", small), ctx);
-    resumed->fit(features, data.images, fit);
+    resumed->fit(TensorSamples(features), TensorSamples(data.images), fit);
     EXPECT_EQ(first_step, 5) << kind << ": resumes after the step-4 checkpoint";
     EXPECT_EQ(resumed->reconstruct(features).to_vector(), whole->reconstruct(features).to_vector()) << kind;
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Attackers, TrainingOnRowsFromDiskEqualsTrainingInMemory) {
+  const LeNetCut c("pool1", 40);
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr, Device{}};
+  const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_disk_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const Tensor& rows) {
+    const std::string path = (dir / name).string();
+    h5::RowWriter w(path, "rows", rows.size(0), Shape(rows.shape().begin() + 1, rows.shape().end()), h5::RowType::Float32);
+    w.append(rows.slice(0, 17));
+    w.append(rows.slice(17, rows.size(0)));
+    w.commit({});
+    return h5::RowFile(path, "rows");
+  };
+  const h5::RowFile features = write("features.h5", c.features), images = write("images.h5", c.data.images);
+  const std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}, {"ndf", "8"}};
+  FitOptions fit;
+  fit.steps = 4, fit.batch_size = 8, fit.seed = 2;
+  auto from_disk = make_attacker("cgan", Config("test", small), ctx);
+  from_disk->fit(features, images, fit);
+  auto from_memory = make_attacker("cgan", Config("test", small), ctx);
+  from_memory->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
+  EXPECT_EQ(from_disk->reconstruct(c.features).to_vector(), from_memory->reconstruct(c.features).to_vector());
   std::filesystem::remove_all(dir);
 }
 
@@ -122,7 +148,7 @@ TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
     FitOptions fit;
     fit.steps = 3, fit.batch_size = 8, fit.seed = 5;
     auto trained = make_attacker(kind, Config("test", settings), ctx);
-    trained->fit(c.features, c.data.images, fit);
+    trained->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
     const std::string path = (dir / (kind + ".h5")).string();
     trained->save(path);
     auto loaded = make_attacker(kind, Config("test", settings), ctx);
@@ -131,9 +157,9 @@ TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
     EXPECT_EQ(loaded->reconstruct(c.features).to_vector(), trained->reconstruct(c.features).to_vector()) << kind;
     // A loaded attacker continues from the steps it has done.
     fit.steps = 5;
-    loaded->fit(c.features, c.data.images, fit);
+    loaded->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
     auto whole = make_attacker(kind, Config("test", settings), ctx);
-    whole->fit(c.features, c.data.images, fit);
+    whole->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
     EXPECT_EQ(loaded->reconstruct(c.features).to_vector(), whole->reconstruct(c.features).to_vector()) << kind;
     // Another configuration: refused with the entry named.
     std::map<std::string, std::string> wider = settings;

@@ -7,6 +7,7 @@
 
 #include "attack/attacker.h"
 #include "attack/convergence.h"
+#include "attack/metrics.h"
 #include "core/error.h"
 #include "core/random.h"
 
@@ -46,17 +47,19 @@ TEST(Convergence, ValidationSplitIsDisjointSizedAndSeeded) {
     for (int64_t j = 0; j < 3; ++j) f.data()[i * 3 + j] = static_cast<float>(i);
     for (int64_t j = 0; j < 4; ++j) x.data()[i * 4 + j] = static_cast<float>(i);
   }
-  const ValidationSplit s = split_validation(f, x, 0.1, 7);
-  EXPECT_EQ(s.val_features.size(0), 3);  // ceil(2.5)
-  EXPECT_EQ(s.train_features.size(0), 22);
+  const SamplesPtr fs = in_memory(f), xs = in_memory(x);
+  const ValidationSplit s = split_validation(fs, xs, 0.1, 7);
+  EXPECT_EQ(s.val_features->size(), 3);  // ceil(2.5)
+  EXPECT_EQ(s.train_features->size(), 22);
+  const Tensor train_f = read_all(*s.train_features), val_f = read_all(*s.val_features), val_x = read_all(*s.val_images);
   std::set<float> seen;
-  for (const Tensor* t : {&s.train_features, &s.val_features})
+  for (const Tensor* t : {&train_f, &val_f})
     for (int64_t i = 0; i < t->size(0); ++i) seen.insert(t->data()[i * 3]);
   EXPECT_EQ(seen.size(), 25u);
-  for (int64_t i = 0; i < 3; ++i) EXPECT_EQ(s.val_images.data()[i * 4], s.val_features.data()[i * 3]);  // pairs kept
-  EXPECT_EQ(split_validation(f, x, 0.1, 7).val_features.to_vector(), s.val_features.to_vector());
-  EXPECT_NE(split_validation(f, x, 0.1, 8).val_features.to_vector(), s.val_features.to_vector());
-  EXPECT_THROW(split_validation(f.slice(0, 1), x.slice(0, 1), 0.1, 7), Error);
+  for (int64_t i = 0; i < 3; ++i) EXPECT_EQ(val_x.data()[i * 4], val_f.data()[i * 3]);  // pairs kept
+  EXPECT_EQ(read_all(*split_validation(fs, xs, 0.1, 7).val_features).to_vector(), val_f.to_vector());
+  EXPECT_NE(read_all(*split_validation(fs, xs, 0.1, 8).val_features).to_vector(), val_f.to_vector());
+  EXPECT_THROW(split_validation(in_memory(f.slice(0, 1)), in_memory(x.slice(0, 1)), 0.1, 7), Error);
 }
 
 TEST(Convergence, EvaluatingDuringTrainingChangesNothingLearned) {
@@ -70,17 +73,31 @@ TEST(Convergence, EvaluatingDuringTrainingChangesNothingLearned) {
     auto plain = make_attacker(kind, Config("test", small), ctx), watched = make_attacker(kind, Config("test", small), ctx);
     FitOptions fit;
     fit.steps = 6, fit.batch_size = 4;
-    plain->fit(f, x, fit);
+    plain->fit(TensorSamples(f), TensorSamples(x), fit);
     std::vector<int64_t> called;
     fit.evaluate_at = {2, 5, 6};
     fit.evaluate = [&](int64_t step) {
       called.push_back(step);
       watched->reconstruct(f.slice(0, 4));
     };
-    watched->fit(f, x, fit);
+    watched->fit(TensorSamples(f), TensorSamples(x), fit);
     EXPECT_EQ(called, fit.evaluate_at) << kind;
     EXPECT_EQ(plain->reconstruct(f).to_vector(), watched->reconstruct(f).to_vector()) << kind;
   }
+}
+
+TEST(Convergence, ValidationSsimOverBatchesEqualsOnePass) {
+  Tensor f = Tensor::empty({600, 4, 7, 7}), x = Tensor::empty({600, 1, 28, 28});
+  Generator gen(5);
+  init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
+  auto attacker = make_attacker("inverse_net", Config("test", {{"ngf", "8"}, {"stem_channels", "8"}}),
+                                {{4, 7, 7}, {1, 28, 28}, nullptr, Device{}});
+  const ValidationSplit s = split_validation(in_memory(f), in_memory(x), 0.5, 1);  // 300 rows: two batches
+  const std::vector<double> one_pass =
+      ssim_per_image(attacker->reconstruct(read_all(*s.val_features)), read_all(*s.val_images));
+  double sum = 0;
+  for (double v : one_pass) sum += v;
+  EXPECT_EQ(validation_ssim(*attacker, s), sum / static_cast<double>(one_pass.size()));
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ double held_out_ssim(const std::string& kind, const Device& device, const Tensor
   FitOptions fit;
   fit.steps = 200, fit.batch_size = 8, fit.seed = 11;
   const auto t0 = std::chrono::steady_clock::now();
-  attacker->fit(features.slice(0, 512), images.slice(0, 512), fit);
+  attacker->fit(TensorSamples(features.slice(0, 512)), TensorSamples(images.slice(0, 512)), fit);
   const Tensor reconstructed = attacker->reconstruct(features.slice(512, 640));
   EXPECT_FALSE(reconstructed.on_device());
   const double s = mean(ssim_per_image(reconstructed, images.slice(512, 640)));

@@ -21,7 +21,7 @@ TEST(ExampleAttacker, RegistersBuildsAndReconstructs) {
   Tensor features = Tensor::empty({2, 4, 7, 7});
   Generator gen(1);
   init::uniform_(features, -1, 1, gen);
-  attacker->fit(features, Tensor(), {});
+  attacker->fit(TensorSamples(features), TensorSamples(Tensor::zeros({2, 3, 28, 28})), {});
   const Tensor images = attacker->reconstruct(features);
   EXPECT_EQ(images.shape(), (Shape{2, 3, 28, 28}));
   for (float v : images.to_vector()) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);

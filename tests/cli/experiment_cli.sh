@@ -248,6 +248,10 @@ for f in "$SRC"/tests/experiments/bad_yaml/*.yaml; do
   expect_code 2 "$(head -1 "$f" | sed 's/^# expect: //')" run "$f" --out "$DIR/never"
 done
 expect_code 2 "--set attackers[0].steps: expected an integer >= 1" run "$DIR/tiny.yaml" --dry-run --set attackers.0.steps=0
+expect_code 2 "'flatten' is not a cut: it only reshapes the layer before it" run "$DIR/tiny.yaml" --dry-run \
+  --set "victim.cuts=[pool2, flatten]"
+expect_code 2 "victim.weights: has no weight" run "$DIR/tiny.yaml" --dry-run \
+  --set "victim.model=vgg16_bn:width=0.125,input=1x32x32,classes=10" --set "victim.cuts=[pool1]"
 # An attacker's own settings are checked before any work, named by file and line, and the run
 # directory of a run that bad input stopped that early is not left behind.
 printf 'victim:\n  model: lenet5\nattackers:\n  - kind: cgan\n    ngf: 0\n' > "$DIR/ngf_zero.yaml"
@@ -255,6 +259,19 @@ expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 102
   --out "$DIR/ngf_zero" --set dataset.aux=64 --set dataset.test=8
 test ! -e "$DIR/ngf_zero" || { echo "a run stopped by bad input left its directory"; exit 1; }
 expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" --dry-run
+
+# A dry run answers in seconds however many attackers a file lists: a configuration is timed
+# once, and none after the timing budget, which the estimate then says.
+$PY - "$DIR/tiny.yaml" "$DIR/many.yaml" <<'PY'
+import sys
+head = open(sys.argv[1]).read().split("attackers:")[0]
+entries = ["  - {kind: inverse_net, steps: 10, batch_size: 8, ngf: %d, stem_channels: 8}" % k for k in range(1, 1001)]
+open(sys.argv[2], "w").write(head + "attackers:\n" + "\n".join(entries + entries) + "\nruntime: {latency_iters: 1}\n")
+PY
+start=$(date +%s)
+expect_code 0 "entries repeating one of them" run "$DIR/many.yaml" --dry-run
+grep -q "estimated time: at least" "$DIR/out"
+test $(( $(date +%s) - start )) -lt 60 || { echo "a dry run of 2,000 attackers took a minute or more"; exit 1; }
 
 # The example experiments are valid; their placeholder paths are reported.
 for f in "$SRC"/experiments/*.yaml; do
@@ -306,6 +323,25 @@ assert rows and all(row["record_categorical_accuracy"] != "" for row in rows), r
 PY
 grep -q '"records"' "$DIR"/ton/partial/conv1.1.rmle.json
 
+# A full disk (a file size limit, with SIGXFSZ ignored so that writes past it fail with EFBIG as
+# on a full disk): the failed writes are reported by pair, the run exits 1 without a crash and
+# leaves no temporary file; a --resume still short of room does the same; once there is room,
+# --resume completes it with the uninterrupted run's metrics.
+full_run() { sh -c 'trap "" XFSZ; ulimit -f 600; exec "$@"' full_run "$SL" run "$DIR/tiny.yaml" --out "$DIR/full" "$@"; }
+for attempt in first resume; do
+  set +e
+  if [ $attempt = first ]; then full_run > /dev/null 2> "$DIR/full.err"; else full_run --resume > /dev/null 2> "$DIR/full.err"; fi
+  code=$?
+  set -e
+  test "$code" -eq 1 || { echo "a full disk ($attempt): exit $code"; tail -5 "$DIR/full.err"; exit 1; }
+  grep -q "(disk full?)" "$DIR/full.err" || { echo "a full disk ($attempt): no message"; tail -5 "$DIR/full.err"; exit 1; }
+  test -z "$(find "$DIR/full" -name '*.tmp.*')" || { echo "a full disk left temporary files"; exit 1; }
+done
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/full" --resume > /dev/null 2> "$DIR/full.err"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/a" > "$DIR/a.metrics"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/full" > "$DIR/full.metrics"
+cmp -s "$DIR/a.metrics" "$DIR/full.metrics" || { echo "the run resumed after a full disk differs"; exit 1; }
+
 # A flat folder of unlabelled images (CelebA-style): the attacks run and label leakage (the
 # victim's own top-1, no labels needed) is scored; the victim's accuracy is not applicable, and
 # training a victim on it is refused.
@@ -332,5 +368,16 @@ assert 0 <= leak["low"] <= leak["mean"] <= leak["high"] <= 1, leak
 PY
 expect_code 2 "victim.train: the dataset folder:$DIR/flat has no labels" run "$DIR/flat.yaml" --out "$DIR/never" \
   --set "victim.train={epochs: 1}"
+
+# Data at scale: with runtime.data_in_memory_mib 0 the folder's images, the auxiliary images and
+# the auxiliary features stay in their HDF5 files in cache/ and are read a batch at a time; the
+# metrics are bit-identical to the run that held them in memory.
+"$SL" run "$DIR/flat.yaml" --out "$DIR/flat_disk" --set runtime.data_in_memory_mib=0 > /dev/null 2> "$DIR/flat_disk.err" \
+  || { cat "$DIR/flat_disk.err"; exit 1; }
+ls "$DIR"/flat_disk/cache/images-*.h5 > /dev/null
+grep -q 'decoding folder:.*, held-out split, into its image store' "$DIR/flat_disk/log.txt"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/flat_run" > "$DIR/flat_run.metrics"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/flat_disk" > "$DIR/flat_disk.metrics"
+cmp -s "$DIR/flat_run.metrics" "$DIR/flat_disk.metrics" || { echo "rows read from disk changed the metrics"; exit 1; }
 
 echo ok

@@ -1,10 +1,12 @@
 #!/bin/sh
 # `splitleak metrics A B` on 8-bit PNGs (grey and colour) prints scikit-image's SSIM/PSNR/MSE of
-# the same files (read with PIL), within 1e-4; identical images give psnr=inf; bad input exits 2.
+# the same files (read with PIL), within 1e-4; identical images give psnr=inf; bad input exits 2,
+# huge images (by their headers) before decoding, damaged ones in one line.
 set -eu
 SL="$1"
 DIR="$2"
 PY=/usr/bin/python3
+. "$(dirname "$0")/expect.sh"
 rm -rf "$DIR" && mkdir -p "$DIR"
 $PY - "$DIR" <<'PYEOF'
 import sys
@@ -50,4 +52,26 @@ set -e
 test "$code1" -eq 2 && test "$code2" -eq 2 && test "$code3" -eq 2
 grep -q "at least 11x11" "$DIR/err"
 grep -q "missing.png: cannot read" "$DIR/err"
+# Headers stating a huge image (a few bytes on disk) are refused before any decoding; a damaged
+# body is one line naming the file, with no decoder's own text.
+$PY - "$DIR" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+ihdr = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
+open(d + "/huge.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 30000, 30000, 1) + b"\x01\x11\x00"
+open(d + "/huge.jpg", "wb").write(b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0" + b"\0" * 9 + sof + b"\xff\xd9")
+good = open(d + "/grey_a.png", "rb").read()
+open(d + "/damaged.png", "wb").write(good[:60] + b"\x00" * 40 + good[100:])
+PY
+expect_code 2 "huge.png: the image is 20000 x 20000 pixels; at most 268435456 pixels are decoded" metrics "$DIR/huge.png" "$DIR/huge.png"
+expect_code 2 "huge.jpg: the image is 30000 x 30000 pixels" metrics "$DIR/huge.jpg" "$DIR/grey_a.png"
+set +e
+"$SL" metrics "$DIR/damaged.png" "$DIR/grey_a.png" > "$DIR/out" 2> "$DIR/err"; code=$?
+set -e
+test "$code" -eq 2 || { echo "damaged.png: exit $code"; cat "$DIR/err"; exit 1; }
+test "$(wc -l < "$DIR/err")" -eq 1 || { echo "damaged.png: more than one line"; cat "$DIR/err"; exit 1; }
+grep -q "damaged.png: cannot" "$DIR/err"
 echo ok

@@ -28,23 +28,7 @@ runtime: {latency_iters: 2}
 YAML
 
 # Every metric of a run: results.json without timings, then every array of results.h5.
-metrics() {
-  $PY - "$1" <<'PY'
-import json, sys, h5py, numpy
-d = sys.argv[1]
-r = json.load(open(d + "/results.json"))
-for c in r["cuts"]:
-    c.pop("latency")
-    for a in c["attackers"]: a.pop("train_seconds")
-for key in ("latency_baselines", "gpu_runtime"): r.pop(key)
-print(json.dumps(r, sort_keys=True))
-h = h5py.File(d + "/results.h5")
-def show(name, obj):
-    if isinstance(obj, h5py.Dataset):
-        print(name, numpy.asarray(obj[()]).tobytes().hex())
-h.visititems(show)
-PY
-}
+metrics() { $PY "$(dirname "$0")/run_metrics.py" "$1"; }
 
 "$SL" run "$DIR/sweep.yaml" --out "$DIR/one" > /dev/null 2> "$DIR/one.err"
 metrics "$DIR/one" > "$DIR/one.metrics"

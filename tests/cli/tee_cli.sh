@@ -1,8 +1,9 @@
 #!/bin/sh
 # The client's sealed path end to end: seal with a new key, forward through the process enclave,
 # and the same /y as a plain forward of the front partition; the measurement printed by both
-# sides; a wrong key, a damaged sealed file and inputs sealed for another cut exit 2 with the
-# reason.
+# sides; a wrong key, a damaged sealed file, inputs sealed for another cut, a sealed file cut
+# short, batches spliced in from another file sealed with the same key, reordered or replayed
+# batches, and an input the partition does not take exit 2 with the reason.
 set -eu
 SL="$1"
 DIR="$2"
@@ -54,6 +55,46 @@ expect_code 2 "batch 1: TEE (process backend): the enclave refused: sealed input
   $FWD --cut pool3 --sealed-input "$DIR/flipped.sealed" --key-file "$DIR/client.key"
 head -c 100 "$DIR/x.sealed" > "$DIR/short.sealed"
 expect_code 2 "truncated sealed file" $FWD --cut pool3 --sealed-input "$DIR/short.sealed" --key-file "$DIR/client.key"
+# The sealed messages of a file, rewritten: keep (file, message) pairs in a new order.
+"$SL" seal --key-file "$DIR/client.key" --measurement "$M" --input "$DIR/x.h5" --output "$DIR/second.sealed" \
+  --batch-size 2 > /dev/null
+resealed() {
+  $PY - "$@" <<'PY'
+import struct, sys
+def messages(path):
+    b = open(path, "rb").read()
+    assert b[:8] == b"SLSEALF1"
+    count, at, out = struct.unpack_from("<Q", b, 8)[0], 16, []
+    for _ in range(count):
+        n = struct.unpack_from("<Q", b, at)[0]
+        out.append(b[at + 8:at + 8 + n])
+        at += 8 + n
+    return out
+files = {"x": messages(sys.argv[1]), "second": messages(sys.argv[2])}
+picked = [files[p.split(":")[0]][int(p.split(":")[1])] for p in sys.argv[4:]]
+with open(sys.argv[3], "wb") as f:
+    f.write(b"SLSEALF1" + struct.pack("<Q", len(picked)))
+    for m in picked:
+        f.write(struct.pack("<Q", len(m)) + m)
+PY
+}
+resealed "$DIR/x.sealed" "$DIR/second.sealed" "$DIR/cut_short.sealed" x:0 x:1
+expect_code 2 "cut_short.sealed: the sealed stream stops after 2 batches without its final one (truncated)" \
+  $FWD --cut pool3 --sealed-input "$DIR/cut_short.sealed" --key-file "$DIR/client.key"
+resealed "$DIR/x.sealed" "$DIR/second.sealed" "$DIR/spliced.sealed" x:0 second:1 x:2
+expect_code 2 "batch 1: TEE (process backend): the enclave refused: sealed input rejected: it belongs to another stream" \
+  $FWD --cut pool3 --sealed-input "$DIR/spliced.sealed" --key-file "$DIR/client.key"
+resealed "$DIR/x.sealed" "$DIR/second.sealed" "$DIR/reordered.sealed" x:1 x:0 x:2
+expect_code 2 "batch 0: TEE (process backend): the enclave refused: sealed input rejected: sequence number 1, expected 0" \
+  $FWD --cut pool3 --sealed-input "$DIR/reordered.sealed" --key-file "$DIR/client.key"
+resealed "$DIR/x.sealed" "$DIR/second.sealed" "$DIR/replayed.sealed" x:0 x:0 x:1 x:2
+expect_code 2 "batch 1: TEE (process backend): the enclave refused: sealed input rejected: sequence number 0, expected 1" \
+  $FWD --cut pool3 --sealed-input "$DIR/replayed.sealed" --key-file "$DIR/client.key"
+resealed "$DIR/x.sealed" "$DIR/second.sealed" "$DIR/past_end.sealed" x:0 x:1 x:2 second:2
+expect_code 2 "batch 3: TEE (process backend): the enclave refused: sealed input rejected: the stream has ended" \
+  $FWD --cut pool3 --sealed-input "$DIR/past_end.sealed" --key-file "$DIR/client.key"
+expect_code 2 "/x is [5, 3, 32, 32], the partition takes (N, [3, 64, 64])" seal --key-file "$DIR/client.key" \
+  --model "vgg16:width=0.25,input=3x64x64,classes=10" --cut pool3 --input "$DIR/x.h5" --output "$DIR/never.sealed"
 expect_code 2 "--tee runs the front partition: give --cut" $FWD --input "$DIR/x.h5"
 expect_code 2 "a key file is never overwritten" seal --new-key --key-file "$DIR/client.key" --measurement "$M" \
   --input "$DIR/x.h5" --output "$DIR/never.sealed"

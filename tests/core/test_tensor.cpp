@@ -41,6 +41,17 @@ TEST(Tensor, ShapeErrorsAreClear) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("[2, -1]"), std::string::npos);
   }
+  // A count past int64 is an Error, not an overflow (found by fuzz_onnx).
+  try {
+    Tensor::empty({int64_t{1} << 40, int64_t{1} << 40, 7});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more elements than can be counted"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(shape_holds({2, 3}, 6));
+  EXPECT_FALSE(shape_holds({2, 3}, 7));
+  EXPECT_FALSE(shape_holds({2, -3}, -6));
+  EXPECT_FALSE(shape_holds({int64_t{1} << 62, 4}, 0));
 }
 
 TEST(Random, SameSeedSameTensor) {

@@ -61,6 +61,37 @@ TEST(FeatureCache, ComputesOnceThenReuses) {
   EXPECT_EQ(a.to_vector(), b.to_vector());
 }
 
+// A stand-in for a front partition: each feature row is its input row times 2, minus 1.
+Tensor twice_minus_one(const Tensor& rows) {
+  Tensor out = Tensor::empty(rows.shape());
+  for (int64_t i = 0; i < rows.numel(); ++i) out.data()[i] = 2 * rows.data()[i] - 1;
+  return out;
+}
+
+TEST(FeatureCache, RowsAreComputedInBatchesStoredAndReadBackOnDiskOrInMemory) {
+  FeatureCache cache(temp_dir("rows").string());
+  const Tensor inputs = features(4);
+  std::vector<int64_t> batches;
+  auto compute = [&](const Tensor& rows) {
+    batches.push_back(rows.size(0));
+    return twice_minus_one(rows);
+  };
+  const Tensor expected = twice_minus_one(inputs);
+  const SamplesPtr on_disk = cache.rows(kKey, TensorSamples(inputs), 128, compute, /*in_memory_bytes=*/0);
+  EXPECT_EQ(batches, (std::vector<int64_t>{128, 128, 44}));
+  EXPECT_EQ(dynamic_cast<const TensorSamples*>(on_disk.get()), nullptr) << "read from the file";
+  EXPECT_EQ(on_disk->read_range(0, 300).to_vector(), expected.to_vector());
+  EXPECT_EQ(cache.find(kKey)->to_vector(), expected.to_vector()) << "the same entry format as store()";
+  const SamplesPtr held = cache.rows(kKey, TensorSamples(inputs), 128, compute, int64_t{1} << 30);
+  EXPECT_EQ(batches.size(), 3u) << "a hit computes nothing";
+  ASSERT_NE(dynamic_cast<const TensorSamples*>(held.get()), nullptr) << "small enough for memory";
+  EXPECT_EQ(read_all(*held).to_vector(), expected.to_vector());
+  // An entry of another row count is stale: rebuilt.
+  const SamplesPtr fewer = cache.rows(kKey, TensorSamples(inputs.slice(0, 10)), 128, compute, 0);
+  EXPECT_EQ(fewer->size(), 10);
+  EXPECT_EQ(batches.size(), 4u);
+}
+
 TEST(FeatureCache, CompressesWhatCompresses) {
   FeatureCache cache(temp_dir("small").string());
   Tensor zeros = Tensor::zeros({300, 16, 8, 8});

@@ -3,7 +3,8 @@
 For each model and opset (11 and 17): seeded random weights (batch-norm statistics randomised), eval mode,
 torch.onnx.export to OUT_DIR/onnx/<model>_op<opset>.onnx, and OUT_DIR/onnx/<model>_op<opset>.h5
 holding the input x and torch's output y. Broken files: truncated.onnx, not_onnx.onnx,
-unsupported_op.onnx (a Softmax node), missing_external.onnx (weights in a deleted external file).
+unsupported_op.onnx (a Softmax node), missing_external.onnx (weights in a deleted external file),
+huge_initializer.onnx and overflowing_initializer.onnx (initializer shapes their values do not fill).
 
 Also resnet18 with BatchNormalization kept and shape chains unfolded, and a small model with a grafted
 Pad node and a view(x.size(0), -1) chain (shape_chains_op11/17).
@@ -149,6 +150,13 @@ def broken(out_dir):
     model = onnx.load(good)
     onnx.save_model(model, os.path.join(out_dir, "external.onnx"), save_as_external_data=True,
                     all_tensors_to_one_file=True, location="external.data", size_threshold=0)
+    # Initializer shapes that do not match their values: a billion rows (refused before any
+    # allocation), and dimensions whose product overflows 64 bits (found by fuzz_onnx).
+    for name, dims in (("huge_initializer.onnx", [10**9, 512]), ("overflowing_initializer.onnx", [2**40, 2**40, 7])):
+        model = onnx.load(good)
+        del model.graph.initializer[0].dims[:]
+        model.graph.initializer[0].dims.extend(dims)
+        onnx.save(model, os.path.join(out_dir, name))
 
 
 def main():

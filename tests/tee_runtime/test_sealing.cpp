@@ -97,12 +97,33 @@ TEST(Sealing, ReplayedReorderedTruncatedAndForeignMessagesAreRejected) {
   expect_rejected(opener, m2 + "x", "does not authenticate");
   EXPECT_EQ(opener.open(m2), "two");
 
+  EXPECT_FALSE(opener.ended());
   Opener other_partition(key, measurement_of(6));
   Sealer again(key, measurement_of(5));
   expect_rejected(other_partition, again.seal("zero"), "sealed for the partition measured 0505");
   std::string not_sealed = m0;
   not_sealed[0] = 'X';
   expect_rejected(other_partition, not_sealed, "not a sealed message");
+}
+
+TEST(Sealing, SplicedAndPastTheEndMessagesAreRejectedAndTheEndIsMarked) {
+  const SessionKey key = SessionKey::generate();
+  Sealer file_a(key, measurement_of(5)), file_b(key, measurement_of(5));  // two files, one key
+  const std::string a0 = file_a.seal("a0"), a1 = file_a.seal("a1", /*final=*/true);
+  const std::string b0 = file_b.seal("b0"), b1 = file_b.seal("b1"), b2 = file_b.seal("b2", true);
+  EXPECT_THROW(file_a.seal("after the end"), Error);
+  Opener opener(key, measurement_of(5));
+  EXPECT_EQ(opener.open(a0), "a0");
+  expect_rejected(opener, b1, "another stream than the messages before it (spliced in)");
+  EXPECT_FALSE(opener.ended()) << "a stream cut after a0 is not ended";
+  EXPECT_EQ(opener.open(a1), "a1");
+  EXPECT_TRUE(opener.ended());
+  expect_rejected(opener, b2, "the stream has ended");
+  // Dropping the final message leaves the stream open: the opener can tell it was truncated.
+  Opener truncated(key, measurement_of(5));
+  EXPECT_EQ(truncated.open(b0), "b0");
+  EXPECT_EQ(truncated.open(b1), "b1");
+  EXPECT_FALSE(truncated.ended());
 }
 
 TEST(Sealing, KeyFiles) {

@@ -1,0 +1,31 @@
+#pragma once
+// What hdf5_io.cpp and hdf5_rows.cpp share; only .cpp files that talk to HDF5 include it.
+#include <H5Cpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace splitleak::h5::detail {
+
+// Silences the HDF5 library's own error printing (once); errors surface as exceptions.
+void quiet();
+// Error naming `path` when it is missing or not a readable HDF5 file.
+H5::H5File open_for_read(const std::string& path);
+// A new file at `path` (replacing one there) with dense attribute storage (no 64 KiB limit).
+H5::H5File create_file(const std::string& path);
+// Chunked (about 1 MiB of floats a chunk, whole rows), deflated and Fletcher-32 checksummed.
+H5::DSetCreatPropList compressed_rows(const std::vector<hsize_t>& dims);
+void write_attributes(H5::Group& group, const std::map<std::string, std::string>& attributes);
+
+// After a failed write (a full disk), HDF5 cannot close the file's objects cleanly: closing them
+// again, as the C++ wrappers' destructors do, crashes inside the library. A writer that failed
+// abandons its objects here, never to be closed (their memory is kept; the process's exit skips
+// the library's teardown, cli/main.cpp).
+template <typename T>
+void abandon(std::unique_ptr<T>& object) {
+  (void)object.release();
+}
+std::map<std::string, std::string> read_attributes(const H5::Group& group);
+
+}  // namespace splitleak::h5::detail

@@ -1,0 +1,34 @@
+// Image sizes read from headers alone: PNG, JPEG and BMP files written by OpenCV report the size
+// they decode to; other bytes report nothing; too many pixels is an Error naming the file.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/error.h"
+#include "datasets/image_header.h"
+#include "tests/support/temp_dir.h"
+
+namespace splitleak::datasets {
+namespace {
+
+TEST(ImageHeader, SizesOfPngJpegAndBmpFiles) {
+  const auto dir = testing::fresh_dir("header");
+  const cv::Mat img(37, 53, CV_8UC3, cv::Scalar(10, 20, 30));  // 37 rows, 53 columns
+  for (const std::string ext : {".png", ".jpg", ".bmp"}) {
+    const std::string path = (dir / ("a" + ext)).string();
+    ASSERT_TRUE(cv::imwrite(path, img));
+    const auto size = image_header_size(path);
+    ASSERT_TRUE(size.has_value()) << ext;
+    EXPECT_EQ(size->width, 53) << ext;
+    EXPECT_EQ(size->height, 37) << ext;
+    EXPECT_NO_THROW(check_image_size(path));
+    EXPECT_THROW(check_image_size(path, 53 * 37 - 1), Error) << ext;
+  }
+  std::ofstream(dir / "text.png") << "not an image at all, though long enough to hold a header";
+  EXPECT_FALSE(image_header_size((dir / "text.png").string()).has_value());
+  EXPECT_FALSE(image_header_size((dir / "absent.png").string()).has_value());
+}
+
+}  // namespace
+}  // namespace splitleak::datasets
