@@ -220,8 +220,7 @@ std::map<std::string, std::string> RowFile::attributes() const {
 
 Tensor RowFile::read_range(int64_t begin, int64_t end) const {
   const Impl& f = *impl_;
-  check(0 <= begin && begin <= end && end <= f.rows, f.path + ": rows [" + std::to_string(begin) + ", " +
-                                                         std::to_string(end) + ") of " + std::to_string(f.rows));
+  check_row_range(begin, end, f.rows, f.path);
   Shape shape = f.row_shape;
   shape.insert(shape.begin(), end - begin);
   Tensor out = Tensor::empty(shape);

@@ -42,9 +42,13 @@ std::vector<int64_t> range(int64_t begin, int64_t end) {
 
 }  // namespace
 
+void check_row_range(int64_t begin, int64_t end, int64_t size, const std::string& what) {
+  if (0 <= begin && begin <= end && end <= size) return;
+  throw Error(what + ": rows [" + std::to_string(begin) + ", " + std::to_string(end) + ") of " + std::to_string(size));
+}
+
 Tensor Samples::read_range(int64_t begin, int64_t end) const {
-  check(0 <= begin && begin <= end && end <= size(), "samples: rows [" + std::to_string(begin) + ", " +
-                                                         std::to_string(end) + ") of " + std::to_string(size()));
+  check_row_range(begin, end, size(), "samples");
   return read(range(begin, end));
 }
 
@@ -59,8 +63,7 @@ Shape TensorSamples::row_shape() const { return Shape(rows_.shape().begin() + 1,
 Tensor TensorSamples::read(const std::vector<int64_t>& rows) const { return gather_rows(rows_, rows); }
 
 Tensor TensorSamples::read_range(int64_t begin, int64_t end) const {
-  check(0 <= begin && begin <= end && end <= size(), "samples: rows [" + std::to_string(begin) + ", " +
-                                                         std::to_string(end) + ") of " + std::to_string(size()));
+  check_row_range(begin, end, size(), "samples");
   return rows_.slice(begin, end);
 }
 

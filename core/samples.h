@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/batches.h"
@@ -43,6 +44,10 @@ class TensorSamples final : public Samples {
  private:
   Tensor rows_;
 };
+
+// Error "<what>: rows [begin, end) of <size>" unless 0 <= begin <= end <= size; the message is
+// built only on failure (this guards every batch read).
+void check_row_range(int64_t begin, int64_t end, int64_t size, const std::string& what);
 
 SamplesPtr in_memory(Tensor rows);
 // Row i is `source`'s row rows[i] (repeats allowed; each in [0, source->size())).

@@ -19,6 +19,13 @@ std::map<std::string, std::string> key_attributes(const FeatureKey& k) {
           {"data_hash", k.data_hash},         {"split", k.split}};
 }
 
+// An entry that cannot be trusted is removed (and rebuilt by the caller), never read.
+void discard_damaged(const std::string& file, const Error& e) {
+  spdlog::warn("feature cache: discarding damaged entry ({}); it will be rebuilt", e.what());
+  std::error_code ec;
+  fs::remove(file, ec);
+}
+
 }  // namespace
 
 FeatureCache::FeatureCache(std::string dir) : dir_(std::move(dir)) {
@@ -38,9 +45,7 @@ std::optional<Tensor> FeatureCache::find(const FeatureKey& key) const {
     check(h5::read_attributes(file) == key_attributes(key), file + ": stored key does not match its name");
     return h5::read_tensor(file, "features");
   } catch (const Error& e) {
-    spdlog::warn("feature cache: discarding damaged entry ({}); it will be rebuilt", e.what());
-    std::error_code ec;
-    fs::remove(file, ec);
+    discard_damaged(file, e);
     return std::nullopt;
   }
 }
@@ -68,9 +73,7 @@ SamplesPtr FeatureCache::rows(const FeatureKey& key, const Samples& inputs, int6
                                                  std::to_string(inputs.size()));
       return cached;
     } catch (const Error& e) {
-      spdlog::warn("feature cache: discarding damaged entry ({}); it will be rebuilt", e.what());
-      std::error_code ec;
-      fs::remove(file, ec);
+      discard_damaged(file, e);
     }
   }
   check(inputs.size() > 0, "feature cache: no rows to compute features of");
