@@ -12,11 +12,12 @@ double value(const Tensor& t) { return static_cast<double>(t.item()); }
 }  // namespace
 
 CganStep::CganStep(const CganStepOptions& options)
-    : CganStep(options, std::make_shared<UnetGenerator>(options.generator), [](const Tensor& x) { return x; }) {}
+    : CganStep(options, std::make_shared<UnetGenerator>(options.generator), nullptr) {}
 
-CganStep::CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, ConditionFn condition)
-    : options_(options), g_(std::move(generator)), condition_(std::move(condition)) {
-  d_ = std::make_unique<PatchDiscriminator>(options.discriminator);
+CganStep::CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator,
+                   std::shared_ptr<nn::Module> condition)
+    : options_(options), g_(std::move(generator)) {
+  d_ = std::make_unique<PatchDiscriminator>(options.discriminator, std::move(condition));
   g_->to(options.device), d_->to(options.device);
   opt_g_ = std::make_unique<optim::Adam>(g_->named_parameters(), options.adam);
   opt_d_ = std::make_unique<optim::Adam>(d_->named_parameters(), options.adam);
@@ -25,9 +26,8 @@ CganStep::CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> g
 CganLosses CganStep::step(const Tensor& input, const Tensor& real) {
   CganLosses losses;
   const Tensor fake = generate(input);
-  const Tensor condition = condition_(input).detach();
-  discriminator_step(condition, real, fake, losses);
-  generator_step(condition, real, fake, losses);
+  discriminator_step(input, real, fake, losses);
+  generator_step(input, real, fake, losses);
   return losses;
 }
 
@@ -36,16 +36,14 @@ Tensor CganStep::generate(const Tensor& input) {
   return g_->forward(input);
 }
 
-void CganStep::discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake,
-                                  CganLosses& losses) {
-  check(condition.dim() == 4 && real.dim() == 4 && condition.size(0) == real.size(0) &&
-            condition.size(2) == real.size(2) && condition.size(3) == real.size(3),
-        "cgan: condition " + shape_str(condition.shape()) + " and images " + shape_str(real.shape()) +
-            " must share batch and size");
+void CganStep::discriminator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses) {
+  check(input.defined() && real.dim() == 4 && input.size(0) == real.size(0),
+        "cgan: input " + (input.defined() ? shape_str(input.shape()) : "none") + " and images " +
+            shape_str(real.shape()) + " must share the batch");
   // (A, real) -> 1, (A, fake) -> 0, the sum halved; the fake is detached.
-  const Tensor pred_fake = d_->forward(ops::concat({condition, fake.detach()}, 1));
+  const Tensor pred_fake = d_->judge(input, fake.detach());
   const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape(), pred_fake.device()));
-  const Tensor pred_real = d_->forward(ops::concat({condition, real}, 1));
+  const Tensor pred_real = d_->judge(input, real);
   const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape(), pred_real.device()));
   const Tensor loss_d = ops::mul_scalar(ops::add(loss_fake, loss_real), 0.5f);
   opt_d_->zero_grad();
@@ -54,10 +52,10 @@ void CganStep::discriminator_step(const Tensor& condition, const Tensor& real, c
   losses.d_fake = value(loss_fake), losses.d_real = value(loss_real);
 }
 
-void CganStep::generator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses) {
+void CganStep::generator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses) {
   // Fool the updated discriminator and stay close to the real image. Only G's parameters get
   // gradients (D's are leaves this backward must not touch: autograd::grad wrt G's).
-  const Tensor pred_fake = d_->forward(ops::concat({condition, fake}, 1));
+  const Tensor pred_fake = d_->judge(input, fake);
   const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
   const Tensor loss_l1 = ops::l1_loss(fake, real);
   const Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));

@@ -1,10 +1,9 @@
 #pragma once
 // One training step of the conditional GAN, as pix2pix's optimize_parameters: the generator maps
-// the condition A (feature maps brought to image size) to a fake image; the discriminator learns
-// on (A, real) against (A, fake) with the vanilla GAN loss (BCE with logits, halved); then the
+// its input A to a fake image; the discriminator learns on (A, real) against (A, fake) with the
+// vanilla GAN loss (BCE with logits, halved), seeing A through its own condition map; then the
 // generator learns against the updated discriminator with GAN + lambda * L1(fake, real).
 // Adam for both, pix2pix's defaults (2e-4, betas 0.5 / 0.999).
-#include <functional>
 #include <memory>
 
 #include "attack/pix2pix.h"
@@ -27,22 +26,21 @@ struct CganLosses {
 
 class CganStep {
  public:
-  // The discriminator's condition for a batch of generator inputs (no gradient flows through it).
-  using ConditionFn = std::function<Tensor(const Tensor& generator_input)>;
-
-  // pix2pix as is: a U-Net from options.generator, conditioned on its own input.
+  // pix2pix as is: a U-Net from options.generator, the discriminator conditioned on its input.
   explicit CganStep(const CganStepOptions& options);
-  // Any generator (inputs -> images in [0, 1]) and condition.
-  CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, ConditionFn condition);
+  // Any generator (inputs -> images in [0, 1]); `condition` (the discriminator's own, trained
+  // with its loss; null: the input as it is) maps an input to (N, c, H, W), c + image channels
+  // = options.discriminator.input_channels.
+  CganStep(const CganStepOptions& options, std::shared_ptr<nn::Module> generator, std::shared_ptr<nn::Module> condition);
   // input (N, ...) for the generator, real (N, Cimg, H, W) in [0, 1]: one D update, then one G
   // update.
   CganLosses step(const Tensor& input, const Tensor& real);
   // The parts of step, in its order: the fake (G in train mode), the D update (fills
-  // losses.d_*), the G update (fills losses.g_*), both on the condition of the input.
+  // losses.d_*), the G update (fills losses.g_*), both given the generator's input.
   // Gradients stay in the parameters' grad().
   Tensor generate(const Tensor& input);
-  void discriminator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
-  void generator_step(const Tensor& condition, const Tensor& real, const Tensor& fake, CganLosses& losses);
+  void discriminator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses);
+  void generator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses);
   nn::Module& generator() { return *g_; }
   PatchDiscriminator& discriminator() { return *d_; }
   optim::Adam& generator_optimizer() { return *opt_g_; }
@@ -54,7 +52,6 @@ class CganStep {
  private:
   CganStepOptions options_;
   std::shared_ptr<nn::Module> g_;
-  ConditionFn condition_;
   std::unique_ptr<PatchDiscriminator> d_;
   std::unique_ptr<optim::Adam> opt_g_, opt_d_;
 };

@@ -21,15 +21,24 @@ InversionGenerator::InversionGenerator(const InversionGeneratorOptions& o) : opt
   };
   auto relu = [] { return std::make_shared<nn::Functional>("ReLU", [](const Tensor& x) { return ops::relu(x); }); };
   stem_ = register_module("stem", std::make_shared<nn::Sequential>());
-  const int64_t c = o.feature_shape[0];
-  stem_->add(std::make_shared<nn::Conv2d>(c, o.stem_channels, 1, ops::Conv2dOptions{}, bias, gen));
-  stem_->add(norm(o.stem_channels));
+  const int64_t stem = o.stem_channels, image_side = std::max(o.image_shape[1], o.image_shape[2]);
+  int64_t side = std::max(h, w);
+  if (o.feature_shape.size() == 1) {
+    // DCGAN-style: the vector becomes a stem x s x s map, s = ceil(image side / 8) up to 8 (at
+    // 224² and D = 4096 a side of 28 would be 205 M weights in one layer).
+    side = std::min<int64_t>((image_side + 7) / 8, 8);
+    stem_->add(std::make_shared<nn::Linear>(o.feature_shape[0], stem * side * side, bias, gen));
+    stem_->add(std::make_shared<nn::Functional>(
+        "Unflatten", [stem, side](const Tensor& x) { return ops::reshape(x, {x.size(0), stem, side, side}); }));
+  } else {
+    stem_->add(std::make_shared<nn::Conv2d>(o.feature_shape[0], stem, 1, ops::Conv2dOptions{}, bias, gen));
+  }
+  stem_->add(norm(stem));
   stem_->add(relu());
-  for (int64_t side = std::max(h, w); side * 2 <= unet_size_; side *= 2) {
-    stem_->add(std::make_shared<nn::ConvTranspose2d>(o.stem_channels, o.stem_channels, 4,
-                                                     ops::ConvTranspose2dOptions{{2, 2}, {1, 1}, {0, 0}, {1, 1}, 1}, bias,
-                                                     gen));
-    stem_->add(norm(o.stem_channels));
+  for (; side * 2 <= image_side; side *= 2) {
+    stem_->add(std::make_shared<nn::ConvTranspose2d>(stem, stem, 4, ops::ConvTranspose2dOptions{{2, 2}, {1, 1}, {0, 0}, {1, 1}, 1},
+                                                     bias, gen));
+    stem_->add(norm(stem));
     stem_->add(relu());
   }
   int64_t downs = 0;
@@ -39,11 +48,17 @@ InversionGenerator::InversionGenerator(const InversionGeneratorOptions& o) : opt
   init_pix2pix_weights(*stem_, gen);
 }
 
+// Returns the margins {top, left, bottom, right} that centre an H x W image in the U x U U-Net.
+std::array<int64_t, 4> InversionGenerator::margins() const {
+  const int64_t dh = unet_size_ - options.image_shape[1], dw = unet_size_ - options.image_shape[2];
+  return {dh / 2, dw / 2, dh - dh / 2, dw - dw / 2};
+}
+
 Tensor InversionGenerator::stem(const Tensor& features) {
   Tensor x = features;
-  if (options.feature_shape.size() == 1) x = ops::reshape(x, {x.size(0), x.size(1), 1, 1});
   x = stem_->forward(x);
-  if (x.size(2) != unet_size_ || x.size(3) != unet_size_) x = ops::upsample_bilinear(x, unet_size_, unet_size_);
+  if (x.size(2) != options.image_shape[1] || x.size(3) != options.image_shape[2])
+    x = ops::upsample_bilinear(x, options.image_shape[1], options.image_shape[2]);
   return x;
 }
 
@@ -53,17 +68,12 @@ Tensor InversionGenerator::forward(const Tensor& features) {
   check(features.defined() && features.shape() == want,
         "inversion generator: features " + (features.defined() ? shape_str(features.shape()) : "none") +
             ", expected (N, " + shape_str(options.feature_shape) + ")");
-  Tensor y = unet_->forward(stem(features));
-  if (y.size(2) != options.image_shape[1] || y.size(3) != options.image_shape[2])
-    y = ops::upsample_bilinear(y, options.image_shape[1], options.image_shape[2]);
-  return y;
-}
-
-Tensor InversionGenerator::project(const Tensor& features) {
+  const std::array<int64_t, 4> m = margins();
+  const bool padded = m != std::array<int64_t, 4>{0, 0, 0, 0};
   Tensor x = stem(features);
-  if (x.size(2) != options.image_shape[1] || x.size(3) != options.image_shape[2])
-    x = ops::upsample_bilinear(x, options.image_shape[1], options.image_shape[2]);
-  return x;
+  if (padded) x = ops::pad2d(x, m);
+  Tensor y = unet_->forward(x);
+  return padded ? ops::crop2d(y, m) : y;
 }
 
 }  // namespace splitleak::attack

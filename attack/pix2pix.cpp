@@ -111,7 +111,7 @@ int64_t default_patch_layers(int64_t image_side) {
   return n;
 }
 
-PatchDiscriminator::PatchDiscriminator(const PatchOptions& o) : options(o) {
+PatchDiscriminator::PatchDiscriminator(const PatchOptions& o, std::shared_ptr<nn::Module> condition) : options(o) {
   check(o.n_layers >= 1 && o.ndf >= 1 && o.input_channels >= 1, "patchgan: n_layers, ndf and channels must be positive");
   Generator gen(o.seed);
   const bool use_bias = o.norm == NormKind::Instance;
@@ -133,7 +133,8 @@ PatchDiscriminator::PatchDiscriminator(const PatchOptions& o) : options(o) {
   model_->add(norm_layer(o.norm, o.ndf * mult));
   model_->add(leaky_relu());
   model_->add(std::make_shared<nn::Conv2d>(o.ndf * mult, 1, 4, s1, true, gen));
-  init_pix2pix_weights(*this, gen);
+  init_pix2pix_weights(*model_, gen);
+  if (condition) condition_ = register_module("condition", std::move(condition));
 }
 
 Tensor PatchDiscriminator::forward(const Tensor& x) {
@@ -142,12 +143,16 @@ Tensor PatchDiscriminator::forward(const Tensor& x) {
   return model_->forward(x);
 }
 
+Tensor PatchDiscriminator::judge(const Tensor& input, const Tensor& image) {
+  return forward(ops::concat({condition_ ? condition_->forward(input) : input, image}, 1));
+}
+
 void init_pix2pix_weights(nn::Module& module, Generator& gen) {
   for (auto& [name, t] : module.named_parameters()) {
     const bool is_bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
     if (is_bias) {
       t.fill(0.0f);
-    } else if (t.dim() == 4) {
+    } else if (t.dim() >= 2) {
       init::normal_(t, 0.0f, 0.02f, gen);
     } else {
       init::normal_(t, 1.0f, 0.02f, gen);  // batch norm's scale

@@ -55,17 +55,23 @@ int64_t default_patch_layers(int64_t image_side);
 
 class PatchDiscriminator : public nn::Module {
  public:
-  explicit PatchDiscriminator(const PatchOptions& options);
+  // `condition` maps the generator's input to the map the patches are judged beside (its own
+  // parameters, registered as "condition", train with the discriminator's loss); null: the
+  // input as it is (pix2pix, whose input is an image).
+  explicit PatchDiscriminator(const PatchOptions& options, std::shared_ptr<nn::Module> condition = nullptr);
   // (N, input_channels, H, W) -> (N, 1, h, w) logits, one per patch.
   Tensor forward(const Tensor& x) override;
+  // The logits for `image` (N, C, H, W) given the generator's `input`: forward(concat(condition(input), image)).
+  Tensor judge(const Tensor& input, const Tensor& image);
   PatchOptions options;
 
  private:
   std::shared_ptr<nn::Sequential> model_;
+  std::shared_ptr<nn::Module> condition_;
 };
 
-// pix2pix's init_weights(init_type='normal', gain=0.02): conv and transposed-conv weights
-// N(0, 0.02), biases 0; batch-norm weights N(1, 0.02), biases 0.
+// pix2pix's init_weights(init_type='normal', gain=0.02): conv, transposed-conv and linear
+// weights N(0, 0.02), biases 0; batch-norm weights N(1, 0.02), biases 0.
 void init_pix2pix_weights(nn::Module& module, Generator& gen);
 
 }  // namespace splitleak::attack

@@ -8,6 +8,7 @@
 
 #include "attack/attacker.h"
 #include "attack/attacker_checkpoint.h"
+#include "attack/rmle.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
@@ -22,11 +23,11 @@ class RmleAttacker : public Attacker {
   RmleAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
     check(ctx.front != nullptr, "rmle: a white-box attack needs the victim's front partition");
     front_ = victim::on_device(*ctx.front, ctx.device);
-    iterations_ = c.get_int("iterations", 300);
-    lr_ = static_cast<float>(c.get_double("lr", 0.05));
-    tv_weight_ = static_cast<float>(c.get_double("tv_weight", 0.05));
+    options_.iterations = c.get_int("iterations", 300);
+    options_.lr = static_cast<float>(c.get_double("lr", 0.05));
+    options_.tv_weight = static_cast<float>(c.get_double("tv_weight", 0.05));
     batch_ = c.get_int("batch_size", 64);
-    check(iterations_ > 0 && lr_ > 0 && tv_weight_ >= 0 && batch_ > 0,
+    check(options_.iterations > 0 && options_.lr > 0 && options_.tv_weight >= 0 && batch_ > 0,
           "rmle: iterations, lr and batch_size must be positive, tv_weight >= 0");
   }
   std::string kind() const override { return "rmle"; }
@@ -52,31 +53,35 @@ class RmleAttacker : public Attacker {
   Tensor invert(const Tensor& target) {
     Shape shape = ctx_.image_shape;
     shape.insert(shape.begin(), target.size(0));
-    Tensor x = Tensor::full(shape, 0.5f, ctx_.device);
-    x.set_requires_grad(true);
-    optim::AdamOptions a;
-    a.lr = lr_;
-    optim::Adam opt({{"x", x}}, a);
-    const float pixels = static_cast<float>(shape_numel(ctx_.image_shape));
-    for (int64_t it = 0; it < iterations_; ++it) {
-      const Tensor fit = ops::mse_loss(victim::run(front_, x), target);
-      const Tensor loss = ops::add(fit, ops::mul_scalar(ops::total_variation(x), tv_weight_ / pixels));
-      opt.zero_grad();
-      loss.backward();
-      opt.step();
-      autograd::NoGradGuard no_grad;
-      x.copy_from(ops::clamp(x.detach(), 0.0f, 1.0f));
-    }
-    return x.detach().clone();
+    return rmle_invert(front_, target, Tensor::full(shape, 0.5f, ctx_.device), options_);
   }
 
   AttackContext ctx_;
   victim::Graph front_;  // ctx_.front on ctx_.device
-  int64_t iterations_ = 300, batch_ = 64;
-  float lr_ = 0.05f, tv_weight_ = 0.05f;
+  RmleOptions options_;
+  int64_t batch_ = 64;
 };
 
 }  // namespace
+
+Tensor rmle_invert(const victim::Graph& front, const Tensor& target, const Tensor& start, const RmleOptions& o) {
+  Tensor x = start.detach().clone();
+  x.set_requires_grad(true);
+  optim::AdamOptions a;
+  a.lr = o.lr;
+  optim::Adam opt({{"x", x}}, a);
+  const float pixels = static_cast<float>(x.numel() / x.size(0));
+  for (int64_t it = 0; it < o.iterations; ++it) {
+    const Tensor fit = ops::mse_loss(victim::run(front, x), target);
+    const Tensor loss = ops::add(fit, ops::mul_scalar(ops::total_variation(x), o.tv_weight / pixels));
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    autograd::NoGradGuard no_grad;
+    x.copy_from(ops::clamp(x.detach(), 0.0f, 1.0f));
+  }
+  return x.detach().clone();
+}
 
 void register_white_box_attackers() {
   register_attacker("rmle", [](const Config& c, const AttackContext& ctx) { return std::make_unique<RmleAttacker>(c, ctx); });

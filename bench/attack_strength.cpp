@@ -13,6 +13,7 @@
 #include "attack/threat_model.h"
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/hdf5_io.h"
 #include "core/parallel.h"
 #include "datasets/fashion_mnist.h"
 #include "victim/execute.h"
@@ -37,10 +38,11 @@ std::vector<std::string> split(const std::string& text) {
 int main(int argc, char** argv) {
   CLI::App app{"attack strength per cut on Fashion-MNIST"};
   std::string model, cuts, attackers = "cgan,inverse_net,rmle";
-  int64_t aux = 2000, test = 200, steps = 1000, batch = 16, ngf = 64, ndf = 64, stem = 64, rmle_iters = 300;
+  int64_t aux = 2000, test = 200, steps = 1000, batch = 16, ngf = 64, ndf = 64, stem = 0, rmle_iters = 300;
   int threads = 0;
   int64_t log_every = 0;
-  std::string aux_data = "disjoint";
+  std::string aux_data = "disjoint", dump;
+  app.add_option("--dump", dump, "write DIR/<cut>.h5 (aux_features, aux_images, test_features, test_images) for bench/torch_decoder.py");
   app.add_option("--aux-data", aux_data, "auxiliary data: same, disjoint (Fashion-MNIST train) or noise");
   std::vector<std::string> extra;  // kind.key=value
   app.add_option("--log-every", log_every, "print the training loss every N steps");
@@ -54,7 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch);
   app.add_option("--ngf", ngf);
   app.add_option("--ndf", ndf);
-  app.add_option("--stem", stem);
+  app.add_option("--stem", stem, "stem_channels (0: the attacker's default)");
   app.add_option("--rmle-iterations", rmle_iters);
   app.add_option("--threads", threads);
   CLI11_PARSE(app, argc, argv);
@@ -76,13 +78,17 @@ int main(int argc, char** argv) {
       const victim::Partition p = victim::partition(g, cut);
       const Tensor aux_f = victim::run_in_batches(p.front, aux_x, 256), test_f = victim::run_in_batches(p.front, test_x, 256);
       Shape feature_shape(aux_f.shape().begin() + 1, aux_f.shape().end());
+      if (!dump.empty())
+        h5::write_tensors(dump + "/" + cut + ".h5", {{"aux_features", aux_f}, {"aux_images", aux_x},
+                                                      {"test_features", test_f}, {"test_images", test_x}});
       const attack::AttackContext ctx{feature_shape, Shape(in.begin() + 1, in.end()), &p.front, Device{}};
       for (const auto& kind : split(attackers)) {
         std::map<std::string, std::string> settings;
         if (kind == "rmle") {
           settings["iterations"] = std::to_string(rmle_iters);
         } else {
-          settings = {{"ngf", std::to_string(ngf)}, {"stem_channels", std::to_string(stem)}};
+          settings = {{"ngf", std::to_string(ngf)}};
+          if (stem > 0) settings["stem_channels"] = std::to_string(stem);
           if (kind == "cgan") settings["ndf"] = std::to_string(ndf);
         }
         for (const auto& e : extra) {

@@ -115,6 +115,7 @@ std::vector<OpCase> build_cases() {
   c.push_back({"affine_scalar", "affine_scalar", {{"scale", -1.5}, {"shift", 0.25}}, {in({3, 4})}});
   // Shape ops.
   c.push_back({"concat_channels", "concat", {{"dim", 1}}, {in({2, 2, 3, 3}), in({2, 3, 3, 3}), in({2, 1, 3, 3})}});
+  c.push_back({"crop2d_asymmetric", "crop2d", {{"crops", json::array({1, 0, 2, 3})}}, {in({2, 2, 6, 7})}});
   c.push_back({"pad2d_asymmetric", "pad2d", {{"pads", json::array({1, 0, 2, 3})}, {"value", 0.5}}, {in({2, 2, 3, 4})}});
   c.push_back({"concat_batch", "concat", {{"dim", 0}}, {in({1, 2, 3}), in({2, 2, 3})}});
   c.push_back({"reshape", "reshape", {{"shape", json::array({2, -1})}}, {in({2, 3, 2, 2})}});
@@ -201,6 +202,10 @@ Tensor run_op(const OpCase& c, const std::vector<Tensor>& x) {
   if (op == "pad2d") {
     const auto& p = a.at("pads");
     return ops::pad2d(x[0], {p[0], p[1], p[2], p[3]}, a.at("value"));
+  }
+  if (op == "crop2d") {
+    const auto& p = a.at("crops");
+    return ops::crop2d(x[0], {p[0], p[1], p[2], p[3]});
   }
   if (op == "concat") return ops::concat(x, a.at("dim"));
   if (op == "reshape") return ops::reshape(x[0], a.at("shape").get<Shape>());

@@ -98,6 +98,10 @@ def run_op(op, a, xs):
     if op == "pad2d":
         top, left, bottom, right = a["pads"]
         return F.pad(xs[0], (left, right, top, bottom), value=a["value"])
+    if op == "crop2d":
+        top, left, bottom, right = a["crops"]
+        x = xs[0]
+        return x[:, :, top:x.shape[2] - bottom, left:x.shape[3] - right]
     if op == "concat":
         return torch.cat(xs, a["dim"])
     if op == "reshape":
