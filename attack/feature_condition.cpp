@@ -28,7 +28,7 @@ FeatureCondition make_feature_condition(const Shape& f, const Shape& image, Gene
     const int64_t s = std::min<int64_t>((std::max(H, W) + 7) / 8, 8), c = kConditionChannels / 4;
     seq->add(std::make_shared<nn::Linear>(f[0], c * s * s, true, gen));
     seq->add(std::make_shared<nn::Functional>("Unflatten",
-                                              [c, s](const Tensor& x) { return ops::reshape(x, {x.size(0), c, s, s}); }));
+                                              [=](const Tensor& x) { return ops::reshape(x, {x.size(0), c, s, s}); }));
     channels = c;
   } else if (f[0] > kConditionChannels) {
     seq->add(std::make_shared<nn::Conv2d>(f[0], kConditionChannels, 1, ops::Conv2dOptions{}, true, gen));
