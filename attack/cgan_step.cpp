@@ -41,9 +41,10 @@ void CganStep::discriminator_step(const Tensor& input, const Tensor& real, const
         "cgan: input " + (input.defined() ? shape_str(input.shape()) : "none") + " and images " +
             shape_str(real.shape()) + " must share the batch");
   // (A, real) -> 1, (A, fake) -> 0, the sum halved; the fake is detached.
-  const Tensor pred_fake = d_->judge(input, fake.detach());
+  const Tensor condition = d_->condition(input);
+  const Tensor pred_fake = d_->judge(condition, fake.detach());
   const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape(), pred_fake.device()));
-  const Tensor pred_real = d_->judge(input, real);
+  const Tensor pred_real = d_->judge(condition, real);
   const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape(), pred_real.device()));
   const Tensor loss_d = ops::mul_scalar(ops::add(loss_fake, loss_real), 0.5f);
   opt_d_->zero_grad();
@@ -55,7 +56,7 @@ void CganStep::discriminator_step(const Tensor& input, const Tensor& real, const
 void CganStep::generator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses) {
   // Fool the updated discriminator and stay close to the real image. Only G's parameters get
   // gradients (D's are leaves this backward must not touch: autograd::grad wrt G's).
-  const Tensor pred_fake = d_->judge(input, fake);
+  const Tensor pred_fake = d_->judge(d_->condition(input), fake);
   const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
   const Tensor loss_l1 = ops::l1_loss(fake, real);
   const Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));

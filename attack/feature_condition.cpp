@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "attack/inversion_generator.h"
 #include "core/error.h"
 #include "core/nn/layers.h"
 #include "core/ops.h"
@@ -25,7 +26,7 @@ FeatureCondition make_feature_condition(const Shape& f, const Shape& image, Gene
   auto seq = std::make_shared<nn::Sequential>();
   int64_t channels = f[0];
   if (f.size() == 1) {
-    const int64_t s = std::min<int64_t>((std::max(H, W) + 7) / 8, 8), c = kConditionChannels / 4;
+    const int64_t s = flat_projection_side(std::max(H, W)), c = kConditionChannels / 4;
     seq->add(std::make_shared<nn::Linear>(f[0], c * s * s, true, gen));
     seq->add(std::make_shared<nn::Functional>("Unflatten",
                                               [=](const Tensor& x) { return ops::reshape(x, {x.size(0), c, s, s}); }));

@@ -4,8 +4,8 @@
 //   (C, H, W), image-sized: the map as it is — pix2pix, whose discriminator sees its input A.
 //   (C, h, w), smaller:     C <= kConditionChannels: the map resized bilinearly; more channels:
 //                           a 1x1 conv to kConditionChannels first.
-//   (D):                    a linear layer to kConditionChannels/4 x s x s (s = ceil(side / 8),
-//                           at most 8), resized bilinearly.
+//   (D):                    a linear layer to kConditionChannels/4 x s x s (s =
+//                           flat_projection_side, as the generator's stem), resized bilinearly.
 #include <memory>
 
 #include "core/nn/module.h"

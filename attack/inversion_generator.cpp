@@ -5,6 +5,8 @@
 
 namespace splitleak::attack {
 
+int64_t flat_projection_side(int64_t image_side) { return std::min<int64_t>((image_side + 7) / 8, 8); }
+
 InversionGenerator::InversionGenerator(const InversionGeneratorOptions& o) : options(o) {
   check((o.feature_shape.size() == 3 || o.feature_shape.size() == 1) && o.image_shape.size() == 3,
         "inversion generator: features must be (C, h, w) or (D), images (C, H, W)");
@@ -24,9 +26,7 @@ InversionGenerator::InversionGenerator(const InversionGeneratorOptions& o) : opt
   const int64_t stem = o.stem_channels, image_side = std::max(o.image_shape[1], o.image_shape[2]);
   int64_t side = std::max(h, w);
   if (o.feature_shape.size() == 1) {
-    // DCGAN-style: the vector becomes a stem x s x s map, s = ceil(image side / 8) up to 8 (at
-    // 224² and D = 4096 a side of 28 would be 205 M weights in one layer).
-    side = std::min<int64_t>((image_side + 7) / 8, 8);
+    side = flat_projection_side(image_side);
     stem_->add(std::make_shared<nn::Linear>(o.feature_shape[0], stem * side * side, bias, gen));
     stem_->add(std::make_shared<nn::Functional>(
         "Unflatten", [stem, side](const Tensor& x) { return ops::reshape(x, {x.size(0), stem, side, side}); }));

@@ -15,6 +15,11 @@
 
 namespace splitleak::attack {
 
+// The side s of the s x s map a flat feature vector is projected to: ceil(image side / 8)
+// (DCGAN's projection), at most 8 (at 224² and D = 4096 a side of 28 would be 205 M weights in
+// one layer).
+int64_t flat_projection_side(int64_t image_side);
+
 struct InversionGeneratorOptions {
   Shape feature_shape;  // (C, h, w) or (D)
   Shape image_shape;    // (C, H, W)

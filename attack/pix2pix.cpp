@@ -143,8 +143,10 @@ Tensor PatchDiscriminator::forward(const Tensor& x) {
   return model_->forward(x);
 }
 
-Tensor PatchDiscriminator::judge(const Tensor& input, const Tensor& image) {
-  return forward(ops::concat({condition_ ? condition_->forward(input) : input, image}, 1));
+Tensor PatchDiscriminator::condition(const Tensor& input) { return condition_ ? condition_->forward(input) : input; }
+
+Tensor PatchDiscriminator::judge(const Tensor& condition, const Tensor& image) {
+  return forward(ops::concat({condition, image}, 1));
 }
 
 void init_pix2pix_weights(nn::Module& module, Generator& gen) {

@@ -61,8 +61,11 @@ class PatchDiscriminator : public nn::Module {
   explicit PatchDiscriminator(const PatchOptions& options, std::shared_ptr<nn::Module> condition = nullptr);
   // (N, input_channels, H, W) -> (N, 1, h, w) logits, one per patch.
   Tensor forward(const Tensor& x) override;
-  // The logits for `image` (N, C, H, W) given the generator's `input`: forward(concat(condition(input), image)).
-  Tensor judge(const Tensor& input, const Tensor& image);
+  // What the patches are judged beside, for the generator's `input`: condition(input), or the
+  // input itself when there is no condition module.
+  Tensor condition(const Tensor& input);
+  // The logits for `image` (N, C, H, W) beside `condition` (from condition()): forward(concat).
+  Tensor judge(const Tensor& condition, const Tensor& image);
   PatchOptions options;
 
  private:

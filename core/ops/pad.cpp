@@ -6,7 +6,7 @@
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops/device_dispatch.h"
-#include "core/ops/elementwise_opencl.h"
+#include "core/ops/elementwise.h"
 #include "core/ops/pad_opencl.h"
 #include "core/parallel.h"
 
@@ -46,13 +46,6 @@ void add_middle_host(const Tensor& big, const Pads& pads, Tensor& small) {
   });
 }
 
-// acc += x, same shape, on the host.
-void add_into_host(Tensor& acc, const Tensor& x) {
-  float* a = acc.data();
-  const float* b = x.data();
-  for (int64_t i = 0, n = acc.numel(); i < n; ++i) a[i] += b[i];
-}
-
 }  // namespace
 
 Tensor pad2d(const Tensor& x, const Pads& pads, float value) {
@@ -73,15 +66,15 @@ Tensor crop2d(const Tensor& x, const Pads& crops) {
     throw Error("crop2d: crops {" + std::to_string(crops[0]) + ", " + std::to_string(crops[1]) + ", " +
          std::to_string(crops[2]) + ", " + std::to_string(crops[3]) + "} leave nothing of " + shape_str(x.shape()));
   Tensor y = Tensor::zeros({x.size(0), x.size(1), h, w}, x.device());
-  if (on_device("crop2d", {&x})) {
+  const bool device = on_device("crop2d", {&x});
+  if (device) {
     opencl_impl::pad2d_backward(x, crops, y);
-    return autograd::record(y, {x}, "crop2d", [crops](const Tensor& gy, std::span<Tensor> gi) {
-      opencl_impl::add_scaled_into(gi[0], opencl_impl::pad2d(gy, crops, 0.0f), 1.0f);
-    });
+  } else {
+    add_middle_host(x, crops, y);
   }
-  add_middle_host(x, crops, y);
-  return autograd::record(y, {x}, "crop2d",
-                          [crops](const Tensor& gy, std::span<Tensor> gi) { add_into_host(gi[0], pad_host(gy, crops, 0.0f)); });
+  return autograd::record(y, {x}, "crop2d", [crops, device](const Tensor& gy, std::span<Tensor> gi) {
+    add_into(gi[0], device ? opencl_impl::pad2d(gy, crops, 0.0f) : pad_host(gy, crops, 0.0f));
+  });
 }
 
 }  // namespace splitleak::ops
