@@ -102,6 +102,27 @@ TEST(DeviceParity, RmleMatchesTheCpuEngine) {
   EXPECT_NEAR(ssim[1], ssim[0], 0.01);
 }
 
+// The white-box parts on the device: hybrid (feature consistency while it learns, rMLE refinement
+// after) trained and refined on OpenCL scores as on the CPU engine.
+TEST(DeviceParity, HybridWithFeatureConsistencyMatchesTheCpuEngine) {
+  const LeNetRelu1 c(320);
+  double ssim[2];
+  for (const bool on_device : {false, true}) {
+    const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front, on_device ? kDevice : Device{}};
+    auto hybrid = make_attacker("hybrid", Config("test", {{"ngf", "8"}, {"stem_channels", "8"}, {"feature_weight", "1"},
+                                                          {"refine_iterations", "50"}}), ctx);
+    FitOptions fit;
+    fit.steps = 60, fit.batch_size = 8, fit.seed = 2;
+    hybrid->fit(TensorSamples(c.features.slice(0, 288)), TensorSamples(c.data.images.slice(0, 288)), fit);
+    const Tensor reconstructed = hybrid->reconstruct(c.features.slice(288, 320));
+    EXPECT_FALSE(reconstructed.on_device());
+    ssim[on_device] = mean(ssim_per_image(reconstructed, c.data.images.slice(288, 320)));
+    std::printf("hybrid on %s: SSIM %.4f\n", on_device ? "opencl" : "cpu", ssim[on_device]);
+  }
+  EXPECT_GT(ssim[0], 0.5);
+  EXPECT_NEAR(ssim[1], ssim[0], 0.01);
+}
+
 // The same device, seed and configuration give the same bits: two c-GAN runs of three steps
 // (dropout on, batch norm in training) end with identical losses and weights.
 TEST(DeviceParity, CganStepsAreBitIdenticalRunToRun) {
