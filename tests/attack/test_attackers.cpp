@@ -10,6 +10,7 @@
 
 #include "attack/attacker.h"
 #include "attack/metrics.h"
+#include "tests/attack/lenet_cut.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_rows.h"
@@ -21,24 +22,8 @@
 namespace splitleak::attack {
 namespace {
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
-
-// The first `count` Fashion-MNIST test images and a random-init LeNet-5's features at `cut`.
-struct LeNetCut {
-  victim::Graph lenet = victim::zoo::build("lenet5");
-  victim::Partition partition;
-  datasets::ImageSet data;
-  Tensor features;
-  LeNetCut(const std::string& cut, int64_t count) : partition(victim::partition(lenet, cut)) {
-    data = datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count);
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
-};
+using testing::LeNetCut;
+using testing::mean;
 
 TEST(Attackers, LearnToInvertLeNetConv1) {
   const LeNetCut c("relu1", 640);

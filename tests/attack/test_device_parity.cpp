@@ -11,6 +11,7 @@
 #include "attack/attacker.h"
 #include "attack/cgan_step.h"
 #include "attack/metrics.h"
+#include "tests/attack/lenet_cut.h"
 #include "core/autograd.h"
 #include "core/opencl/context.h"
 #include "core/random.h"
@@ -24,22 +25,11 @@ namespace {
 
 const Device kDevice = parse_device("opencl");
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
+using testing::mean;
 
 // LeNet-5's relu1 features of the first `count` Fashion-MNIST test images.
-struct LeNetRelu1 {
-  victim::Graph lenet = victim::zoo::build("lenet5");
-  victim::Partition partition = victim::partition(lenet, "relu1");
-  datasets::ImageSet data;
-  Tensor features;
-  explicit LeNetRelu1(int64_t count) : data(datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count)) {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
+struct LeNetRelu1 : testing::LeNetCut {
+  explicit LeNetRelu1(int64_t count) : LeNetCut("relu1", count) {}
 };
 
 // A small pix2pix c-GAN (4 feature channels, 32x32 images, widths 8) on the device.

@@ -9,6 +9,7 @@
 #include "attack/attacker.h"
 #include "attack/feature_consistency.h"
 #include "attack/metrics.h"
+#include "tests/attack/lenet_cut.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
@@ -20,23 +21,8 @@
 namespace splitleak::attack {
 namespace {
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
-
-struct LeNetCut {
-  victim::Graph lenet = victim::zoo::build("lenet5");
-  victim::Partition partition;
-  Tensor images, features;
-  LeNetCut(const std::string& cut, int64_t count) : partition(victim::partition(lenet, cut)) {
-    images = datasets::load_fashion_mnist(datasets::Part::Test, {}).images.slice(0, count);
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, images);
-  }
-  Shape feature_shape() const { return Shape(features.shape().begin() + 1, features.shape().end()); }
-};
+using testing::LeNetCut;
+using testing::mean;
 
 // ‖front(x) − v‖² / ‖v‖² of host images x against the features v.
 double relative_feature_error(const victim::Graph& front, const Tensor& x, const Tensor& v) {
@@ -48,8 +34,8 @@ double relative_feature_error(const victim::Graph& front, const Tensor& x, const
 TEST(FeatureConsistency, IsZeroAtTheImageAndDifferentiatesIntoTheFakeOnly) {
   const LeNetCut c("pool1", 8);
   const FeatureConsistency once(c.partition.front, Device{}, 1.0f), twice(c.partition.front, Device{}, 2.0f);
-  EXPECT_EQ(once.loss(c.images, c.features).item(), 0.0f);
-  Tensor grey = Tensor::full(c.images.shape(), 0.5f);
+  EXPECT_EQ(once.loss(c.data.images, c.features).item(), 0.0f);
+  Tensor grey = Tensor::full(c.data.images.shape(), 0.5f);
   grey.set_requires_grad(true);
   const Tensor loss = once.loss(grey, c.features);
   EXPECT_NEAR(loss.item(), relative_feature_error(c.partition.front, grey.detach(), c.features), 1e-5);
@@ -80,7 +66,7 @@ TEST(FeatureConsistency, NeedsTheFrontAndAPositiveWeight) {
 // features closer to the observed ones with it.
 TEST(FeatureConsistency, BringsTheReconstructionsFeaturesCloser) {
   const LeNetCut c("relu2", 448);
-  const Tensor aux_f = c.features.slice(0, 384), aux_x = c.images.slice(0, 384);
+  const Tensor aux_f = c.features.slice(0, 384), aux_x = c.data.images.slice(0, 384);
   const Tensor test_f = c.features.slice(384, 448);
   const AttackContext ctx{c.feature_shape(), {1, 28, 28}, &c.partition.front, Device{}};
   double error[2] = {0, 0};
@@ -100,8 +86,8 @@ TEST(FeatureConsistency, BringsTheReconstructionsFeaturesCloser) {
 
 TEST(Hybrid, RefinesItsBaseThroughTheFront) {
   const LeNetCut c("relu1", 320);
-  const Tensor aux_f = c.features.slice(0, 288), aux_x = c.images.slice(0, 288);
-  const Tensor test_f = c.features.slice(288, 320), test_x = c.images.slice(288, 320);
+  const Tensor aux_f = c.features.slice(0, 288), aux_x = c.data.images.slice(0, 288);
+  const Tensor test_f = c.features.slice(288, 320), test_x = c.data.images.slice(288, 320);
   const AttackContext ctx{c.feature_shape(), {1, 28, 28}, &c.partition.front, Device{}};
   double ssim[2] = {0, 0};
   for (int refined = 0; refined < 2; ++refined) {
@@ -128,9 +114,9 @@ TEST(Hybrid, ValidationDuringFitScoresTheBase) {
   FitOptions fit;
   fit.steps = 2, fit.batch_size = 8, fit.evaluate_at = {2};
   fit.evaluate = [&](int64_t) { during = hybrid->reconstruct(c.features).to_vector(); };
-  hybrid->fit(TensorSamples(c.features), TensorSamples(c.images), fit);
+  hybrid->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
   fit.evaluate = [&](int64_t) { of_base = base->reconstruct(c.features).to_vector(); };
-  base->fit(TensorSamples(c.features), TensorSamples(c.images), fit);
+  base->fit(TensorSamples(c.features), TensorSamples(c.data.images), fit);
   EXPECT_EQ(during, of_base);
   EXPECT_NE(hybrid->reconstruct(c.features).to_vector(), of_base);
 }
