@@ -7,27 +7,43 @@
 namespace splitleak::attack {
 namespace {
 
-std::map<std::string, AttackerFactory>& factories() {
-  static std::map<std::string, AttackerFactory> all;
+struct Registered {
+  AttackerFactory make;
+  AttackerTraits traits;
+};
+
+std::map<std::string, Registered>& factories() {
+  static std::map<std::string, Registered> all;
   return all;
 }
 
 // The factories, built-in attackers included (registered explicitly: a self-registering object
 // file in a static library is dropped by the linker when nothing else references it).
-std::map<std::string, AttackerFactory>& registry() {
+std::map<std::string, Registered>& registry() {
   static const bool builtins = [] {
     register_inversion_attackers();
     register_white_box_attackers();
+    register_hybrid_attacker();
     return true;
   }();
   (void)builtins;
   return factories();
 }
 
+const Registered& registered(const std::string& kind) {
+  auto it = registry().find(kind);
+  if (it == registry().end()) {
+    std::string known;
+    for (const auto& [k, r] : registry()) known += (known.empty() ? "" : ", ") + k;
+    throw Error("unknown attacker '" + kind + "' (known: " + known + ")");
+  }
+  return it->second;
+}
+
 }  // namespace
 
-bool register_attacker(const std::string& kind, AttackerFactory factory) {
-  factories()[kind] = std::move(factory);
+bool register_attacker(const std::string& kind, AttackerFactory factory, AttackerTraits traits) {
+  factories()[kind] = {std::move(factory), std::move(traits)};
   return true;
 }
 
@@ -37,14 +53,10 @@ std::vector<std::string> attacker_kinds() {
   return kinds;
 }
 
+const AttackerTraits& attacker_traits(const std::string& kind) { return registered(kind).traits; }
+
 std::unique_ptr<Attacker> make_attacker(const std::string& kind, const Config& config, const AttackContext& context) {
-  auto it = registry().find(kind);
-  if (it == registry().end()) {
-    std::string known;
-    for (const auto& k : attacker_kinds()) known += (known.empty() ? "" : ", ") + k;
-    throw Error("unknown attacker '" + kind + "' (known: " + known + ")");
-  }
-  std::unique_ptr<Attacker> attacker = it->second(config, context);
+  std::unique_ptr<Attacker> attacker = registered(kind).make(config, context);
   config.check_all_used();
   return attacker;
 }

@@ -46,9 +46,6 @@ class Attacker {
  public:
   virtual ~Attacker() = default;
   virtual std::string kind() const = 0;
-  // True when fit learns from the pairs: restarts (seeds), the validation split and the
-  // convergence check apply, and fit honours FitOptions::evaluate.
-  virtual bool learns() const = 0;
   // Learns from auxiliary pairs: row i of features (feature_shape) with row i of images
   // (image_shape), read a batch at a time (the pairs may live on disk).
   // White-box attackers that need no training return at once.
@@ -65,11 +62,29 @@ class Attacker {
 
 using AttackerFactory = std::function<std::unique_ptr<Attacker>(const Config&, const AttackContext&)>;
 
-bool register_attacker(const std::string& kind, AttackerFactory factory);
-// The built-in attackers (cgan, inverse_net; rmle); make_attacker registers them on first use.
+// What the runner and the dry run know of a kind before making one.
+struct AttackerTraits {
+  // fit learns from the pairs: restarts (seeds), the validation split and the convergence check
+  // apply, and fit honours FitOptions::evaluate.
+  bool learns = true;
+  // reconstruct optimises each batch of feature maps (rmle, hybrid): the settings holding the
+  // iteration count and the batch size, and their defaults. The dry run times one iteration of
+  // one batch and scales. Empty iterations_key: reconstruct is one pass.
+  std::string iterations_key;
+  int64_t default_iterations = 0;
+  std::string batch_key;
+  int64_t default_batch = 0;
+};
+
+bool register_attacker(const std::string& kind, AttackerFactory factory, AttackerTraits traits = {});
+// The built-in attackers (cgan, inverse_net; rmle, hybrid); make_attacker registers them on
+// first use.
 void register_inversion_attackers();
 void register_white_box_attackers();
+void register_hybrid_attacker();
 std::vector<std::string> attacker_kinds();
+// Throws Error naming the kind (and the known ones) when it is not registered.
+const AttackerTraits& attacker_traits(const std::string& kind);
 // Throws Error naming the kind (and the known ones) when it is not registered, and the first
 // unknown setting.
 std::unique_ptr<Attacker> make_attacker(const std::string& kind, const Config& config, const AttackContext& context);

@@ -59,7 +59,12 @@ void CganStep::generator_step(const Tensor& input, const Tensor& real, const Ten
   const Tensor pred_fake = d_->judge(d_->condition(input), fake);
   const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
   const Tensor loss_l1 = ops::l1_loss(fake, real);
-  const Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));
+  Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));
+  if (options_.extra_generator_loss) {
+    const Tensor extra = options_.extra_generator_loss(input, fake);
+    loss_g = ops::add(loss_g, extra);
+    losses.g_extra = value(extra);
+  }
   const nn::NamedTensors params = g_->named_parameters();
   std::vector<Tensor> leaves;
   for (const auto& [name, t] : params) leaves.push_back(t);

@@ -4,6 +4,7 @@
 // vanilla GAN loss (BCE with logits, halved), seeing A through its own condition map; then the
 // generator learns against the updated discriminator with GAN + lambda * L1(fake, real).
 // Adam for both, pix2pix's defaults (2e-4, betas 0.5 / 0.999).
+#include <functional>
 #include <memory>
 
 #include "attack/pix2pix.h"
@@ -18,10 +19,14 @@ struct CganStepOptions {
   optim::AdamOptions adam{2e-4f, 0.5f, 0.999f, 1e-8f, 0.0f, false};
   // Where both networks and their optimizers live; inputs to step() must be there too.
   Device device;
+  // When set, added to the generator's loss: a scalar of (input, fake) that differentiates into
+  // the fake (the white-box feature consistency, attack/feature_consistency.h).
+  std::function<Tensor(const Tensor& input, const Tensor& fake)> extra_generator_loss;
 };
 
 struct CganLosses {
   double d_real = 0, d_fake = 0, g_gan = 0, g_l1 = 0;  // g_l1 before the lambda factor
+  double g_extra = 0;  // extra_generator_loss, as added
 };
 
 class CganStep {

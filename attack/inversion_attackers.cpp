@@ -3,7 +3,8 @@
 // attack/feature_condition.h; GAN + lambda * L1) and
 // `inverse_net` (He et al. 2019: the same generator trained alone with L2 or L1). Both train on
 // seeded batches (rows drawn as a function of (seed, step)) with Adam, constant then linearly
-// decaying learning rate, and reconstruct in eval mode.
+// decaying learning rate, and reconstruct in eval mode. With `feature_weight` > 0 (white box)
+// the generator also minimises the feature consistency of attack/feature_consistency.h.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "attack/attacker_checkpoint.h"
 #include "attack/cgan_step.h"
 #include "attack/feature_condition.h"
+#include "attack/feature_consistency.h"
 #include "attack/inversion_generator.h"
 #include "core/autograd.h"
 #include "core/batches.h"
@@ -41,6 +43,16 @@ InversionGeneratorOptions generator_options(const Config& c, const AttackContext
   o.dropout = c.get_bool("dropout", true);
   o.seed = static_cast<uint64_t>(c.get_int("seed", 0));
   return o;
+}
+
+// The white-box feature-consistency term when the setting `feature_weight` is positive.
+std::shared_ptr<const FeatureConsistency> feature_consistency(const Config& c, const AttackContext& ctx,
+                                                              const std::string& kind) {
+  const double weight = c.get_double("feature_weight", 0.0);
+  check(weight >= 0, kind + ": feature_weight must be >= 0");
+  if (weight == 0) return nullptr;
+  check(ctx.front != nullptr, kind + ": feature_weight needs the victim's front partition (a white-box setting)");
+  return std::make_shared<const FeatureConsistency>(*ctx.front, ctx.device, static_cast<float>(weight));
 }
 
 optim::LrSchedule schedule(double lr, double decay_fraction, int64_t steps) {
@@ -73,7 +85,6 @@ Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features, const Devic
 // run `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
 class LearnedInverter : public Attacker {
  public:
-  bool learns() const override { return true; }
   void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), steps_done_, state()); }
 
   void load(const std::string& path) override {
@@ -136,6 +147,8 @@ class CganAttacker : public LearnedInverter {
     o.discriminator.norm = generator_->options.norm;
     o.discriminator.seed = generator_->options.seed + 1;
     o.lambda_l1 = static_cast<float>(c.get_double("lambda_l1", 100.0));
+    if (auto consistency = feature_consistency(c, ctx, "cgan"))
+      o.extra_generator_loss = [consistency](const Tensor& input, const Tensor& fake) { return consistency->loss(fake, input); };
     o.adam.lr = static_cast<float>(c.get_double("lr", 1e-3));
     o.adam.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
     o.adam.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
@@ -189,6 +202,7 @@ class InverseNetAttacker : public LearnedInverter {
     a.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
     a.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
     decay_ = c.get_double("decay_fraction", 0.5);
+    consistency_ = feature_consistency(c, ctx, "inverse_net");
     device_ = ctx.device;
     generator_->to(device_);
     opt_ = std::make_unique<optim::Adam>(generator_->named_parameters(), a);
@@ -202,9 +216,11 @@ class InverseNetAttacker : public LearnedInverter {
     training_loop(o, [&](int64_t s) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
-      const Tensor fake = generator_->forward(features.read(idx).to(device_));
+      const Tensor input = features.read(idx).to(device_);
+      const Tensor fake = generator_->forward(input);
       const Tensor real = images.read(idx).to(device_);
-      const Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
+      Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
+      if (consistency_) loss = ops::add(loss, consistency_->loss(fake, input));
       opt_->set_lr(lr.lr_at(s));
       opt_->zero_grad();
       loss.backward();
@@ -225,6 +241,7 @@ class InverseNetAttacker : public LearnedInverter {
 
  private:
   std::unique_ptr<optim::Adam> opt_;
+  std::shared_ptr<const FeatureConsistency> consistency_;
   std::string loss_;
   double decay_ = 0.5;
 };

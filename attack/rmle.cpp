@@ -31,7 +31,6 @@ class RmleAttacker : public Attacker {
           "rmle: iterations, lr and batch_size must be positive, tv_weight >= 0");
   }
   std::string kind() const override { return "rmle"; }
-  bool learns() const override { return false; }
 
   void fit(const Samples&, const Samples&, const FitOptions&) override {}
   // Nothing is learned: the file records the kind, so a later load checks it.
@@ -84,7 +83,12 @@ Tensor rmle_invert(const victim::Graph& front, const Tensor& target, const Tenso
 }
 
 void register_white_box_attackers() {
-  register_attacker("rmle", [](const Config& c, const AttackContext& ctx) { return std::make_unique<RmleAttacker>(c, ctx); });
+  AttackerTraits traits;
+  traits.learns = false;
+  traits.iterations_key = "iterations", traits.default_iterations = 300;
+  traits.batch_key = "batch_size", traits.default_batch = 64;
+  register_attacker(
+      "rmle", [](const Config& c, const AttackContext& ctx) { return std::make_unique<RmleAttacker>(c, ctx); }, traits);
 }
 
 }  // namespace splitleak::attack

@@ -35,7 +35,7 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
   }
   auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()), cut.context);
   SeedRun run;
-  run.learned = attacker->learns();
+  run.learned = attack::attacker_traits(a.kind).learns;
   attack::FitOptions fit;
   fit.steps = a.steps, fit.batch_size = a.batch_size, fit.seed = fit_seed;
   fit.checkpoint = files.checkpoint.string();
@@ -47,7 +47,7 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
     log->info("{}: step {}/{} loss {:.4f}, {:.1f} steps/s, pair ETA {}", label, pr.step, pr.steps, pr.loss, rate,
               duration_text(static_cast<double>(pr.steps - pr.step) / std::max(rate, 1e-9)));
   };
-  if (attacker->learns()) {
+  if (run.learned) {
     if (!split)
       split = attack::split_validation(cut.aux_features, cut.aux_images, attack::kValidationFraction, cut.seed + 31);
     run.curve = load_curve(files.curve);
@@ -75,7 +75,7 @@ void check_attackers(const ExperimentConfig& c, const attack::AttackContext& con
   for (const AttackerConfig& a : c.attackers) {
     const auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, a.origin_texts()),
                                                 context);
-    check(attacker->learns() || a.seeds == 1,
+    check(attack::attacker_traits(a.kind).learns || a.seeds == 1,
           a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   }
 }

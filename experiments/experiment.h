@@ -81,8 +81,9 @@ struct RuntimeConfig {
   gpu::GpuModel gpu_model;            // model: the roofline estimate's GPU (preset + overrides)
   int64_t latency_batch = 1, latency_iters = 5;
   double link_gb_per_s = 12.0;  // TEE host -> GPU link for the feature map (PCIe 3.0 x16, effective)
-  // runtime.attack.device: where the learned attackers (cgan, inverse_net) train and reconstruct
-  // (cpu | opencl[:P:D]); rmle and the feature extraction run on the CPU engine.
+  // runtime.attack.device: where the attackers train and reconstruct, rmle's and hybrid's
+  // optimisation through the front partition included, and where the features are extracted
+  // (cpu | opencl[:P:D]).
   std::string attack_device = "cpu";
   // A row set (auxiliary images, a cut's auxiliary features, a folder's images) that takes at
   // most this many MiB as floats is read into memory; a larger one stays in its HDF5 file in the

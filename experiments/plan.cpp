@@ -38,41 +38,68 @@ struct AttackEstimate {
 // A dry run times steps for at most this long in all, so it answers in seconds.
 constexpr double kTimingBudgetSeconds = 10;
 
-// One step's seconds of attacker `a` at the first cut (random features and images of the right
-// shapes): timed at batches 1 and 2 after an untimed warm-up step, extrapolated linearly (a fixed
-// cost per step plus a cost per image) to the configured batch. rmle: one iteration of a batch.
-double step_seconds(const AttackerConfig& a, const ExperimentConfig& c, const victim::Partition& p, const Shape& feature,
-                    const Shape& image, int64_t batch, Generator& gen) {
+// An attacker's iteration count and batch when its reconstruction optimises each batch (rmle,
+// hybrid: AttackerTraits), from its settings or their defaults; nullopt otherwise.
+struct Iterations {
+  int64_t count = 0, batch = 0;
+};
+std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a) {
+  const attack::AttackerTraits& t = attack::attacker_traits(a.kind);
+  if (t.iterations_key.empty()) return std::nullopt;
+  const auto setting = [&](const std::string& key, int64_t fallback) {
+    return a.settings.count(key) ? std::stoll(a.settings.at(key)) : fallback;
+  };
+  return Iterations{setting(t.iterations_key, t.default_iterations), setting(t.batch_key, t.default_batch)};
+}
+
+// Seconds of attacker `a` at the first cut (random features and images of the right shapes): one
+// fit step at the configured batch (learned attackers), one reconstruction iteration of a batch
+// of `iterations->batch` (iterative ones). Each is timed at batches 1 and 2 after an untimed
+// warm-up, extrapolated linearly (a fixed cost plus a cost per image).
+struct StepSeconds {
+  double fit_step = 0, iteration = 0;
+};
+StepSeconds step_seconds(const AttackerConfig& a, const ExperimentConfig& c, const victim::Partition& p,
+                         const Shape& feature, const Shape& image, const std::optional<Iterations>& iterations,
+                         Generator& gen) {
   std::map<std::string, std::string> settings = a.settings;
-  const bool white_box = a.kind == "rmle";
-  if (white_box) settings.insert_or_assign("iterations", std::to_string(1));
+  const attack::AttackerTraits& traits = attack::attacker_traits(a.kind);
+  if (iterations) settings.insert_or_assign(traits.iterations_key, std::to_string(1));
   auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()),
                                         {feature, image, &p.front, parse_device(c.runtime.attack_device)});
   Shape fs = feature, is = image;
   fs.insert(fs.begin(), 2), is.insert(is.begin(), 2);
   Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
   init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
-  int64_t steps_done = 0;
-  auto timed = [&](int64_t b) {  // a fit continues from the steps it has done
+  const auto extrapolated = [](const auto& timed, int64_t batch) {
+    timed(1);
+    const double t1 = timed(1), t2 = timed(2);
+    const double per_image = std::max(0.0, t2 - t1), fixed = std::max(0.0, t1 - per_image);
+    return fixed + per_image * static_cast<double>(batch);
+  };
+  const auto seconds_of = [](const auto& work) {
     const auto t0 = std::chrono::steady_clock::now();
-    if (white_box) {
-      attacker->reconstruct(f.slice(0, b));
-    } else {
-      attack::FitOptions fit;
-      fit.steps = ++steps_done, fit.batch_size = b;
-      attacker->fit(TensorSamples(f), TensorSamples(x), fit);
-    }
+    work();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  timed(1);
-  const double t1 = timed(1), t2 = timed(2);
-  const double per_image = std::max(0.0, t2 - t1), fixed = std::max(0.0, t1 - per_image);
-  return fixed + per_image * static_cast<double>(batch);
+  StepSeconds s;
+  int64_t steps_done = 0;
+  if (traits.learns)
+    s.fit_step = extrapolated([&](int64_t b) {  // a fit continues from the steps it has done
+      attack::FitOptions fit;
+      fit.steps = ++steps_done, fit.batch_size = b;
+      return seconds_of([&] { attacker->fit(TensorSamples(f), TensorSamples(x), fit); });
+    }, a.batch_size);
+  if (iterations)
+    s.iteration = extrapolated([&](int64_t b) { return seconds_of([&] { attacker->reconstruct(f.slice(0, b)); }); },
+                               iterations->batch);
+  return s;
 }
 
-// Each attacker's step time scaled by steps, seeds and the attacked nodes (the cuts and the
-// output floor); rmle: one iteration per batch, scaled by iterations and batches. A
-// configuration (kind and settings) is timed once; none is timed after kTimingBudgetSeconds.
+// Each attacker's fit step time scaled by steps, plus its reconstruction iterations (scaled by
+// the iteration count and the held-out batches), times seeds and the attacked nodes (the cuts
+// and the output floor). A configuration (kind and settings) is timed once; none is timed after
+// kTimingBudgetSeconds.
 AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutChoice>& cuts, const ExperimentConfig& c,
                                 int64_t attacked_nodes) {
   AttackEstimate e;
@@ -81,31 +108,28 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
   const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
   Generator gen(1);
-  std::map<std::string, double> step_of;  // configuration -> seconds per step
+  std::map<std::string, StepSeconds> step_of;  // configuration -> seconds per step and iteration
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& a : c.attackers) {
-    const bool white_box = a.kind == "rmle";
-    int64_t iterations = 300, batch = a.batch_size;
-    if (white_box) {
-      iterations = a.settings.count("iterations") ? std::stoll(a.settings.at("iterations")) : 300;
-      batch = a.settings.count("batch_size") ? std::stoll(a.settings.at("batch_size")) : 64;
-      batch = std::min(batch, c.dataset.test);
-    }
-    std::string key = a.kind + "|" + std::to_string(batch);
+    std::optional<Iterations> iterations = reconstruction_iterations(a);
+    if (iterations) iterations->batch = std::min(iterations->batch, c.dataset.test);
+    std::string key = a.kind + "|" + std::to_string(a.batch_size);
     for (const auto& [k, v] : a.settings) key += "|" + k + "=" + v;
     auto known = step_of.find(key);
     if (known != step_of.end()) {
       ++e.reused;
     } else if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < kTimingBudgetSeconds) {
-      known = step_of.emplace(key, step_seconds(a, c, p, feature, image, batch, gen)).first;
+      known = step_of.emplace(key, step_seconds(a, c, p, feature, image, iterations, gen)).first;
       ++e.timed;
     } else {
       ++e.untimed;
       continue;
     }
-    const double batches = white_box ? std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(batch)) : 1;
-    e.seconds += known->second * static_cast<double>(white_box ? iterations : a.steps) * batches *
-                 static_cast<double>(attacked_nodes) * static_cast<double>(a.seeds);
+    double seconds = known->second.fit_step * static_cast<double>(a.steps);
+    if (iterations)
+      seconds += known->second.iteration * static_cast<double>(iterations->count) *
+                 std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(iterations->batch));
+    e.seconds += seconds * static_cast<double>(attacked_nodes) * static_cast<double>(a.seeds);
   }
   return e;
 }
@@ -175,13 +199,17 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "attackers (" << c.attackers.size() << "):\n";
   int64_t steps = 0;
   for (const auto& a : c.attackers) {
-    if (a.kind == "rmle") out << "  rmle: white box, optimises each held-out batch (its iterations and batch_size settings)";
-    else
-      out << "  " << a.kind << ": " << a.steps << " steps, batch " << a.batch_size << ", " << a.seeds
-          << (a.seeds == 1 ? " seed" : " seeds") << ", validation SSIM every " << a.evaluation_interval() << " steps";
+    const bool learns = attack::attacker_traits(a.kind).learns;
+    const std::optional<Iterations> iterations = reconstruction_iterations(a);
+    out << "  " << a.kind << ":";
+    if (learns)
+      out << " " << a.steps << " steps, batch " << a.batch_size << ", " << a.seeds << (a.seeds == 1 ? " seed" : " seeds")
+          << ", validation SSIM every " << a.evaluation_interval() << " steps" << (iterations ? "," : "");
+    if (iterations)
+      out << " optimises each held-out batch of " << iterations->batch << " for " << iterations->count << " iterations";
     for (const auto& [k, v] : a.settings) out << ", " << k << "=" << v;
     out << "\n";
-    steps += a.kind == "rmle" ? 0 : a.steps * a.seeds;
+    steps += learns ? a.steps * a.seeds : 0;
   }
   const PrivacyConfig& p = c.privacy;
   out << "privacy: rule " << p.rule << ": a cut is safe when the upper " << p.confidence * 100 << "% bound of the worst "

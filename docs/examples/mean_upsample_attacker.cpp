@@ -22,7 +22,6 @@ class MeanUpsampleAttacker : public attack::Attacker {
   }
 
   std::string kind() const override { return "mean_upsample"; }
-  bool learns() const override { return false; }
 
   // Nothing to learn.
   void fit(const Samples&, const Samples&, const attack::FitOptions&) override {}
@@ -59,11 +58,15 @@ class MeanUpsampleAttacker : public attack::Attacker {
 };
 
 // Registration: call once before make_attacker("mean_upsample", ...) (an experiment runner calls
-// its plug-ins' registration functions at start-up).
+// its plug-ins' registration functions at start-up). It learns nothing: no restarts, no
+// validation curve.
 bool register_mean_upsample() {
-  return attack::register_attacker("mean_upsample", [](const attack::Config& c, const attack::AttackContext& ctx) {
-    return std::make_unique<MeanUpsampleAttacker>(c, ctx);
-  });
+  attack::AttackerTraits traits;
+  traits.learns = false;
+  return attack::register_attacker(
+      "mean_upsample",
+      [](const attack::Config& c, const attack::AttackContext& ctx) { return std::make_unique<MeanUpsampleAttacker>(c, ctx); },
+      traits);
 }
 
 }  // namespace example

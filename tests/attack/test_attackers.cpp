@@ -10,6 +10,7 @@
 
 #include "attack/attacker.h"
 #include "attack/metrics.h"
+#include "tests/attack/lenet_cut.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_rows.h"
@@ -21,24 +22,8 @@
 namespace splitleak::attack {
 namespace {
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
-
-// The first `count` Fashion-MNIST test images and a random-init LeNet-5's features at `cut`.
-struct LeNetCut {
-  victim::Graph lenet = victim::zoo::build("lenet5");
-  victim::Partition partition;
-  datasets::ImageSet data;
-  Tensor features;
-  LeNetCut(const std::string& cut, int64_t count) : partition(victim::partition(lenet, cut)) {
-    data = datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count);
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
-};
+using testing::LeNetCut;
+using testing::mean;
 
 TEST(Attackers, LearnToInvertLeNetConv1) {
   const LeNetCut c("relu1", 640);
@@ -80,13 +65,15 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
   const LeNetCut c("pool1", 48);
   const Tensor& features = c.features;
   const datasets::ImageSet& data = c.data;
-  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, nullptr, Device{}};
+  const AttackContext ctx{{6, 14, 14}, {1, 28, 28}, &c.partition.front, Device{}};
   const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_resume_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  for (const std::string kind : {"cgan", "inverse_net"}) {
+  for (const std::string kind : {"cgan", "inverse_net", "hybrid"}) {
     std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
     if (kind == "cgan") small["ndf"] = "8";
+    if (kind != "inverse_net") small["feature_weight"] = "0.5";  // the white-box term resumes too
+    if (kind == "hybrid") small["refine_iterations"] = "3";
     FitOptions fit;
     fit.steps = 6, fit.batch_size = 8, fit.seed = 3, fit.checkpoint_every = 2;
     auto whole = make_attacker(kind, Config("test", small), ctx);
@@ -141,10 +128,11 @@ TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
-  for (const std::string kind : {"cgan", "inverse_net"}) {
+  for (const std::string kind : {"cgan", "inverse_net", "hybrid"}) {
     std::map<std::string, std::string> settings = small;
     settings["decay_fraction"] = "0";  // a constant rate, so a fit of 3 then 5 steps equals one of 5
     if (kind == "cgan") settings["ndf"] = "8";
+    if (kind == "hybrid") settings["refine_iterations"] = "2";
     FitOptions fit;
     fit.steps = 3, fit.batch_size = 8, fit.seed = 5;
     auto trained = make_attacker(kind, Config("test", settings), ctx);
@@ -206,7 +194,7 @@ TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
     make_attacker("gan9000", Config("exp.yaml: attackers[0]", {}), ctx);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("known: cgan, inverse_net, rmle"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("known: cgan, hybrid, inverse_net, rmle"), std::string::npos) << e.what();
   }
   try {
     make_attacker("cgan", Config("exp.yaml: attackers[0]", {{"lamda_l1", "10"}}), ctx);

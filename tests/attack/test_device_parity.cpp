@@ -11,6 +11,7 @@
 #include "attack/attacker.h"
 #include "attack/cgan_step.h"
 #include "attack/metrics.h"
+#include "tests/attack/lenet_cut.h"
 #include "core/autograd.h"
 #include "core/opencl/context.h"
 #include "core/random.h"
@@ -24,22 +25,11 @@ namespace {
 
 const Device kDevice = parse_device("opencl");
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
+using testing::mean;
 
 // LeNet-5's relu1 features of the first `count` Fashion-MNIST test images.
-struct LeNetRelu1 {
-  victim::Graph lenet = victim::zoo::build("lenet5");
-  victim::Partition partition = victim::partition(lenet, "relu1");
-  datasets::ImageSet data;
-  Tensor features;
-  explicit LeNetRelu1(int64_t count) : data(datasets::load_fashion_mnist(datasets::Part::Test, {}).slice(0, count)) {
-    autograd::NoGradGuard no_grad;
-    features = victim::run(partition.front, data.images);
-  }
+struct LeNetRelu1 : testing::LeNetCut {
+  explicit LeNetRelu1(int64_t count) : LeNetCut("relu1", count) {}
 };
 
 // A small pix2pix c-GAN (4 feature channels, 32x32 images, widths 8) on the device.
@@ -99,6 +89,27 @@ TEST(DeviceParity, RmleMatchesTheCpuEngine) {
     std::printf("rmle on %s: SSIM %.4f\n", on_device ? "opencl" : "cpu", ssim[on_device]);
   }
   EXPECT_GT(ssim[0], 0.4);
+  EXPECT_NEAR(ssim[1], ssim[0], 0.01);
+}
+
+// The white-box parts on the device: hybrid (feature consistency while it learns, rMLE refinement
+// after) trained and refined on OpenCL scores as on the CPU engine.
+TEST(DeviceParity, HybridWithFeatureConsistencyMatchesTheCpuEngine) {
+  const LeNetRelu1 c(320);
+  double ssim[2];
+  for (const bool on_device : {false, true}) {
+    const AttackContext ctx{{6, 28, 28}, {1, 28, 28}, &c.partition.front, on_device ? kDevice : Device{}};
+    auto hybrid = make_attacker("hybrid", Config("test", {{"ngf", "8"}, {"stem_channels", "8"}, {"feature_weight", "1"},
+                                                          {"refine_iterations", "50"}}), ctx);
+    FitOptions fit;
+    fit.steps = 60, fit.batch_size = 8, fit.seed = 2;
+    hybrid->fit(TensorSamples(c.features.slice(0, 288)), TensorSamples(c.data.images.slice(0, 288)), fit);
+    const Tensor reconstructed = hybrid->reconstruct(c.features.slice(288, 320));
+    EXPECT_FALSE(reconstructed.on_device());
+    ssim[on_device] = mean(ssim_per_image(reconstructed, c.data.images.slice(288, 320)));
+    std::printf("hybrid on %s: SSIM %.4f\n", on_device ? "opencl" : "cpu", ssim[on_device]);
+  }
+  EXPECT_GT(ssim[0], 0.5);
   EXPECT_NEAR(ssim[1], ssim[0], 0.01);
 }
 
