@@ -15,7 +15,6 @@ class FeatureConsistency {
   // differentiates into fake (and not into the front's weights). fake (N, C, H, W) and features
   // (N, feature shape...) on the device.
   Tensor loss(const Tensor& fake, const Tensor& features) const;
-  float weight() const { return weight_; }
 
  private:
   victim::Graph front_;

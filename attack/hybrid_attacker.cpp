@@ -5,8 +5,6 @@
 // (attack/rmle.h), in batches of `refine_batch_size`. While fit runs, reconstruct (the
 // runner's validation scores) is the base's alone: the convergence check judges what is learned.
 // save/load are the base's: the refinement learns nothing.
-#include <algorithm>
-
 #include "attack/attacker.h"
 #include "attack/rmle.h"
 #include "core/error.h"
@@ -17,7 +15,7 @@ namespace {
 
 class HybridAttacker : public Attacker {
  public:
-  HybridAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
+  HybridAttacker(const Config& c, const AttackContext& ctx) {
     check(ctx.front != nullptr, "hybrid: a white-box attack needs the victim's front partition");
     front_ = victim::on_device(*ctx.front, ctx.device);
     refine_.iterations = c.get_int("refine_iterations", 100, 0, 1'000'000);
@@ -42,22 +40,16 @@ class HybridAttacker : public Attacker {
   }
 
   Tensor reconstruct(const Tensor& features) override {
-    Tensor out = base_->reconstruct(features);
-    if (fitting_ || refine_.iterations == 0) return out;
-    for (int64_t b = 0; b < features.size(0); b += batch_) {
-      const int64_t e = std::min(features.size(0), b + batch_);
-      const Tensor start = out.slice(b, e).to(ctx_.device);
-      out.slice(b, e).copy_from(rmle_invert(front_, features.slice(b, e).to(ctx_.device), start, refine_).to(Device{}));
-    }
-    return out;
+    const Tensor learned = base_->reconstruct(features);
+    if (fitting_ || refine_.iterations == 0) return learned;
+    return rmle_invert_in_batches(front_, features, learned, refine_, batch_);
   }
 
   void save(const std::string& path) const override { base_->save(path); }
   void load(const std::string& path) override { base_->load(path); }
 
  private:
-  AttackContext ctx_;
-  victim::Graph front_;  // ctx_.front on ctx_.device
+  victim::Graph front_;  // the context's front partition on the context's device
   RmleOptions refine_;
   int64_t batch_ = 64;
   std::unique_ptr<Attacker> base_;

@@ -40,21 +40,10 @@ class RmleAttacker : public Attacker {
   Tensor reconstruct(const Tensor& features) override {
     Shape shape = ctx_.image_shape;
     shape.insert(shape.begin(), features.size(0));
-    Tensor out = Tensor::empty(shape);
-    for (int64_t b = 0; b < features.size(0); b += batch_) {
-      const int64_t e = std::min(features.size(0), b + batch_);
-      out.slice(b, e).copy_from(invert(features.slice(b, e).to(ctx_.device)).to(Device{}));
-    }
-    return out;
+    return rmle_invert_in_batches(front_, features, Tensor::full(shape, 0.5f), options_, batch_);
   }
 
  private:
-  Tensor invert(const Tensor& target) {
-    Shape shape = ctx_.image_shape;
-    shape.insert(shape.begin(), target.size(0));
-    return rmle_invert(front_, target, Tensor::full(shape, 0.5f, ctx_.device), options_);
-  }
-
   AttackContext ctx_;
   victim::Graph front_;  // ctx_.front on ctx_.device
   RmleOptions options_;
@@ -80,6 +69,18 @@ Tensor rmle_invert(const victim::Graph& front, const Tensor& target, const Tenso
     x.copy_from(ops::clamp(x.detach(), 0.0f, 1.0f));
   }
   return x.detach().clone();
+}
+
+Tensor rmle_invert_in_batches(const victim::Graph& front, const Tensor& targets, const Tensor& starts,
+                              const RmleOptions& options, int64_t batch) {
+  const Device device = victim::device_of(front);
+  Tensor out = Tensor::empty(starts.shape());
+  for (int64_t b = 0; b < targets.size(0); b += batch) {
+    const int64_t e = std::min(targets.size(0), b + batch);
+    out.slice(b, e).copy_from(
+        rmle_invert(front, targets.slice(b, e).to(device), starts.slice(b, e).to(device), options).to(Device{}));
+  }
+  return out;
 }
 
 void register_white_box_attackers() {

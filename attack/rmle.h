@@ -17,4 +17,9 @@ struct RmleOptions {
 // on start's device.
 Tensor rmle_invert(const victim::Graph& front, const Tensor& target, const Tensor& start, const RmleOptions& options);
 
+// rmle_invert of host `targets` (N, feature shape...) from host `starts` (N, C, H, W), `batch`
+// rows at a time on the device of `front`; the images on the host.
+Tensor rmle_invert_in_batches(const victim::Graph& front, const Tensor& targets, const Tensor& starts,
+                              const RmleOptions& options, int64_t batch);
+
 }  // namespace splitleak::attack
