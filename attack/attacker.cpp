@@ -24,6 +24,7 @@ std::map<std::string, Registered>& registry() {
     register_inversion_attackers();
     register_white_box_attackers();
     register_hybrid_attacker();
+    register_gan_prior_attacker();
     return true;
   }();
   (void)builtins;

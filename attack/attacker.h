@@ -67,9 +67,9 @@ struct AttackerTraits {
   // fit learns from the pairs: restarts (seeds), the validation split and the convergence check
   // apply, and fit honours FitOptions::evaluate.
   bool learns = true;
-  // reconstruct optimises each batch of feature maps (rmle, hybrid): the settings holding the
-  // iteration count and the batch size, and their defaults. The dry run times one iteration of
-  // one batch and scales. Empty iterations_key: reconstruct is one pass.
+  // reconstruct optimises each batch of feature maps (rmle, hybrid, gan_prior): the settings
+  // holding the iteration count and the batch size, and their defaults. The dry run times one
+  // iteration of one batch and scales. Empty iterations_key: reconstruct is one pass.
   std::string iterations_key;
   int64_t default_iterations = 0;
   std::string batch_key;
@@ -77,11 +77,12 @@ struct AttackerTraits {
 };
 
 bool register_attacker(const std::string& kind, AttackerFactory factory, AttackerTraits traits = {});
-// The built-in attackers (cgan, inverse_net; rmle, hybrid); make_attacker registers them on
-// first use.
+// The built-in attackers (cgan, inverse_net; rmle, hybrid, gan_prior); make_attacker registers
+// them on first use.
 void register_inversion_attackers();
 void register_white_box_attackers();
 void register_hybrid_attacker();
+void register_gan_prior_attacker();
 std::vector<std::string> attacker_kinds();
 // Throws Error naming the kind (and the known ones) when it is not registered.
 const AttackerTraits& attacker_traits(const std::string& kind);

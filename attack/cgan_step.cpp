@@ -11,6 +11,26 @@ double value(const Tensor& t) { return static_cast<double>(t.item()); }
 
 }  // namespace
 
+DiscriminatorLoss discriminator_loss(const Tensor& pred_real, const Tensor& pred_fake) {
+  DiscriminatorLoss l;
+  l.fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape(), pred_fake.device()));
+  l.real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape(), pred_real.device()));
+  l.total = ops::mul_scalar(ops::add(l.fake, l.real), 0.5f);
+  return l;
+}
+
+Tensor generator_gan_loss(const Tensor& pred_fake) {
+  return ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
+}
+
+void step_parameters(const Tensor& loss, nn::Module& module, optim::Optimizer& opt) {
+  std::vector<Tensor> leaves;
+  for (const auto& [name, t] : module.named_parameters()) leaves.push_back(t);
+  const std::vector<Tensor> grads = autograd::grad(loss, leaves);
+  for (size_t i = 0; i < leaves.size(); ++i) leaves[i].set_grad(grads[i]);
+  opt.step();
+}
+
 CganStep::CganStep(const CganStepOptions& options)
     : CganStep(options, std::make_shared<UnetGenerator>(options.generator), nullptr) {}
 
@@ -42,22 +62,19 @@ void CganStep::discriminator_step(const Tensor& input, const Tensor& real, const
             shape_str(real.shape()) + " must share the batch");
   // (A, real) -> 1, (A, fake) -> 0, the sum halved; the fake is detached.
   const Tensor condition = d_->condition(input);
-  const Tensor pred_fake = d_->judge(condition, fake.detach());
-  const Tensor loss_fake = ops::bce_with_logits(pred_fake, Tensor::zeros(pred_fake.shape(), pred_fake.device()));
-  const Tensor pred_real = d_->judge(condition, real);
-  const Tensor loss_real = ops::bce_with_logits(pred_real, Tensor::ones(pred_real.shape(), pred_real.device()));
-  const Tensor loss_d = ops::mul_scalar(ops::add(loss_fake, loss_real), 0.5f);
+  const Tensor pred_fake = d_->judge(condition, fake.detach());  // first, as pix2pix (batch-norm statistics)
+  const DiscriminatorLoss loss = discriminator_loss(d_->judge(condition, real), pred_fake);
   opt_d_->zero_grad();
-  loss_d.backward();
+  loss.total.backward();
   opt_d_->step();
-  losses.d_fake = value(loss_fake), losses.d_real = value(loss_real);
+  losses.d_fake = value(loss.fake), losses.d_real = value(loss.real);
 }
 
 void CganStep::generator_step(const Tensor& input, const Tensor& real, const Tensor& fake, CganLosses& losses) {
   // Fool the updated discriminator and stay close to the real image. Only G's parameters get
   // gradients (D's are leaves this backward must not touch: autograd::grad wrt G's).
   const Tensor pred_fake = d_->judge(d_->condition(input), fake);
-  const Tensor loss_gan = ops::bce_with_logits(pred_fake, Tensor::ones(pred_fake.shape(), pred_fake.device()));
+  const Tensor loss_gan = generator_gan_loss(pred_fake);
   const Tensor loss_l1 = ops::l1_loss(fake, real);
   Tensor loss_g = ops::add(loss_gan, ops::mul_scalar(loss_l1, options_.lambda_l1));
   if (options_.extra_generator_loss) {
@@ -65,12 +82,7 @@ void CganStep::generator_step(const Tensor& input, const Tensor& real, const Ten
     loss_g = ops::add(loss_g, extra);
     losses.g_extra = value(extra);
   }
-  const nn::NamedTensors params = g_->named_parameters();
-  std::vector<Tensor> leaves;
-  for (const auto& [name, t] : params) leaves.push_back(t);
-  const std::vector<Tensor> grads = autograd::grad(loss_g, leaves);
-  for (size_t i = 0; i < leaves.size(); ++i) leaves[i].set_grad(grads[i]);
-  opt_g_->step();
+  step_parameters(loss_g, *g_, *opt_g_);
   losses.g_gan = value(loss_gan), losses.g_l1 = value(loss_l1);
 }
 

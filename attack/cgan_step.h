@@ -24,6 +24,17 @@ struct CganStepOptions {
   std::function<Tensor(const Tensor& input, const Tensor& fake)> extra_generator_loss;
 };
 
+// The vanilla GAN losses pix2pix uses, on logits: the discriminator's
+// (BCE(real, 1) + BCE(fake, 0)) / 2 with its two terms, and the generator's BCE(fake, 1).
+struct DiscriminatorLoss {
+  Tensor total, real, fake;
+};
+DiscriminatorLoss discriminator_loss(const Tensor& pred_real, const Tensor& pred_fake);
+Tensor generator_gan_loss(const Tensor& pred_fake);
+// One step of `opt` on `module`'s parameters down the gradient of `loss`: their grads are
+// assigned d loss / d parameter; no other leaf's grad is touched (autograd::grad).
+void step_parameters(const Tensor& loss, nn::Module& module, optim::Optimizer& opt);
+
 struct CganLosses {
   double d_real = 0, d_fake = 0, g_gan = 0, g_l1 = 0;  // g_l1 before the lambda factor
   double g_extra = 0;  // extra_generator_loss, as added

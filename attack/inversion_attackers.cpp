@@ -7,14 +7,13 @@
 // the generator also minimises the feature consistency of attack/feature_consistency.h.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "attack/attacker.h"
-#include "attack/attacker_checkpoint.h"
 #include "attack/cgan_step.h"
 #include "attack/feature_condition.h"
 #include "attack/feature_consistency.h"
 #include "attack/inversion_generator.h"
+#include "attack/learned_inverter.h"
 #include "core/autograd.h"
 #include "core/batches.h"
 #include "core/error.h"
@@ -22,13 +21,6 @@
 
 namespace splitleak::attack {
 namespace {
-
-std::vector<int64_t> batch_indices(int64_t n, int64_t batch, uint64_t seed, int64_t step) {
-  Generator gen(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + 1);
-  std::vector<int64_t> idx(static_cast<size_t>(std::min(batch, n)));
-  for (auto& i : idx) i = static_cast<int64_t>(gen.below(static_cast<uint64_t>(n)));
-  return idx;
-}
 
 InversionGeneratorOptions generator_options(const Config& c, const AttackContext& ctx) {
   InversionGeneratorOptions o;
@@ -55,19 +47,6 @@ std::shared_ptr<const FeatureConsistency> feature_consistency(const Config& c, c
   return std::make_shared<const FeatureConsistency>(*ctx.front, ctx.device, static_cast<float>(weight));
 }
 
-optim::LrSchedule schedule(double lr, double decay_fraction, int64_t steps) {
-  optim::LrSchedule s;
-  s.base_lr = static_cast<float>(lr);
-  s.kind = optim::LrSchedule::Kind::LinearDecay;
-  s.decay_steps = static_cast<int64_t>(std::llround(decay_fraction * static_cast<double>(steps)));
-  s.constant_steps = steps - s.decay_steps;
-  return s;
-}
-
-uint64_t step_seed(uint64_t seed, int64_t step) {
-  return seed * 0xD1B54A32D192ED03ull + static_cast<uint64_t>(step) * 0x9E3779B97F4A7C15ull + 7;
-}
-
 void check_pairs(const Samples& features, const Samples& images) {
   check(features.size() == images.size() && features.size() >= 2,
         "attacker: need at least two (feature map, image) pairs with the same count");
@@ -80,58 +59,17 @@ Tensor reconstruct_in_batches(nn::Module& g, const Tensor& features, const Devic
   return map_in_batches(features, 64, [&](const Tensor& part) { return g.forward(part.to(device)).to(Device{}); });
 }
 
-// What the learned attackers share: their state as checkpoint groups, save/load, and the
-// training loop — continue from `checkpoint` when it exists (else from the steps already done),
-// run `one_step(step)` up to options.steps, checkpoint every checkpoint_every steps and at the end.
-class LearnedInverter : public Attacker {
+// cgan and inverse_net: a learned InversionGenerator that reconstructs in one pass.
+class InversionInverter : public LearnedInverter {
  public:
-  void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), steps_done_, state()); }
-
-  void load(const std::string& path) override {
-    std::map<std::string, nn::NamedTensors> states = optimizer_states();
-    steps_done_ = read_attacker_checkpoint(path, kind(), model_groups(), &states);
-    restore_optimizers(states);
-  }
-
   Tensor reconstruct(const Tensor& features) override { return reconstruct_in_batches(*generator_, features, device_); }
 
  protected:
-  // Parameters and buffers of the networks (handles into them).
-  virtual std::vector<CheckpointGroup> model_groups() const = 0;
-  // The optimisers' states by group name, and their restoration from the same map.
-  virtual std::map<std::string, nn::NamedTensors> optimizer_states() const = 0;
-  virtual void restore_optimizers(const std::map<std::string, nn::NamedTensors>& states) = 0;
-
-  template <typename Step>
-  void training_loop(const FitOptions& o, Step one_step) {
-    if (!o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) load(o.checkpoint);
-    for (int64_t s = steps_done_; s < o.steps; ++s) {
-      const double loss = one_step(s);
-      steps_done_ = s + 1;
-      if (o.progress) o.progress({s + 1, o.steps, loss});
-      if (o.evaluate && std::binary_search(o.evaluate_at.begin(), o.evaluate_at.end(), s + 1)) {
-        o.evaluate(s + 1);
-        generator_->train();
-      }
-      const bool last = s + 1 == o.steps;
-      if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0)))
-        save(o.checkpoint);
-    }
-  }
-
   std::shared_ptr<InversionGenerator> generator_;
-  int64_t steps_done_ = 0;
   Device device_;  // where the networks live (AttackContext::device)
-
- private:
-  std::vector<CheckpointGroup> state() const {
-    std::vector<CheckpointGroup> all = model_groups();
-    for (auto& [prefix, tensors] : optimizer_states()) all.push_back({prefix, tensors});
-    return all;
-  }
 };
 
-class CganAttacker : public LearnedInverter {
+class CganAttacker : public InversionInverter {
  public:
   CganAttacker(const Config& c, const AttackContext& ctx) {
     generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
@@ -159,8 +97,8 @@ class CganAttacker : public LearnedInverter {
 
   void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
-    const optim::LrSchedule lr = schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
-    training_loop(o, [&](int64_t s) {
+    const optim::LrSchedule lr = decaying_schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
+    training_loop(o, *generator_, [&](int64_t s) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
@@ -185,13 +123,12 @@ class CganAttacker : public LearnedInverter {
     step_->discriminator_optimizer().load_state(s.at("optimizer_d"));
   }
 
-
  private:
   std::unique_ptr<CganStep> step_;
   double decay_ = 0.5;
 };
 
-class InverseNetAttacker : public LearnedInverter {
+class InverseNetAttacker : public InversionInverter {
  public:
   InverseNetAttacker(const Config& c, const AttackContext& ctx) {
     generator_ = std::make_shared<InversionGenerator>(generator_options(c, ctx));
@@ -211,9 +148,9 @@ class InverseNetAttacker : public LearnedInverter {
 
   void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
-    const optim::LrSchedule lr = schedule(opt_->options.lr, decay_, o.steps);
+    const optim::LrSchedule lr = decaying_schedule(opt_->options.lr, decay_, o.steps);
     generator_->train();
-    training_loop(o, [&](int64_t s) {
+    training_loop(o, *generator_, [&](int64_t s) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
       const Tensor input = features.read(idx).to(device_);
@@ -237,7 +174,6 @@ class InverseNetAttacker : public LearnedInverter {
   void restore_optimizers(const std::map<std::string, nn::NamedTensors>& s) override {
     opt_->load_state(s.at("optimizer"));
   }
-
 
  private:
   std::unique_ptr<optim::Adam> opt_;

@@ -88,8 +88,8 @@ int main(int argc, char** argv) {
           settings["iterations"] = std::to_string(rmle_iters);
         } else {
           settings = {{"ngf", std::to_string(ngf)}};
-          if (stem > 0) settings["stem_channels"] = std::to_string(stem);
-          if (kind == "cgan") settings["ndf"] = std::to_string(ndf);
+          if (stem > 0 && kind != "gan_prior") settings["stem_channels"] = std::to_string(stem);
+          if (kind == "cgan" || kind == "gan_prior") settings["ndf"] = std::to_string(ndf);
         }
         for (const auto& e : extra) {
           const auto dot = e.find('.'), eq = e.find('=');

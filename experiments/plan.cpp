@@ -39,7 +39,7 @@ struct AttackEstimate {
 constexpr double kTimingBudgetSeconds = 10;
 
 // An attacker's iteration count and batch when its reconstruction optimises each batch (rmle,
-// hybrid: AttackerTraits), from its settings or their defaults; nullopt otherwise.
+// hybrid, gan_prior: AttackerTraits), from its settings or their defaults; nullopt otherwise.
 struct Iterations {
   int64_t count = 0, batch = 0;
 };

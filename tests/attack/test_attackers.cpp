@@ -69,11 +69,12 @@ TEST(Attackers, ResumedTrainingEndsBitIdentical) {
   const auto dir = std::filesystem::temp_directory_path() / ("splitleak_attack_resume_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  for (const std::string kind : {"cgan", "inverse_net", "hybrid"}) {
+  for (const std::string kind : {"cgan", "inverse_net", "hybrid", "gan_prior"}) {
     std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
     if (kind == "cgan") small["ndf"] = "8";
     if (kind != "inverse_net") small["feature_weight"] = "0.5";  // the white-box term resumes too
     if (kind == "hybrid") small["refine_iterations"] = "3";
+    if (kind == "gan_prior") small = {{"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "16"}, {"iterations", "3"}};
     FitOptions fit;
     fit.steps = 6, fit.batch_size = 8, fit.seed = 3, fit.checkpoint_every = 2;
     auto whole = make_attacker(kind, Config("test", small), ctx);
@@ -128,8 +129,9 @@ TEST(Attackers, SaveAndLoadRestoreTheLearnedState) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::map<std::string, std::string> small{{"ngf", "8"}, {"stem_channels", "8"}};
-  for (const std::string kind : {"cgan", "inverse_net", "hybrid"}) {
+  for (const std::string kind : {"cgan", "inverse_net", "hybrid", "gan_prior"}) {
     std::map<std::string, std::string> settings = small;
+    if (kind == "gan_prior") settings = {{"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "16"}, {"iterations", "2"}};
     settings["decay_fraction"] = "0";  // a constant rate, so a fit of 3 then 5 steps equals one of 5
     if (kind == "cgan") settings["ndf"] = "8";
     if (kind == "hybrid") settings["refine_iterations"] = "2";
@@ -194,7 +196,7 @@ TEST(Attackers, RegistryRefusesUnknownKindsAndSettings) {
     make_attacker("gan9000", Config("exp.yaml: attackers[0]", {}), ctx);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("known: cgan, hybrid, inverse_net, rmle"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("known: cgan, gan_prior, hybrid, inverse_net, rmle"), std::string::npos) << e.what();
   }
   try {
     make_attacker("cgan", Config("exp.yaml: attackers[0]", {{"lamda_l1", "10"}}), ctx);

@@ -273,16 +273,19 @@ expect_code 0 "entries repeating one of them" run "$DIR/many.yaml" --dry-run
 grep -q "estimated time: at least" "$DIR/out"
 test $(( $(date +%s) - start )) -lt 60 || { echo "a dry run of 2,000 attackers took a minute or more"; exit 1; }
 
-# An attacker that optimises each held-out batch (hybrid: after it learns) is planned with its own
+# An attacker that optimises each held-out batch (hybrid, gan_prior: after they learn) is planned with its own
 # iteration and batch settings (AttackerTraits), whatever its name.
 $PY - "$DIR/tiny.yaml" "$DIR/hybrid.yaml" <<'PY'
 import sys
 head = open(sys.argv[1]).read().split("attackers:")[0]
 open(sys.argv[2], "w").write(head + "attackers:\n  - {kind: hybrid, steps: 10, batch_size: 8, ngf: 8, stem_channels: 8, "
-                             "refine_iterations: 7, refine_batch_size: 4}\n")
+                             "refine_iterations: 7, refine_batch_size: 4}\n"
+                             "  - {kind: gan_prior, steps: 10, batch_size: 8, ngf: 8, ndf: 8, iterations: 5, "
+                             "search_batch_size: 3}\n")
 PY
 expect_code 0 "hybrid: 10 steps, batch 8, 1 seed, validation SSIM every 1 steps, optimises each held-out batch of 4 for 7 iterations" \
   run "$DIR/hybrid.yaml" --dry-run
+grep -q "gan_prior: 10 steps, batch 8, 1 seed, validation SSIM every 1 steps, optimises each held-out batch of 3 for 5 iterations" "$DIR/out"
 
 # The example experiments are valid; their placeholder paths are reported.
 for f in "$SRC"/experiments/*.yaml; do
