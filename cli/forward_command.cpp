@@ -10,6 +10,7 @@
 #include "core/device.h"
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/finite.h"
 #include "core/hdf5_io.h"
 #include "core/tensor_bytes.h"
 #include "gpu_runtime/opencl_device.h"
@@ -40,9 +41,16 @@ Tensor concat_batches(const std::vector<Tensor>& parts) {
   return y;
 }
 
+// The dataset /x of `path`, non-empty; NaN or infinity in it warned about or refused.
+Tensor read_input(const std::string& path) {
+  const Tensor x = h5::read_tensor(path, "x");
+  check(x.dim() >= 1 && x.size(0) > 0, path + ": /x is empty");
+  check_finite(x, path + ": /x");
+  return x;
+}
+
 Tensor run_plain(const victim::Graph& g, const ForwardOptions& o) {
-  const Tensor x = h5::read_tensor(o.input, "x");
-  check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
+  const Tensor x = read_input(o.input);
   autograd::NoGradGuard no_grad;
   std::vector<Tensor> parts;
   for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
@@ -73,8 +81,7 @@ Tensor run_in_tee(const victim::Graph& front, const ForwardOptions& o) {
   } else {
     // This command is the client too: a fresh session key, each batch sealed for this enclave.
     key = tee::SessionKey::generate();
-    const Tensor x = h5::read_tensor(o.input, "x");
-    check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
+    const Tensor x = read_input(o.input);
     tee::Sealer sealer(key, m);
     for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
       const int64_t end = std::min(x.size(0), begin + o.batch_size);
@@ -137,8 +144,7 @@ int run_forward(const ForwardOptions& o) {
   };
   if (opencl && o.cut.empty()) {
     // The whole model on the OpenCL device.
-    const Tensor x = h5::read_tensor(o.input, "x");
-    check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
+    const Tensor x = read_input(o.input);
     gpu::GpuTiming t;
     y = run_on_device(x, t);
     std::printf("device=%s\ngpu_upload_ms=%.3f\ngpu_kernels_ms=%.3f\ngpu_download_ms=%.3f\n",

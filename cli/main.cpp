@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/finite.h"
 #include "core/parallel.h"
 #include "experiments/cluster.h"
 #include "splitleak/version.h"
@@ -30,16 +31,19 @@ int run_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("splitleak ") + kVersion);
   app.require_subcommand(0, 1);
   int threads = 0;
+  bool strict_inputs = false;
   std::function<int()> action;
   std::vector<std::unique_ptr<std::function<int()>>> actions;
   for (auto& cmd : cli::commands()) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.description);
     auto act = std::make_unique<std::function<int()>>(cmd.setup(*sub));
-    // Every subcommand, nested ones included, takes --threads.
+    // Every subcommand, nested ones included, takes --threads and --strict-inputs.
     std::vector<CLI::App*> all{sub};
     for (CLI::App* nested : sub->get_subcommands([](CLI::App*) { return true; })) all.push_back(nested);
-    for (CLI::App* a : all)
+    for (CLI::App* a : all) {
       a->add_option("--threads", threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+      a->add_flag("--strict-inputs", strict_inputs, "Refuse NaN or infinity in weights and inputs (default: warn)");
+    }
     std::function<int()>* raw = act.get();
     sub->callback([&action, raw] { action = *raw; });
     actions.push_back(std::move(act));
@@ -64,6 +68,7 @@ int run_main(int argc, char** argv) {
   try {
     set_num_threads(threads);
     cli::requested_threads() = threads;
+    if (strict_inputs) non_finite_policy() = NonFinitePolicy::Refuse;
     return action();
   } catch (const Error& e) {
     std::fprintf(stderr, "splitleak: error: %s%s\n", rank.c_str(), e.what());

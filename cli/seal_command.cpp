@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/finite.h"
 #include "core/hdf5_io.h"
 #include "core/tensor_bytes.h"
 #include "tee_runtime/sealing.h"
@@ -39,6 +40,7 @@ int run_seal(const SealOptions& o) {
   const tee::SessionKey key = tee::read_key_file(o.key_file);
   const Tensor x = h5::read_tensor(o.input, "x");
   check(x.dim() >= 1 && x.size(0) > 0, o.input + ": /x is empty");
+  check_finite(x, o.input + ": /x");
   check(takes.empty() || Shape(x.shape().begin() + 1, x.shape().end()) == takes,
         o.input + ": /x is " + shape_str(x.shape()) + ", the partition takes (N, " + shape_str(takes) + ")");
   tee::Sealer sealer(key, m);

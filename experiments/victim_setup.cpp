@@ -100,7 +100,9 @@ void give_weights(const ExperimentConfig& c, const fs::path& run_dir, const std:
                   VictimSetup& s) {
   const fs::path trained = run_dir / "victim.h5";
   if (!c.victim.weights.empty()) {
-    take_weights(s.graph, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
+    const victim::Graph weights = victim::load_model_file(c.victim.weights);
+    victim::check_finite_weights(weights, c.path_origins.at("victim.weights").str());
+    take_weights(s.graph, weights, c.path_origins.at("victim.weights").str());
   } else if (c.victim.train.enabled && fs::exists(trained)) {
     take_weights(s.graph, victim::load_model_file(trained.string()), trained.string());
     log->info("victim: trained before ({})", trained.string());

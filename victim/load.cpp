@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/finite.h"
 #include "victim/model_file.h"
 #include "victim/onnx_import.h"
 #include "victim/zoo/zoo.h"
@@ -23,7 +24,16 @@ std::string chw_text(const Shape& chw) {
   return out;
 }
 
+Graph checked_weights(Graph g, const std::string& model) {
+  check_finite_weights(g, model);
+  return g;
+}
+
 }  // namespace
+
+void check_finite_weights(const Graph& g, const std::string& source) {
+  for (const auto& [name, t] : g.tensors) check_finite(t, source + ": weight '" + name + "'");
+}
 
 Graph load_model(const std::string& model, const Shape& input_chw) {
   if (zoo::is_zoo_spec(model)) {
@@ -36,9 +46,9 @@ Graph load_model(const std::string& model, const Shape& input_chw) {
     for (const auto& n : zoo::zoo_names()) names += (names.empty() ? "" : ", ") + n;
     throw Error("model '" + model + "' is neither a zoo model (" + names + ") nor an existing .onnx or .h5 file");
   }
-  if (ends_with(model, ".onnx")) return import_onnx(model, input_chw);
+  if (ends_with(model, ".onnx")) return checked_weights(import_onnx(model, input_chw), model);
   check(ends_with(model, ".h5"), "model file '" + model + "' must end in .onnx or .h5");
-  Graph g = load_model_file(model);
+  Graph g = checked_weights(load_model_file(model), model);
   if (!input_chw.empty()) set_input_shape(g, input_chw);
   return g;
 }

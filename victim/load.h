@@ -8,6 +8,10 @@
 namespace splitleak::victim {
 
 // `input_chw` (may be empty) overrides the input shape. Throws Error saying what MODEL is not.
+// A file's weights holding NaN or infinity are warned about, or refused (core/finite.h).
 Graph load_model(const std::string& model, const Shape& input_chw = {});
+// Warns about (or refuses, under --strict-inputs) every weight of `g` holding NaN or infinity,
+// naming `source` (the file) and the weight.
+void check_finite_weights(const Graph& g, const std::string& source);
 
 }  // namespace splitleak::victim

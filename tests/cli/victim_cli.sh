@@ -6,6 +6,7 @@ SL="$1"
 DIR="$2"
 PY=/usr/bin/python3
 rm -rf "$DIR" && mkdir -p "$DIR"
+. "$(dirname "$0")/expect.sh"
 
 "$SL" train-victim --model lenet5 --epochs 1 --limit-train 512 --limit-test 128 --out "$DIR/lenet.h5" --threads 1 \
   > "$DIR/train.out" 2> "$DIR/train.err"
@@ -41,6 +42,24 @@ expect_2 "the model has no node 'conv9'" forward --model "$DIR/lenet.h5" --input
 $PY -c "import h5py, numpy as np; h5py.File('$DIR/bad.h5', 'w')['x'] = np.zeros((2, 3, 28, 28), 'float32')"
 expect_2 "the model expects \[-1, 1, 28, 28\]" forward --model lenet5 --input "$DIR/bad.h5" --output "$DIR/z.h5"
 expect_2 "no_such.h5" forward --model lenet5 --input "$DIR/no_such.h5" --output "$DIR/z.h5"
+# NaN or infinity in an input or in a model file's weights: a warning naming where, or with
+# --strict-inputs a refusal (exit 2).
+$PY -c "
+import h5py, numpy as np, shutil
+x = np.random.rand(2, 1, 28, 28).astype('float32'); x[1, 0, 3, 4] = np.nan
+h5py.File('$DIR/nan.h5', 'w')['x'] = x
+shutil.copy('$DIR/lenet.h5', '$DIR/inf.h5')
+with h5py.File('$DIR/inf.h5', 'r+') as f:
+    names = sorted(f['weights'], key=int)
+    w = f['weights'][names[1]]; v = w[...]; v.flat[7] = np.inf; w[...] = v
+"
+expect_code 0 "warning: $DIR/nan.h5: /x: 1 of 1568 values are NaN or infinite (the first at index 872)" \
+  forward --model "$DIR/lenet.h5" --input "$DIR/nan.h5" --output "$DIR/z.h5"
+expect_code 2 "$DIR/nan.h5: /x: 1 of 1568 values are NaN or infinite (the first at index 872); refused under --strict-inputs" \
+  forward --model "$DIR/lenet.h5" --input "$DIR/nan.h5" --output "$DIR/z.h5" --strict-inputs
+expect_code 0 "warning: $DIR/inf.h5: weight '" inspect "$DIR/inf.h5"
+grep -q "1 of 150 values are NaN or infinite (the first at index 7)" "$DIR/err"
+expect_code 2 "refused under --strict-inputs" forward --model "$DIR/inf.h5" --input "$DIR/x.h5" --output "$DIR/z.h5" --strict-inputs
 echo "not a protobuf" > "$DIR/broken.onnx"
 expect_2 "broken.onnx: not an ONNX model" inspect "$DIR/broken.onnx"
 expect_2 "unknown dataset 'mnist-c'" train-victim --model lenet5 --dataset mnist-c --out "$DIR/m.h5"

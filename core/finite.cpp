@@ -1,0 +1,38 @@
+#include "core/finite.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.h"
+
+namespace splitleak {
+
+NonFinitePolicy& non_finite_policy() {
+  static NonFinitePolicy policy = NonFinitePolicy::Warn;
+  return policy;
+}
+
+NonFiniteCount count_non_finite(const Tensor& t) {
+  NonFiniteCount c;
+  if (!t.defined()) return c;
+  std::vector<float> downloaded;
+  if (t.on_device()) downloaded = t.to_vector();
+  const float* values = t.on_device() ? downloaded.data() : t.data();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if (std::isfinite(values[i])) continue;
+    if (c.count++ == 0) c.first = i;
+  }
+  return c;
+}
+
+bool check_finite(const Tensor& t, const std::string& what) {
+  const NonFiniteCount c = count_non_finite(t);
+  if (c.count == 0) return true;
+  const std::string text = what + ": " + std::to_string(c.count) + " of " + std::to_string(t.numel()) +
+                           " values are NaN or infinite (the first at index " + std::to_string(c.first) + ")";
+  if (non_finite_policy() == NonFinitePolicy::Refuse) throw Error(text + "; refused under --strict-inputs");
+  std::fprintf(stderr, "splitleak: warning: %s\n", text.c_str());
+  return false;
+}
+
+}  // namespace splitleak
