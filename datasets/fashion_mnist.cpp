@@ -1,7 +1,5 @@
 #include "datasets/fashion_mnist.h"
 
-#include <zlib.h>
-
 #include <array>
 #include <filesystem>
 #include <memory>
@@ -9,58 +7,13 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "datasets/idx.h"
 
 namespace splitleak::datasets {
 namespace {
 
 const std::vector<std::string> kClassNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                               "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-
-// An IDX file of unsigned bytes: dims and the payload.
-struct Idx {
-  std::vector<int64_t> dims;
-  std::vector<uint8_t> data;
-};
-
-// Reads a (possibly gzipped) IDX file whose header must announce `rank` dims of unsigned bytes.
-// `what` names a record ("image", "label") in the truncation message.
-Idx read_idx(const std::string& path, int rank, const char* what) {
-  check(std::filesystem::exists(path), "Fashion-MNIST file not found: " + path +
-                                           " (install the Debian package dataset-fashion-mnist or set the dataset path)");
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
-  check(file != nullptr, path + ": cannot open");
-  auto read_exact = [&](void* dst, size_t bytes) {
-    size_t done = 0;
-    while (done < bytes) {
-      const unsigned chunk = static_cast<unsigned>(std::min<size_t>(bytes - done, 1u << 30));
-      const int got = gzread(file.get(), static_cast<char*>(dst) + done, chunk);
-      if (got <= 0) break;
-      done += static_cast<size_t>(got);
-    }
-    return done;
-  };
-  std::array<uint8_t, 4> magic{};
-  check(read_exact(magic.data(), 4) == 4, path + ": empty or not an IDX file");
-  check(magic[0] == 0 && magic[1] == 0 && magic[2] == 0x08 && magic[3] == rank,
-        path + ": not an IDX file of unsigned bytes with " + std::to_string(rank) + " dimensions");
-  Idx idx;
-  int64_t total = 1;
-  for (int d = 0; d < rank; ++d) {
-    std::array<uint8_t, 4> b{};
-    check(read_exact(b.data(), 4) == 4, path + ": truncated IDX header");
-    const int64_t dim = (int64_t{b[0]} << 24) | (int64_t{b[1]} << 16) | (int64_t{b[2]} << 8) | b[3];
-    check(dim > 0 && dim < (int64_t{1} << 24), path + ": implausible IDX dimension " + std::to_string(dim));
-    idx.dims.push_back(dim);
-    total *= dim;
-  }
-  idx.data.resize(static_cast<size_t>(total));
-  const size_t got = read_exact(idx.data.data(), idx.data.size());
-  const int64_t per_record = total / idx.dims[0];
-  check(got == idx.data.size(), path + ": truncated: " + std::string(what) + " " +
-                                    std::to_string(static_cast<int64_t>(got) / per_record) + " of " +
-                                    std::to_string(idx.dims[0]) + " is incomplete");
-  return idx;
-}
 
 }  // namespace
 

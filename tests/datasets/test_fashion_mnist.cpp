@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "tests/support/temp_dir.h"
 #include "datasets/fashion_mnist.h"
+#include "datasets/idx.h"
 
 namespace splitleak::datasets {
 namespace {
@@ -93,6 +94,31 @@ TEST(FashionMnist, TruncatedFileNamesFileAndRecord) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("t10k-images-idx3-ubyte.gz: truncated: image 1 of 3"), std::string::npos) << msg;
     EXPECT_EQ(e.kind(), Error::Kind::BadInput);
+  }
+}
+
+// A header announcing more than kMaxIdxBytes (here 2^23 x 2^23 x 2^2 bytes, which overflows no
+// int64 but no machine holds) is refused before anything is allocated; one announcing a million
+// images over a file of one is refused as truncated, having allocated only what was read.
+TEST(FashionMnist, ImplausibleHeadersAreRefusedBeforeAllocating) {
+  const fs::path dir = temp_dir("huge");
+  write_gz(dir / "huge.gz", idx_header({1u << 23, 1u << 23, 4}));
+  try {
+    read_idx((dir / "huge.gz").string(), 3, "image");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.gz: the IDX header announces more than 4294967296 bytes"),
+              std::string::npos) << e.what();
+  }
+  std::vector<uint8_t> one = idx_header({1000000, 28, 28});
+  one.resize(one.size() + 28 * 28, 3);
+  write_gz(dir / "one.gz", one);
+  try {
+    read_idx((dir / "one.gz").string(), 3, "image");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("one.gz: truncated: image 1 of 1000000 is incomplete"), std::string::npos)
+        << e.what();
   }
 }
 
