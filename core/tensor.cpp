@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <sstream>
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/ops/elementwise.h"
 #include "core/opencl/memory.h"
 #include "core/parallel.h"
@@ -63,7 +65,11 @@ Tensor Tensor::empty(const Shape& shape, const Device& device) {
   for (int64_t d : shape) check(d >= 0, "tensor shape " + shape_str(shape) + " has a negative size");
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape_numel(shape)), device);
+  const int64_t count = shape_numel(shape);
+  check(count <= std::numeric_limits<int64_t>::max() / static_cast<int64_t>(sizeof(float)),
+        "tensor shape " + shape_str(shape) + " has more elements than can be counted in bytes");
+  if (!device.opencl) check_allocation(count * static_cast<int64_t>(sizeof(float)), "a tensor of shape " + shape_str(shape));
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(count), device);
   return Tensor(std::move(impl));
 }
 

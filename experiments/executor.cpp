@@ -73,8 +73,14 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
 
 void check_attackers(const ExperimentConfig& c, const attack::AttackContext& context) {
   for (const AttackerConfig& a : c.attackers) {
-    const auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, a.origin_texts()),
-                                                context);
+    try {
+      attack::make_attacker(a.kind, attack::Config(a.origin.str(), a.settings, a.origin_texts()), context);
+    } catch (const Error& e) {
+      // A setting's own check names its place; what the networks refuse (a width, a memory
+      // estimate) is named by the attacker's entry.
+      if (std::string(e.what()).find(a.origin.file) != std::string::npos) throw;
+      throw Error(a.origin.str() + " (" + a.kind + "): " + e.what(), e.kind());
+    }
     check(attack::attacker_traits(a.kind).learns || a.seeds == 1,
           a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   }

@@ -60,6 +60,9 @@ expect_code 2 "$DIR/nan.h5: /x: 1 of 1568 values are NaN or infinite (the first 
 expect_code 0 "warning: $DIR/inf.h5: weight '" inspect "$DIR/inf.h5"
 grep -q "1 of 150 values are NaN or infinite (the first at index 7)" "$DIR/err"
 expect_code 2 "refused under --strict-inputs" forward --model "$DIR/inf.h5" --input "$DIR/x.h5" --output "$DIR/z.h5" --strict-inputs
+# An input the machine cannot hold is refused before it is allocated, with its size.
+expect_code 2 "a tensor of shape [1, 3, 100000, 100000] needs 111.8 GiB, more than the" \
+  bench forward --model vgg16:input=3x100000x100000 --iters 1
 echo "not a protobuf" > "$DIR/broken.onnx"
 expect_2 "broken.onnx: not an ONNX model" inspect "$DIR/broken.onnx"
 expect_2 "unknown dataset 'mnist-c'" train-victim --model lenet5 --dataset mnist-c --out "$DIR/m.h5"

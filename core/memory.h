@@ -1,0 +1,25 @@
+#pragma once
+// What this process may still allocate, and the check every large host allocation passes first:
+// a request the machine cannot hold is refused with one line naming the size and the limit,
+// instead of ending in "out of memory" after seconds and gigabytes, or in the kernel's OOM killer.
+#include <cstdint>
+#include <string>
+
+namespace splitleak {
+
+// Bytes this process can still allocate: MemAvailable (/proc/meminfo), lowered to what the
+// cgroup's memory.max leaves above memory.current when a limit is set. -1 when unknown.
+int64_t available_memory_bytes();
+
+// "1.5 GiB", "820 MiB", "12 KiB": a byte count for messages.
+std::string bytes_text(int64_t bytes);
+
+// Allocations from this size up are checked against available_memory_bytes() (smaller ones are
+// too frequent to read /proc for, and too small to matter alone).
+inline constexpr int64_t kCheckedAllocationBytes = int64_t{64} << 20;
+
+// Throws Error (bad input) "WHAT needs N, more than the M of memory available" when `bytes` is
+// at least kCheckedAllocationBytes and more than available_memory_bytes().
+void check_allocation(int64_t bytes, const std::string& what);
+
+}  // namespace splitleak

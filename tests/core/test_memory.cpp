@@ -1,0 +1,44 @@
+// core/memory.h: what may still be allocated, and the check large host allocations pass first.
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/memory.h"
+#include "core/tensor.h"
+
+namespace splitleak {
+namespace {
+
+TEST(Memory, AvailableIsKnownAndPlausibleHere) {
+  const int64_t available = available_memory_bytes();
+  ASSERT_GT(available, 0);  // Linux: /proc/meminfo
+  EXPECT_LT(available, int64_t{1} << 50);
+}
+
+TEST(Memory, BytesText) {
+  EXPECT_EQ(bytes_text(512), "512 B");
+  EXPECT_EQ(bytes_text(int64_t{3} << 19), "1.5 MiB");
+  EXPECT_EQ(bytes_text(int64_t{120} << 30), "120.0 GiB");
+}
+
+// A tensor the machine cannot hold is refused before any allocation, naming its shape, its size
+// and the limit; a small one is never checked.
+TEST(Memory, TensorsBeyondTheMachineAreRefusedWithTheirSize) {
+  const int64_t available = available_memory_bytes();
+  const int64_t side = 1 << 20, depth = available / (int64_t{4} << 40) + 2;  // > 4 TiB x depth
+  try {
+    Tensor::empty({depth, side, side});
+    FAIL() << "allocated " << depth << " x 2^40 floats";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.kind(), Error::Kind::BadInput);
+    EXPECT_NE(what.find("a tensor of shape [" + std::to_string(depth) + ", 1048576, 1048576] needs "), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("of memory available"), std::string::npos) << what;
+  }
+  EXPECT_THROW(check_allocation(available + (int64_t{1} << 30), "it"), Error);
+  EXPECT_NO_THROW(check_allocation(kCheckedAllocationBytes - 1, "a small one"));
+  EXPECT_THROW(Tensor::empty({int64_t{1} << 62, 4}), Error);  // elements overflow bytes
+}
+
+}  // namespace
+}  // namespace splitleak
