@@ -184,6 +184,8 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   p.memory_encryption_factor = sgx.get_double("memory_encryption_factor", p.memory_encryption_factor, 1, 100);
   p.ecalls_per_run = sgx.get_int("ecalls_per_run", p.ecalls_per_run, 0);
   p.ocalls_per_run = sgx.get_int("ocalls_per_run", p.ocalls_per_run, 0);
+  p.sync_ocalls_per_thread_per_layer =
+      sgx.get_double("sync_ocalls_per_thread_per_layer", p.sync_ocalls_per_thread_per_layer, 0, 1e6);
   sgx.finish();
   tee.finish();
   Section gpu = s.child("gpu");
@@ -335,7 +337,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
       << YAML::Value << sgx.ocall_cycles << YAML::Key << "page_swap_cycles" << YAML::Value << sgx.page_swap_cycles
       << YAML::Key << "memory_encryption_factor" << YAML::Value << sgx.memory_encryption_factor << YAML::Key
       << "ecalls_per_run" << YAML::Value << sgx.ecalls_per_run << YAML::Key << "ocalls_per_run" << YAML::Value
-      << sgx.ocalls_per_run << YAML::EndMap << YAML::EndMap;
+      << sgx.ocalls_per_run << YAML::Key << "sync_ocalls_per_thread_per_layer" << YAML::Value
+      << sgx.sync_ocalls_per_thread_per_layer << YAML::EndMap << YAML::EndMap;
   const gpu::GpuModel& gm = c.runtime.gpu_model;
   out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
       << c.runtime.gpu_backend << YAML::Key << "device" << YAML::Value << c.runtime.gpu_device << YAML::Key << "model"

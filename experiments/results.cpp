@@ -30,7 +30,8 @@ json tee_cost_json(const tee::TeeCost& c) {
             {"total_ms", c.modelled_ms()},
             {"working_set_bytes", c.working_set_bytes},
             {"epc_bytes", c.epc_bytes},
-            {"pages_swapped", c.pages_swapped}}}};
+            {"pages_swapped", c.pages_swapped},
+            {"sync_ocalls", c.sync_ocalls}}}};
 }
 
 json interval(const attack::Interval& i) { return {{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; }
@@ -223,7 +224,8 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"page_swap_cycles", cfg.runtime.sgx.page_swap_cycles},
         {"memory_encryption_factor", cfg.runtime.sgx.memory_encryption_factor},
         {"ecalls_per_run", cfg.runtime.sgx.ecalls_per_run},
-        {"ocalls_per_run", cfg.runtime.sgx.ocalls_per_run}}},
+        {"ocalls_per_run", cfg.runtime.sgx.ocalls_per_run},
+        {"sync_ocalls_per_thread_per_layer", cfg.runtime.sgx.sync_ocalls_per_thread_per_layer}}},
       {"environment", {{"threads", r.threads}, {"seed", cfg.seed}}},
   };
   write_file_atomically(path, doc.dump(2) + "\n");

@@ -21,33 +21,44 @@ struct SgxParameters {
   double memory_encryption_factor = 1.15;  // compute slowdown from the memory encryption engine
   int64_t ecalls_per_run = 1;          // the run call
   int64_t ocalls_per_run = 2;          // receive the sealed input, send the feature map
+  // With T > 1 engine threads, each layer ends in a barrier where T - 1 threads wait; an SGX
+  // runtime parks a waiting thread outside the enclave and wakes it from outside: 2 OCALLs per
+  // waiting thread per layer.
+  double sync_ocalls_per_thread_per_layer = 2;
 };
 
 // Presets: "sgx1" (the defaults) and "sgx2" (EPC 64 GiB, as on 3rd-generation Xeon Scalable
 // parts with 512 GiB per socket configured to 64 GiB); Error for others.
 SgxParameters sgx_preset(const std::string& name);
 
-// The enclave's memory at a batch size: the partition's weights, plus (an approximation stated
-// in docs/tee.md) the input and the two largest activations held at once, times the batch.
+// The enclave's memory at a batch size and thread count: the partition's weights, plus (an
+// approximation stated in docs/tee.md) the input and the two largest activations held at once,
+// times the batch; and what one run's sweep over the layers touches anew, layer by layer (each
+// layer's weights and its output, times the batch: its input was just written).
 struct Footprint {
   int64_t weight_bytes = 0, activation_bytes = 0;
+  int64_t sweep_bytes = 0;  // summed over the layers
+  int64_t layers = 0;       // the nodes that compute (all but the input)
+  int64_t threads = 1;      // engine threads inside the enclave
   int64_t working_set_bytes() const { return weight_bytes + activation_bytes; }
 };
-Footprint footprint(const victim::Graph& front, int64_t batch);
+Footprint footprint(const victim::Graph& front, int64_t batch, int64_t threads = 1);
 
 struct TeeCost {
   EnclaveTiming measured;
-  double transition_ms = 0;         // modelled: ECALLs and OCALLs
+  double transition_ms = 0;         // modelled: ECALLs and OCALLs, the threads' sync OCALLs included
   double paging_ms = 0;             // modelled: EPC pages swapped per run
   double memory_encryption_ms = 0;  // modelled: compute_ms x (factor - 1)
   int64_t working_set_bytes = 0, epc_bytes = 0, pages_swapped = 0;
+  int64_t sync_ocalls = 0;  // of the transitions: the threads' barrier OCALLs per run
   double measured_ms() const { return measured.total_ms(); }
   double modelled_ms() const { return transition_ms + paging_ms + memory_encryption_ms; }
   double total_ms() const { return measured_ms() + modelled_ms(); }
 };
 
-// Per run: pages_swapped = the 4 KiB pages of the working set beyond the usable EPC (a lower
-// bound: each run pages in what does not fit once).
+// Per run: when the working set exceeds the usable EPC, a sweep over the layers cycles through
+// more pages than the EPC holds, so under the driver's LRU-like eviction every page a layer
+// touches anew misses: pages_swapped = ceil(sweep_bytes / 4 KiB). When it fits: none.
 TeeCost sgx_cost(const SgxParameters& p, const Footprint& f, const EnclaveTiming& measured);
 
 }  // namespace splitleak::tee

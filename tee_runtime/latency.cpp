@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/tensor_bytes.h"
 #include "core/timing.h"
 
@@ -25,7 +26,8 @@ TeeCost measure_tee_latency(const victim::Graph& front, const Tensor& input, int
   EnclaveTiming measured;
   measured.decrypt_ms = median(decrypt), measured.compute_ms = median(compute), measured.export_ms = median(out);
   measured.transport_ms = median(transport);
-  return sgx_cost(sgx, footprint(front, input.size(0)), measured);
+  const int64_t threads = options.threads > 0 ? options.threads : num_threads();  // as the enclave runs
+  return sgx_cost(sgx, footprint(front, input.size(0), threads), measured);
 }
 
 }  // namespace splitleak::tee
