@@ -60,7 +60,8 @@ std::optional<ImageSize> image_header_size(const std::string& path) {
 void check_image_size(const std::string& path, int64_t max_pixels) {
   const std::optional<ImageSize> size = image_header_size(path);
   if (!size || size->width <= 0 || size->height <= 0) return;  // the decoder judges such files
-  check(size->width * size->height <= max_pixels,
+  // width <= max / height: the product of two 32-bit header fields can overflow int64.
+  check(size->width <= max_pixels / size->height,
         path + ": the image is " + std::to_string(size->width) + " x " + std::to_string(size->height) +
             " pixels; at most " + std::to_string(max_pixels) + " pixels are decoded");
 }

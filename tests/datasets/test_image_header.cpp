@@ -30,5 +30,27 @@ TEST(ImageHeader, SizesOfPngJpegAndBmpFiles) {
   EXPECT_FALSE(image_header_size((dir / "absent.png").string()).has_value());
 }
 
+// Found by fuzz_image: a PNG header stating 2^32 − 1 x 2^32 − 1 pixels, whose product overflows
+// int64, is refused as too large (not undefined behaviour that lets it through).
+TEST(ImageHeader, SizesWhoseProductOverflowsAreRefused) {
+  const auto dir = testing::fresh_dir("header_overflow");
+  const std::string path = (dir / "huge.png").string();
+  std::string bytes = "\x89PNG\r\n\x1a\n";
+  bytes += std::string("\x00\x00\x00\x0dIHDR", 8);
+  bytes += std::string("\xff\xff\xff\xff\xff\xff\xff\xff", 8);  // width, height
+  bytes += std::string(16, '\0');
+  std::ofstream(path, std::ios::binary) << bytes;
+  const auto size = image_header_size(path);
+  ASSERT_TRUE(size.has_value());
+  EXPECT_EQ(size->width, 4294967295);
+  EXPECT_EQ(size->height, 4294967295);
+  try {
+    check_image_size(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("4294967295 x 4294967295 pixels"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace splitleak::datasets
