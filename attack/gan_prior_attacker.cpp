@@ -11,6 +11,7 @@
 #include "attack/latent_search.h"
 #include "attack/learned_inverter.h"
 #include "attack/pix2pix.h"
+#include "core/batches.h"
 #include "core/error.h"
 #include "victim/execute.h"
 
@@ -75,19 +76,12 @@ class GanPriorAttacker : public LearnedInverter {
   Tensor reconstruct(const Tensor& features) override {
     LatentSearchOptions o = search_;
     if (fitting_) o.restarts = 1, o.iterations = std::max<int64_t>(1, o.iterations / 4);
-    Tensor out;
-    for (int64_t b = 0; b < features.size(0); b += batch_) {
-      const int64_t e = std::min(features.size(0), b + batch_);
-      o.seed = search_.seed + static_cast<uint64_t>(b);
-      const Tensor images = latent_search(*generator_, front_, features.slice(b, e).to(device_), o);
-      if (!out.defined()) {
-        Shape shape = images.shape();
-        shape[0] = features.size(0);
-        out = Tensor::empty(shape);
-      }
-      out.slice(b, e).copy_from(images);
-    }
-    return out;
+    int64_t first_row = 0;  // of the batch: each batch's starts are seeded by it
+    return map_in_batches(features, batch_, [&](const Tensor& part) {
+      o.seed = search_.seed + static_cast<uint64_t>(first_row);
+      first_row += part.size(0);
+      return latent_search(*generator_, front_, part.to(device_), o);
+    });
   }
 
  protected:
@@ -124,10 +118,7 @@ class GanPriorAttacker : public LearnedInverter {
   // the updated discriminator; z ~ N(0, I) drawn from `seed`. Returns the generator's loss.
   double gan_step(const Tensor& real, uint64_t seed) {
     generator_->train(), discriminator_->train();
-    Tensor z = Tensor::empty({real.size(0), generator_->options.latent_dim});
-    Generator gen(seed);
-    init::normal_(z, 0.0f, 1.0f, gen);
-    const Tensor fake = generator_->forward(z.to(device_));
+    const Tensor fake = generator_->forward(standard_normal({real.size(0), generator_->options.latent_dim}, seed, device_));
     const Tensor pred_fake = discriminator_->forward(fake.detach());
     const DiscriminatorLoss d = discriminator_loss(discriminator_->forward(real), pred_fake);
     opt_d_->zero_grad();

@@ -13,6 +13,13 @@ std::shared_ptr<nn::Functional> relu() {
 
 }  // namespace
 
+Tensor standard_normal(const Shape& shape, uint64_t seed, const Device& device) {
+  Tensor t = Tensor::empty(shape);
+  Generator gen(seed);
+  init::normal_(t, 0.0f, 1.0f, gen);
+  return t.to(device);
+}
+
 LatentGenerator::LatentGenerator(const LatentGeneratorOptions& o) : options(o) {
   check(o.image_shape.size() == 3 && o.image_shape[0] >= 1 && o.image_shape[1] >= 1 && o.image_shape[2] >= 1,
         "latent generator: images must be (C, H, W), got " + shape_str(o.image_shape));

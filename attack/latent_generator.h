@@ -19,6 +19,9 @@ struct LatentGeneratorOptions {
   uint64_t seed = 0;
 };
 
+// Latent vectors: a tensor of `shape` drawn from N(0, 1) with Generator(seed), on `device`.
+Tensor standard_normal(const Shape& shape, uint64_t seed, const Device& device = Device{});
+
 class LatentGenerator : public nn::Module {
  public:
   explicit LatentGenerator(const LatentGeneratorOptions& options);

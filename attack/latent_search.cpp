@@ -41,13 +41,6 @@ void descend(Tensor& x, float lr, int64_t iterations, Loss loss_of) {
   }
 }
 
-Tensor standard_normal(const Shape& shape, uint64_t seed, const Device& device) {
-  Tensor t = Tensor::empty(shape);
-  Generator gen(seed);
-  init::normal_(t, 0.0f, 1.0f, gen);
-  return t.to(device);
-}
-
 }  // namespace
 
 Tensor latent_search(LatentGenerator& g, const victim::Graph& front, const Tensor& target, const LatentSearchOptions& o) {

@@ -20,13 +20,6 @@ namespace {
 using testing::LeNetCut;
 using testing::mean;
 
-Tensor normal(const Shape& shape, uint64_t seed) {
-  Tensor t = Tensor::empty(shape);
-  Generator gen(seed);
-  init::normal_(t, 0.0f, 1.0f, gen);
-  return t;
-}
-
 // ‖front(x) − v‖² / ‖v‖² over the whole batch.
 double relative_feature_error(const victim::Graph& front, const Tensor& x, const Tensor& v) {
   autograd::NoGradGuard no_grad;
@@ -43,14 +36,14 @@ TEST(LatentGenerator, MakesImagesOfAnySizeFromItsFirstBlock) {
     LatentGenerator g({c.image, 10, 8, 1});
     EXPECT_EQ(g.head_shape(), c.head) << shape_str(c.image);
     autograd::NoGradGuard no_grad;
-    const Tensor z = normal({2, 10}, 2);
+    const Tensor z = standard_normal({2, 10}, 2);
     const Tensor x = g.forward(z);
     EXPECT_EQ(x.shape(), (Shape{2, c.image[0], c.image[1], c.image[2]}));
     for (float v : x.to_vector()) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
     EXPECT_EQ(g.tail(g.head(z)).to_vector(), x.to_vector());
   }
   LatentGenerator g({{1, 28, 28}, 10, 8, 1});
-  EXPECT_THROW(g.forward(normal({2, 11}, 1)), Error);
+  EXPECT_THROW(g.forward(standard_normal({2, 11}, 1)), Error);
   EXPECT_THROW(g.tail(Tensor::zeros({2, 32, 6, 6})), Error);
   EXPECT_THROW(LatentGenerator({{28, 28}, 10, 8, 1}), Error);
 }
@@ -67,7 +60,7 @@ TEST(LatentSearch, MatchesFeaturesFromTheGeneratorsRange) {
   Tensor target;
   {
     autograd::NoGradGuard no_grad;
-    target = victim::run(c.partition.front, g.forward(normal({6, 8}, 9)));
+    target = victim::run(c.partition.front, g.forward(standard_normal({6, 8}, 9)));
   }
   LatentSearchOptions o;
   o.iterations = 0, o.restarts = 1;
