@@ -1,7 +1,6 @@
 #include "attack/threat_model.h"
 
 #include "core/error.h"
-#include "core/random.h"
 
 namespace splitleak::attack {
 
@@ -36,14 +35,8 @@ SamplesPtr auxiliary_images(AuxData setting, const Tensor& targets, SamplesPtr p
             "auxiliary data: the disjoint pool holds " + std::to_string(pool ? pool->size() : 0) +
                 " images of the targets' shape, " + std::to_string(count) + " needed");
       return first_rows(std::move(pool), count);
-    case AuxData::Noise: {
-      Shape shape = targets.shape();
-      shape[0] = count;
-      Tensor out = Tensor::empty(shape);
-      Generator gen(seed);
-      init::uniform_(out, 0.0f, 1.0f, gen);
-      return in_memory(out);
-    }
+    case AuxData::Noise:
+      return uniform_noise_rows(image, count, seed);
   }
   throw Error("auxiliary data: unknown setting");
 }

@@ -19,7 +19,7 @@ const char* aux_data_name(AuxData setting);
 // The auxiliary images, `count` rows of (C, H, W): for Same the first `count` of `targets`
 // (cycled; rows of the targets, nothing copied), for Disjoint the first `count` of `pool` (which
 // must not overlap the targets and hold enough images; read from it on demand), for Noise seeded
-// uniform [0, 1] images shaped like the targets (made in memory).
+// uniform [0, 1) images shaped like the targets (drawn row by row when read, none held).
 SamplesPtr auxiliary_images(AuxData setting, const Tensor& targets, SamplesPtr pool, int64_t count, uint64_t seed);
 
 }  // namespace splitleak::attack

@@ -1,5 +1,8 @@
 // `splitleak train-victim --model MODEL --dataset SPEC --epochs N --out model.h5`: trains a
 // victim with progress on stderr, checkpoints beside the output (or at --checkpoint), --resume.
+// A folder dataset is decoded once into image stores (--data-cache) and trained on by batches.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "datasets/dataset_spec.h"
+#include "experiments/progress_log.h"
 #include "victim/load.h"
 #include "victim/model_file.h"
 #include "victim/train.h"
@@ -16,9 +20,9 @@ namespace splitleak::cli {
 namespace {
 
 struct TrainVictimOptions {
-  std::string model, dataset = "fashion-mnist", out, checkpoint, device = "cpu";
+  std::string model, dataset = "fashion-mnist", out, checkpoint, device = "cpu", data_cache;
   victim::TrainOptions train;
-  int64_t limit_train = 0, limit_test = 0;
+  int64_t limit_train = 0, limit_test = 0, data_in_memory_mib = 512;
 };
 
 std::string duration(double seconds) {
@@ -33,12 +37,31 @@ datasets::ImageRows first(const datasets::ImageRows& set, int64_t limit) {
   return limit > 0 && limit < set.size() ? set.first(limit) : set;
 }
 
+// Where a folder's images go: image stores in --data-cache (default OUT.data), decoded with
+// progress on stderr; only the images --limit-train and --limit-test keep are decoded.
+datasets::FolderStorage folder_storage(const TrainVictimOptions& o) {
+  datasets::FolderStorage s;
+  s.dir = o.data_cache.empty() ? o.out + ".data" : o.data_cache;
+  s.in_memory_bytes = o.data_in_memory_mib << 20;
+  if (o.limit_train > 0) s.train_limit = o.limit_train;
+  if (o.limit_test > 0) s.test_limit = o.limit_test;
+  auto log = std::make_shared<spdlog::logger>("train-victim", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  log->set_pattern("%v");
+  s.progress = [log, spec = o.dataset](const std::string& split) -> RowProgress {
+    return experiments::ProgressLog(log, "decoding " + spec + ", " + split + ", into its image store");
+  };
+  return s;
+}
+
 int run_train_victim(TrainVictimOptions o) {
   o.train.device = parse_device(o.device);
   victim::Graph g = victim::load_model(o.model);
   const Shape& in = g.input().shape;
   check(in.size() == 4 && in[2] == in[3], "train-victim: the model must take square (C, H, W) images");
-  const datasets::TrainTest data = datasets::load_dataset(o.dataset, in[1], in[2], o.train.seed);
+  check(o.data_in_memory_mib >= 0 && o.data_in_memory_mib <= (int64_t{1} << 30),
+        "train-victim: --data-in-memory-mib must be in [0, 2^30]");
+  const datasets::FolderStorage storage = folder_storage(o);
+  const datasets::TrainTest data = datasets::load_dataset(o.dataset, in[1], in[2], o.train.seed, &storage);
   const datasets::ImageRows train = first(data.train, o.limit_train), test = first(data.test, o.limit_test);
   o.train.checkpoint = o.checkpoint.empty() ? o.out + ".checkpoint.h5" : o.checkpoint;
   const bool tty = ::isatty(STDERR_FILENO);
@@ -95,6 +118,11 @@ const bool registered = add_command(
            ->capture_default_str();
        sub.add_option("--limit-train", o->limit_train, "Use only the first N training images (0: all)");
        sub.add_option("--limit-test", o->limit_test, "Use only the first N test images (0: all)");
+       sub.add_option("--data-cache", o->data_cache, "Where a folder dataset's decoded image stores are kept and "
+                                                     "reused (default: OUT.data)");
+       sub.add_option("--data-in-memory-mib", o->data_in_memory_mib,
+                      "A decoded split up to this size is read into memory; a larger one by batches from disk")
+           ->capture_default_str();
        return [o] { return run_train_victim(*o); };
      }});
 

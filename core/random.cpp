@@ -32,6 +32,13 @@ uint64_t Generator::below(uint64_t bound) {
   return x % bound;
 }
 
+uint64_t derive_seed(uint64_t seed, uint64_t index) {
+  uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 namespace init {
 
 std::pair<int64_t, int64_t> fans(const Shape& s) {

@@ -22,6 +22,10 @@ class Generator {
   double spare_ = 0.0;
 };
 
+// A seed for item `index` of a stream seeded with `seed`: splitmix64's finaliser of
+// seed + (index + 1) * 0x9E3779B97F4A7C15, so neighbouring indices give unrelated generators.
+uint64_t derive_seed(uint64_t seed, uint64_t index);
+
 namespace init {
 
 enum class FanMode { FanIn, FanOut };

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/random.h"
 
 namespace splitleak {
 namespace {
@@ -32,6 +33,35 @@ class SubsetSamples final : public Samples {
  private:
   SamplesPtr source_;
   std::vector<int64_t> rows_;
+};
+
+// Seeded uniform rows, drawn when read.
+class NoiseSamples final : public Samples {
+ public:
+  NoiseSamples(Shape row_shape, int64_t count, uint64_t seed)
+      : row_shape_(std::move(row_shape)), count_(count), seed_(seed) {
+    check(count_ >= 0 && shape_numel(row_shape_) > 0, "noise rows: need a positive row shape and a count >= 0");
+  }
+  int64_t size() const override { return count_; }
+  Shape row_shape() const override { return row_shape_; }
+  Tensor read(const std::vector<int64_t>& rows) const override {
+    Shape shape = row_shape_;
+    shape.insert(shape.begin(), static_cast<int64_t>(rows.size()));
+    Tensor out = Tensor::empty(shape);
+    const int64_t row_numel = shape_numel(row_shape_);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      check_row_range(rows[i], rows[i] + 1, count_, "noise rows");
+      Generator gen(derive_seed(seed_, static_cast<uint64_t>(rows[i])));
+      float* row = out.data() + static_cast<int64_t>(i) * row_numel;
+      for (int64_t j = 0; j < row_numel; ++j) row[j] = gen.uniform();
+    }
+    return out;
+  }
+
+ private:
+  Shape row_shape_;
+  int64_t count_;
+  uint64_t seed_;
 };
 
 std::vector<int64_t> range(int64_t begin, int64_t end) {
@@ -71,6 +101,10 @@ SamplesPtr in_memory(Tensor rows) { return std::make_shared<TensorSamples>(std::
 
 SamplesPtr subset(SamplesPtr source, std::vector<int64_t> rows) {
   return std::make_shared<SubsetSamples>(std::move(source), std::move(rows));
+}
+
+SamplesPtr uniform_noise_rows(Shape row_shape, int64_t count, uint64_t seed) {
+  return std::make_shared<NoiseSamples>(std::move(row_shape), count, seed);
 }
 
 SamplesPtr first_rows(SamplesPtr source, int64_t count) {

@@ -54,6 +54,10 @@ SamplesPtr in_memory(Tensor rows);
 SamplesPtr subset(SamplesPtr source, std::vector<int64_t> rows);
 // Rows [begin, end) of `source`.
 SamplesPtr first_rows(SamplesPtr source, int64_t count);
+// `count` rows of `row_shape`, each uniform in [0, 1): row i is drawn when read, from
+// Generator(derive_seed(seed, i)), so a row is the same whichever rows are read with it and
+// nothing is held.
+SamplesPtr uniform_noise_rows(Shape row_shape, int64_t count, uint64_t seed);
 // Every row at once: the tensor itself for in-memory rows, else a new one.
 Tensor read_all(const Samples& samples);
 

@@ -32,7 +32,7 @@ TrainTest load_dataset(const std::string& spec, int64_t channels, int64_t size, 
     if (storage->progress) s.progress = storage->progress("training split");
     ImageRows train = stored_images(folder, split.first, storage->train_limit, s);
     if (storage->progress) s.progress = storage->progress("held-out split");
-    return {std::move(train), stored_images(folder, split.second, std::numeric_limits<int64_t>::max(), s)};
+    return {std::move(train), stored_images(folder, split.second, storage->test_limit, s)};
   }
   if (kind == "ton-iot") {
     check(!arg.empty(), "dataset '" + spec + "': give the CSV as ton-iot:PATH");

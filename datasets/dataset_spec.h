@@ -18,11 +18,12 @@ struct TrainTest {
 };
 
 // Where a folder's images go when they should not be held in memory: decoded once into image
-// stores (image_store.h) in `dir`, the training split only up to `train_limit` images.
+// stores (image_store.h) in `dir`, each split only up to its limit of images.
 struct FolderStorage {
   std::string dir;
   int64_t in_memory_bytes = 0;
   int64_t train_limit = std::numeric_limits<int64_t>::max();
+  int64_t test_limit = std::numeric_limits<int64_t>::max();
   // The progress callback for storing a split ("training split", "held-out split"): called with
   // (rows stored, rows wanted) while it is decoded. Empty: none.
   std::function<RowProgress(const std::string& split)> progress;

@@ -43,13 +43,17 @@ void share_weights(victim::Graph& graph) {
   for (auto& [name, t] : graph.tensors) cluster::broadcast(std::span<float>(t.data(), static_cast<size_t>(t.numel())));
 }
 
-Device rank_device(const std::string& spec) {
+Device device_for_rank(const std::string& spec, int ranks, int local_rank, int devices) {
   const Device device = parse_device(spec);
-  if (spec != "opencl" || cluster::place().size == 1) return device;
+  if (spec != "opencl" || ranks == 1 || devices <= 0) return device;
+  return Device{true, 0, local_rank % devices};
+}
+
+Device rank_device(const std::string& spec) {
+  if (spec != "opencl" || cluster::place().size == 1) return parse_device(spec);
   int devices = 0;
   for (const auto& d : gpu::list_opencl_devices()) devices += d.platform == 0;
-  if (devices == 0) return device;  // opening it names what is missing
-  return Device{true, 0, cluster::place().local_rank % devices};
+  return device_for_rank(spec, cluster::place().size, cluster::place().local_rank, devices);
 }
 
 }  // namespace splitleak::experiments

@@ -16,8 +16,11 @@ void on_root(const std::function<void()>& step);
 // Rank 0's weights of `graph` (every tensor) to every rank; the graphs must have the same tensors.
 void share_weights(victim::Graph& graph);
 
-// The attack device of this rank: `spec` parsed, except that under MPI an unpinned `opencl` takes
-// device (local rank mod devices) of platform 0 (one rank per GPU of a node).
+// The attack device of a rank: `spec` parsed, except that in a run of several `ranks` an unpinned
+// `opencl` takes device (local_rank mod devices) of platform 0 (one rank per GPU of a node), where
+// `devices` is how many devices platform 0 has (0: the spec as parsed, which names what is missing).
+Device device_for_rank(const std::string& spec, int ranks, int local_rank, int devices);
+// device_for_rank for this process's place in the run and this machine's devices.
 Device rank_device(const std::string& spec);
 
 }  // namespace splitleak::experiments

@@ -394,4 +394,24 @@ $PY "$SRC/tests/cli/run_metrics.py" "$DIR/flat_run" > "$DIR/flat_run.metrics"
 $PY "$SRC/tests/cli/run_metrics.py" "$DIR/flat_disk" > "$DIR/flat_disk.metrics"
 cmp -s "$DIR/flat_run.metrics" "$DIR/flat_disk.metrics" || { echo "rows read from disk changed the metrics"; exit 1; }
 
+# train-victim on a folder: decoded once into image stores in --data-cache (only the images the
+# limits keep), trained from disk by batches with --data-in-memory-mib 0, with the same accuracy
+# as from memory; a second run reuses the stores.
+tv() {  # tv NAME ARGS...: train-victim on the colour folder, test_accuracy into NAME.acc
+  name="$1"; shift
+  "$SL" train-victim --model "lenet5:input=3x32x32,classes=7" --dataset "folder:$COLOUR_SET" --epochs 1 \
+    --batch-size 16 --limit-train 96 --limit-test 32 --threads 1 --out "$DIR/$name.h5" "$@" \
+    > "$DIR/$name.out" 2> "$DIR/$name.err" || { cat "$DIR/$name.err"; exit 1; }
+  grep '^test_accuracy=' "$DIR/$name.out" > "$DIR/$name.acc"
+}
+tv tv_memory
+test -d "$DIR/tv_memory.h5.data"
+tv tv_disk --data-cache "$DIR/tv_stores" --data-in-memory-mib 0
+grep -q 'decoding folder:.*, training split, into its image store: 96/96' "$DIR/tv_disk.err"
+test "$(ls "$DIR"/tv_stores/images-*.h5 | wc -l)" -eq 2
+cmp -s "$DIR/tv_memory.acc" "$DIR/tv_disk.acc" || { echo "train-victim from disk differs from memory"; exit 1; }
+tv tv_again --data-cache "$DIR/tv_stores" --data-in-memory-mib 0
+if grep -q 'decoding folder' "$DIR/tv_again.err"; then echo "train-victim decoded its stores again"; exit 1; fi
+cmp -s "$DIR/tv_memory.acc" "$DIR/tv_again.acc" || { echo "train-victim from reused stores differs"; exit 1; }
+
 echo ok

@@ -74,6 +74,28 @@ TEST(Samples, MapRowsStacksBatchesLikeMapInBatches) {
   for (int64_t i = 0; i < t.numel(); ++i) ASSERT_EQ(doubled.data()[i], 2 * t.data()[i]);
 }
 
+TEST(Samples, NoiseRowsAreUniformAndTheSameWhicheverRowsAreReadWithThem) {
+  const SamplesPtr noise = uniform_noise_rows({3, 8, 8}, 50, 7);
+  EXPECT_EQ(noise->size(), 50);
+  EXPECT_EQ(noise->row_shape(), (Shape{3, 8, 8}));
+  const Tensor all = noise->read_range(0, 50);
+  double sum = 0.0;
+  for (int64_t i = 0; i < all.numel(); ++i) {
+    ASSERT_GE(all.data()[i], 0.0f);
+    ASSERT_LT(all.data()[i], 1.0f);
+    sum += all.data()[i];
+  }
+  EXPECT_NEAR(sum / static_cast<double>(all.numel()), 0.5, 0.01);  // 9,600 draws: sd of the mean 0.003
+  const Tensor picked = noise->read({49, 3, 3});
+  expect_same(picked.slice(0, 1), all.slice(49, 50));
+  expect_same(picked.slice(1, 2), all.slice(3, 4));
+  expect_same(picked.slice(2, 3), all.slice(3, 4));
+  EXPECT_NE(all.slice(0, 1).data()[0], all.slice(1, 2).data()[0]);
+  EXPECT_NE(uniform_noise_rows({3, 8, 8}, 50, 8)->read({0}).data()[0], all.data()[0]);
+  EXPECT_THROW(noise->read({50}), Error);
+  EXPECT_THROW(noise->read({-1}), Error);
+}
+
 TEST(RowFile, FloatRowsWrittenInBatchesReadBackBitForBit) {
   const fs::path path = scratch("float.h5");
   Tensor t = counting({9, 2, 5, 5}, 0.37f);
