@@ -1,17 +1,20 @@
 // `splitleak forward --model M --input X.h5 --output Y.h5 [--cut NAME] [--tee sim|process]`:
-// runs the model (or, with --cut, its front partition) on the float32 dataset /x in batches and
-// writes /y. With --tee the front partition runs behind the enclave boundary: the command seals
+// runs the model (or, with --cut, its front partition) on the float32 dataset /x in batches, read
+// and written a batch at a time (memory bounded by the batch, not by /x), and writes /y. With --tee the front partition runs behind the enclave boundary: the command seals
 // each batch as the client would, or, with --sealed-input and --key-file, forwards batches the
 // client sealed (splitleak seal), never holding their plaintext. With --device opencl the back
 // partition then runs on OpenCL: the split inference, TEE front -> feature map -> GPU back.
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
 
 #include "cli/commands.h"
 #include "core/device.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/finite.h"
-#include "core/hdf5_io.h"
+#include "core/hdf5_rows.h"
 #include "core/tensor_bytes.h"
 #include "gpu_runtime/opencl_device.h"
 #include "gpu_runtime/opencl_executor.h"
@@ -30,40 +33,46 @@ struct ForwardOptions {
   double timeout_s = 600;
 };
 
-// Stacks batches along dimension 0.
-Tensor concat_batches(const std::vector<Tensor>& parts) {
-  Shape shape = parts.front().shape();
-  shape[0] = 0;
-  for (const Tensor& p : parts) shape[0] += p.size(0);
-  Tensor y = Tensor::empty(shape);
-  int64_t at = 0;
-  for (const Tensor& p : parts) y.slice(at, at + p.size(0)).copy_from(p), at += p.size(0);
-  return y;
-}
+// /y of the output file, written a batch at a time: the writer is made at the first batch (its
+// rows give the row shape); commit() renames the file into place.
+class OutputRows {
+ public:
+  OutputRows(std::string path, int64_t expected_rows) : path_(std::move(path)), expected_rows_(expected_rows) {}
+  void append(const Tensor& y) {
+    if (!writer_) {
+      row_shape_.assign(y.shape().begin() + 1, y.shape().end());
+      writer_ = std::make_unique<h5::RowWriter>(path_, "y", expected_rows_, row_shape_, h5::RowType::Float32);
+    }
+    writer_->append(y);
+  }
+  void commit(const std::map<std::string, std::string>& attributes) {
+    writer_->commit(attributes);
+    Shape shape = row_shape_;
+    shape.insert(shape.begin(), writer_->rows_written());
+    std::fprintf(stderr, "wrote %s: /y %s\n", path_.c_str(), shape_str(shape).c_str());
+  }
 
-// The dataset /x of `path`, non-empty; NaN or infinity in it warned about or refused.
-Tensor read_input(const std::string& path) {
-  const Tensor x = h5::read_tensor(path, "x");
-  check(x.dim() >= 1 && x.size(0) > 0, path + ": /x is empty");
-  check_finite(x, path + ": /x");
+ private:
+  std::string path_;
+  int64_t expected_rows_;
+  Shape row_shape_;
+  std::unique_ptr<h5::RowWriter> writer_;
+};
+
+// The rows of /x of `path`, read by batches; non-empty, floats, and every value checked for NaN
+// or infinity (warned about or refused) before the first batch runs.
+std::shared_ptr<const h5::RowFile> open_input(const std::string& path, int64_t batch) {
+  auto x = std::make_shared<const h5::RowFile>(path, "x");
+  check(x->size() > 0 && shape_numel(x->row_shape()) > 0, path + ": /x is empty");
+  check_finite_rows(*x, path + ": /x", batch);
   return x;
 }
 
-Tensor run_plain(const victim::Graph& g, const ForwardOptions& o) {
-  const Tensor x = read_input(o.input);
-  autograd::NoGradGuard no_grad;
-  std::vector<Tensor> parts;
-  for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
-    try {
-      parts.push_back(victim::run(g, x.slice(begin, std::min(x.size(0), begin + o.batch_size))));
-    } catch (const Error& e) {
-      throw Error(o.input + ": /x: " + e.what());
-    }
-  }
-  return concat_batches(parts);
-}
-
-Tensor run_in_tee(const victim::Graph& front, const ForwardOptions& o) {
+// Runs batches of features through the enclave, each sealed by the client: read from
+// --sealed-input, or, without it, sealed here from /x a batch at a time under a fresh session
+// key. Hands each batch's features to `sink`; prints the measurement first and the summed
+// timings last.
+void run_in_tee(const victim::Graph& front, const ForwardOptions& o, const std::function<void(const Tensor&)>& sink) {
   tee::EnclaveOptions eo;
   eo.backend = o.tee;
   eo.memory_budget_bytes = o.memory_budget_mib << 20;
@@ -72,94 +81,100 @@ Tensor run_in_tee(const victim::Graph& front, const ForwardOptions& o) {
   const tee::Measurement m = enclave->load(front);
   std::printf("measurement=%s\n", tee::measurement_hex(m).c_str());
   std::fflush(stdout);
-  std::vector<std::string> sealed;
-  tee::SessionKey key;
-  if (!o.sealed_input.empty()) {
-    key = tee::read_key_file(o.key_file);
-    sealed = tee::read_sealed_file(o.sealed_input);
-    check(!sealed.empty(), o.sealed_input + ": holds no sealed batches");
-  } else {
-    // This command is the client too: a fresh session key, each batch sealed for this enclave.
-    key = tee::SessionKey::generate();
-    const Tensor x = read_input(o.input);
-    tee::Sealer sealer(key, m);
-    for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
-      const int64_t end = std::min(x.size(0), begin + o.batch_size);
-      sealed.push_back(sealer.seal(tensor_to_bytes(x.slice(begin, end)), /*final=*/end == x.size(0)));
-    }
-  }
+  const std::string source = o.sealed_input.empty() ? o.input : o.sealed_input;
+  const bool client_here = o.sealed_input.empty();
+  const tee::SessionKey key = client_here ? tee::SessionKey::generate() : tee::read_key_file(o.key_file);
+  std::vector<std::string> sealed;  // --sealed-input's messages
+  std::shared_ptr<const h5::RowFile> x;
+  if (client_here) x = open_input(o.input, o.batch_size);
+  else sealed = tee::read_sealed_file(o.sealed_input);
+  check(client_here || !sealed.empty(), o.sealed_input + ": holds no sealed batches");
+  const size_t batches = client_here ? static_cast<size_t>((x->size() + o.batch_size - 1) / o.batch_size) : sealed.size();
+  tee::Sealer sealer(key, m);
   enclave->provision(key);
-  std::vector<Tensor> parts;
   tee::EnclaveTiming total;
   bool ended = false;
-  for (size_t i = 0; i < sealed.size(); ++i) {
+  for (size_t i = 0; i < batches; ++i) {
+    std::string message;
+    if (client_here) {
+      const int64_t begin = static_cast<int64_t>(i) * o.batch_size, end = std::min(x->size(), begin + o.batch_size);
+      message = sealer.seal(tensor_to_bytes(x->read_range(begin, end)), /*final=*/end == x->size());
+    }
     tee::EnclaveOutput out;
     try {
-      out = enclave->run(sealed[i]);
+      out = enclave->run(client_here ? message : sealed[i]);
     } catch (const Error& e) {
-      const std::string source = o.sealed_input.empty() ? o.input : o.sealed_input;
       throw Error(source + ": batch " + std::to_string(i) + ": " + e.what(), e.kind());
     }
-    parts.push_back(out.features);
+    sink(out.features);
     ended = out.stream_ended;
     total.decrypt_ms += out.timing.decrypt_ms, total.compute_ms += out.timing.compute_ms;
     total.export_ms += out.timing.export_ms, total.transport_ms += out.timing.transport_ms;
   }
-  check(ended, (o.sealed_input.empty() ? o.input : o.sealed_input) + ": the sealed stream stops after " +
-                   std::to_string(sealed.size()) + " batches without its final one (truncated)");
+  check(ended, source + ": the sealed stream stops after " + std::to_string(batches) +
+                   " batches without its final one (truncated)");
   std::printf("tee=%s\nbatches=%zu\ndecrypt_ms=%.3f\ncompute_ms=%.3f\nexport_ms=%.3f\ntransport_ms=%.3f\n", o.tee.c_str(),
-              sealed.size(), total.decrypt_ms, total.compute_ms, total.export_ms, total.transport_ms);
-  return concat_batches(parts);
+              batches, total.decrypt_ms, total.compute_ms, total.export_ms, total.transport_ms);
 }
 
-int run_forward(const ForwardOptions& o) {
+void check_forward_options(const ForwardOptions& o) {
   check(o.batch_size > 0, "forward: --batch-size must be positive");
   check(o.input.empty() != o.sealed_input.empty(), "forward: give --input X.h5 or --sealed-input X.sealed");
   check(o.tee.empty() || !o.cut.empty(), "forward: --tee runs the front partition: give --cut");
   check(o.sealed_input.empty() || (!o.tee.empty() && !o.key_file.empty()),
         "forward: --sealed-input needs --tee sim|process and --key-file");
   check(o.memory_budget_mib > 0 && o.timeout_s > 0, "forward: --memory-budget-mib and --timeout must be positive");
+  check(!parse_device(o.device).opencl || !o.cut.empty() || o.tee.empty(),
+        "forward: --device opencl with --tee runs the back partition: give --cut");
+}
+
+// /x (or the sealed batches) through the model a batch at a time, each batch's output appended to
+// /y as it comes: the front (the whole model without --cut) on the CPU engine or in the TEE, then
+// with --device opencl the back partition (the whole model without --cut) on the device.
+int run_forward(const ForwardOptions& o) {
+  check_forward_options(o);
   const victim::Graph model =
       victim::load_model(o.model, o.input_shape.empty() ? Shape{} : victim::parse_chw(o.input_shape));
   const bool opencl = parse_device(o.device).opencl;
-  check(!opencl || !o.cut.empty() || o.tee.empty(), "forward: --device opencl with --tee runs the back partition: give --cut");
-  victim::Graph g = model;
-  victim::Graph back;
+  victim::Graph front = model, back;
   if (!o.cut.empty()) {
     victim::Partition p = victim::partition(model, o.cut);
-    g = std::move(p.front), back = std::move(p.back);
+    front = std::move(p.front), back = std::move(p.back);
   }
   std::unique_ptr<gpu::OpenClExecutor> gpu_back;
   if (opencl) gpu_back = std::make_unique<gpu::OpenClExecutor>(o.cut.empty() ? model : back, o.device);
-  Tensor y;
-  // On the OpenCL device in batches of --batch-size, the profiled times summed.
-  auto run_on_device = [&](const Tensor& x, gpu::GpuTiming& total) {
-    std::vector<Tensor> parts;
-    for (int64_t begin = 0; begin < x.size(0); begin += o.batch_size) {
-      gpu::GpuTiming t;
-      parts.push_back(gpu_back->run(x.slice(begin, std::min(x.size(0), begin + o.batch_size)), &t));
-      total.upload_ms += t.upload_ms, total.kernels_ms += t.kernels_ms, total.download_ms += t.download_ms;
-    }
-    return concat_batches(parts);
-  };
-  if (opencl && o.cut.empty()) {
-    // The whole model on the OpenCL device.
-    const Tensor x = read_input(o.input);
+  const bool front_on_cpu = !(opencl && o.cut.empty());  // else the whole model runs on the device
+  gpu::GpuTiming gpu_total;
+  std::unique_ptr<OutputRows> out;
+  // The features of one batch: through the device when there is one, then into /y.
+  auto sink = [&](const Tensor& features) {
+    if (!gpu_back) return out->append(features);
     gpu::GpuTiming t;
-    y = run_on_device(x, t);
-    std::printf("device=%s\ngpu_upload_ms=%.3f\ngpu_kernels_ms=%.3f\ngpu_download_ms=%.3f\n",
-                gpu_back->device_name().c_str(), t.upload_ms, t.kernels_ms, t.download_ms);
+    out->append(gpu_back->run(features, &t));
+    gpu_total.upload_ms += t.upload_ms, gpu_total.kernels_ms += t.kernels_ms, gpu_total.download_ms += t.download_ms;
+  };
+  if (!o.tee.empty()) {
+    out = std::make_unique<OutputRows>(o.output, -1);  // as many rows as the batches bring
+    run_in_tee(front, o, sink);
   } else {
-    y = o.tee.empty() ? run_plain(g, o) : run_in_tee(g, o);
-    if (opencl) {
-      gpu::GpuTiming t;
-      y = run_on_device(y, t);  // the back partition on the device: the split inference's logits
-      std::printf("device=%s\ngpu_upload_ms=%.3f\ngpu_kernels_ms=%.3f\ngpu_download_ms=%.3f\n",
-                  gpu_back->device_name().c_str(), t.upload_ms, t.kernels_ms, t.download_ms);
-    }
+    const auto x = open_input(o.input, o.batch_size);
+    out = std::make_unique<OutputRows>(o.output, x->size());
+    autograd::NoGradGuard no_grad;
+    for_each_batch(*x, o.batch_size, [&](int64_t, const Tensor& rows) {
+      if (!front_on_cpu) return sink(rows);
+      Tensor features;
+      try {
+        features = victim::run(front, rows);
+      } catch (const Error& e) {
+        throw Error(o.input + ": /x: " + e.what());
+      }
+      sink(features);
+    });
   }
-  h5::write_tensors(o.output, {{"y", y}}, {{"model", o.model}, {"cut", o.cut}, {"tee", o.tee}, {"device", o.device}});
-  std::fprintf(stderr, "wrote %s: /y %s\n", o.output.c_str(), shape_str(y.shape()).c_str());
+  if (gpu_back)
+    std::printf("device=%s\ngpu_upload_ms=%.3f\ngpu_kernels_ms=%.3f\ngpu_download_ms=%.3f\n",
+                gpu_back->device_name().c_str(), gpu_total.upload_ms, gpu_total.kernels_ms, gpu_total.download_ms);
+  out->commit({{"model", o.model}, {"cut", o.cut}, {"tee", o.tee}, {"device", o.device}});
   return 0;
 }
 

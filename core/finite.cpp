@@ -25,14 +25,33 @@ NonFiniteCount count_non_finite(const Tensor& t) {
   return c;
 }
 
-bool check_finite(const Tensor& t, const std::string& what) {
-  const NonFiniteCount c = count_non_finite(t);
-  if (c.count == 0) return true;
-  const std::string text = what + ": " + std::to_string(c.count) + " of " + std::to_string(t.numel()) +
+namespace {
+
+// The warning or the refusal for `c` among `total` values; false.
+bool report_non_finite(const NonFiniteCount& c, int64_t total, const std::string& what) {
+  const std::string text = what + ": " + std::to_string(c.count) + " of " + std::to_string(total) +
                            " values are NaN or infinite (the first at index " + std::to_string(c.first) + ")";
   if (non_finite_policy() == NonFinitePolicy::Refuse) throw Error(text + "; refused under --strict-inputs");
   std::fprintf(stderr, "splitleak: warning: %s\n", text.c_str());
   return false;
+}
+
+}  // namespace
+
+bool check_finite(const Tensor& t, const std::string& what) {
+  const NonFiniteCount c = count_non_finite(t);
+  return c.count == 0 || report_non_finite(c, t.numel(), what);
+}
+
+bool check_finite_rows(const Samples& rows, const std::string& what, int64_t batch) {
+  NonFiniteCount all;
+  int64_t seen = 0;
+  for_each_batch(rows, batch, [&](int64_t, const Tensor& part) {
+    const NonFiniteCount c = count_non_finite(part);
+    if (c.count > 0 && all.count == 0) all.first = seen + c.first;
+    all.count += c.count, seen += part.numel();
+  });
+  return all.count == 0 || report_non_finite(all, seen, what);
 }
 
 }  // namespace splitleak

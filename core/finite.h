@@ -4,6 +4,7 @@
 // turn every output into NaN.
 #include <string>
 
+#include "core/samples.h"
 #include "core/tensor.h"
 
 namespace splitleak {
@@ -24,5 +25,8 @@ NonFiniteCount count_non_finite(const Tensor& t);
 // Refuse, throws Error (bad input) with that text and the hint to drop --strict-inputs.
 // Returns true when every value is finite.
 bool check_finite(const Tensor& t, const std::string& what);
+// check_finite over every row of `rows`, read `batch` rows at a time: the count, the total and
+// the first index are over all the rows, as for one tensor holding them.
+bool check_finite_rows(const Samples& rows, const std::string& what, int64_t batch = 256);
 
 }  // namespace splitleak

@@ -66,4 +66,28 @@ expect_code 2 "a tensor of shape [1, 3, 100000, 100000] needs 111.8 GiB, more th
 echo "not a protobuf" > "$DIR/broken.onnx"
 expect_2 "broken.onnx: not an ONNX model" inspect "$DIR/broken.onnx"
 expect_2 "unknown dataset 'mnist-c'" train-victim --model lenet5 --dataset mnist-c --out "$DIR/m.h5"
+# forward reads /x and writes /y a batch at a time: 30,000 images (94 MB of /x and 48 MB of /y)
+# pass in a bounded resident size (bench/RESULTS.md, "forward streams"), each row as a small file's run computes it,
+# and a run that fails leaves no output and no temporary file behind.
+$PY - "$SL" "$DIR" <<'PY'
+import h5py, numpy as np, resource, subprocess, sys
+sl, d = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(0)
+with h5py.File(d + "/big.h5", "w") as f:
+    x = f.create_dataset("x", (30000, 1, 28, 28), "float32", chunks=(256, 1, 28, 28))
+    for b in range(0, 30000, 5000): x[b:b + 5000] = rng.random((5000, 1, 28, 28), dtype=np.float32)
+    h5py.File(d + "/head.h5", "w")["x"] = x[:100]
+subprocess.run([sl, "forward", "--model", d + "/lenet.h5", "--input", d + "/big.h5", "--output", d + "/big_y.h5",
+                "--cut", "pool2", "--threads", "1"], check=True, stderr=subprocess.DEVNULL)
+peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+assert peak_mib < 160, f"forward of 30,000 images peaked at {peak_mib:.0f} MiB"
+subprocess.run([sl, "forward", "--model", d + "/lenet.h5", "--input", d + "/head.h5", "--output", d + "/head_y.h5",
+                "--cut", "pool2", "--batch-size", "7", "--threads", "1"], check=True, stderr=subprocess.DEVNULL)
+big, head = h5py.File(d + "/big_y.h5")["y"], h5py.File(d + "/head_y.h5")["y"]
+assert big.shape == (30000, 16, 5, 5), big.shape
+assert np.allclose(big[:100], head[()], rtol=1e-5, atol=1e-6)
+PY
+rm -f "$DIR/big.h5"
+expect_2 "the model expects \[-1, 1, 28, 28\]" forward --model lenet5 --input "$DIR/bad.h5" --output "$DIR/never.h5"
+if ls "$DIR"/never.h5* > /dev/null 2>&1; then echo "a failed forward left files behind"; exit 1; fi
 echo ok

@@ -50,5 +50,20 @@ TEST(Finite, WarnsByDefaultAndRefusesWhenStrict) {
   }
 }
 
+TEST(Finite, RowsCheckedInBatchesReportAsOneTensor) {
+  PolicyGuard guard;
+  non_finite_policy() = NonFinitePolicy::Warn;
+  Tensor t = Tensor::ones({5, 2, 3});
+  EXPECT_TRUE(check_finite_rows(*in_memory(t), "in.h5: /x", 2));
+  t.data()[14] = std::numeric_limits<float>::quiet_NaN();  // row 2, in the second batch of 2
+  t.data()[29] = std::numeric_limits<float>::infinity();   // row 4, in the third
+  ::testing::internal::CaptureStderr();
+  EXPECT_FALSE(check_finite_rows(*subset(in_memory(t), {0, 1, 2, 3, 4}), "in.h5: /x", 2));
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "splitleak: warning: in.h5: /x: 2 of 30 values are NaN or infinite (the first at index 14)\n");
+  non_finite_policy() = NonFinitePolicy::Refuse;
+  EXPECT_THROW(check_finite_rows(*in_memory(t), "in.h5: /x", 4), Error);
+}
+
 }  // namespace
 }  // namespace splitleak
