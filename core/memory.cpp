@@ -1,6 +1,7 @@
 #include "core/memory.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -60,6 +61,23 @@ void check_allocation(int64_t bytes, const std::string& what) {
   if (available < 0 || bytes <= available) return;
   throw Error(what + " needs " + bytes_text(bytes) + ", more than the " + bytes_text(available) +
               " of memory available");
+}
+
+namespace {
+
+std::atomic<int64_t> g_live_bytes{0}, g_peak_bytes{0};
+
+}  // namespace
+
+int64_t live_tensor_bytes() { return g_live_bytes.load(std::memory_order_relaxed); }
+int64_t peak_tensor_bytes() { return g_peak_bytes.load(std::memory_order_relaxed); }
+void reset_tensor_peak() { g_peak_bytes.store(live_tensor_bytes(), std::memory_order_relaxed); }
+
+void count_tensor_bytes(int64_t delta) {
+  const int64_t live = g_live_bytes.fetch_add(delta, std::memory_order_relaxed) + delta;
+  int64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
+  while (live > peak && !g_peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+  }
 }
 
 }  // namespace splitleak

@@ -22,4 +22,13 @@ inline constexpr int64_t kCheckedAllocationBytes = int64_t{64} << 20;
 // at least kCheckedAllocationBytes and more than available_memory_bytes().
 void check_allocation(int64_t bytes, const std::string& what);
 
+// Host tensor storage alive in this process (every Storage on the CPU, counted as its elements
+// times 4 bytes), and the most alive at once since the last reset_tensor_peak() or the start.
+int64_t live_tensor_bytes();
+int64_t peak_tensor_bytes();
+// The peak becomes what is alive now.
+void reset_tensor_peak();
+// Storage's bookkeeping: `delta` bytes allocated (> 0) or freed (< 0).
+void count_tensor_bytes(int64_t delta);
+
 }  // namespace splitleak

@@ -43,6 +43,8 @@ Storage::Storage(size_t count) : size_(count) {
   const size_t bytes = ((count * sizeof(float) + 63) / 64) * 64;
   data_ = static_cast<float*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
   if (!data_) throw std::bad_alloc();
+  counted_bytes_ = static_cast<int64_t>(count * sizeof(float));
+  count_tensor_bytes(counted_bytes_);
 }
 
 Storage::Storage(size_t count, const Device& device) : Storage(device.opencl ? 0 : count) {
@@ -50,11 +52,16 @@ Storage::Storage(size_t count, const Device& device) : Storage(device.opencl ? 0
   std::free(data_);
   data_ = nullptr;
   size_ = count;
+  count_tensor_bytes(-counted_bytes_);
+  counted_bytes_ = 0;
   device_ = device;
   device_buffer_ = opencl::allocate(device, count);
 }
 
-Storage::~Storage() { std::free(data_); }
+Storage::~Storage() {
+  std::free(data_);
+  count_tensor_bytes(-counted_bytes_);
+}
 
 void Storage::throw_on_device() const {
   throw Error("a tensor on " + device_.spec() +

@@ -52,6 +52,7 @@ class Storage {
   [[noreturn]] void throw_on_device() const;
   float* data_ = nullptr;
   size_t size_;
+  int64_t counted_bytes_ = 0;  // host bytes in live_tensor_bytes() (core/memory.h)
   Device device_;
   std::shared_ptr<opencl::DeviceBuffer> device_buffer_;
 };

@@ -7,9 +7,12 @@
 
 #include "attack/attacker.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/random.h"
 #include "datasets/dataset_spec.h"
 #include "victim/partition.h"
+#include "experiments/attacker_cost.h"
+#include "experiments/memory_estimate.h"
 #include "experiments/runner.h"
 #include "experiments/victim_setup.h"
 #include "experiments/work_plan.h"
@@ -33,68 +36,11 @@ struct AttackEstimate {
   int64_t timed = 0;    // attacker configurations whose step was timed
   int64_t reused = 0;   // entries of a configuration timed before (same kind and settings)
   int64_t untimed = 0;  // configurations left out once the timing budget was spent
+  int64_t peak_attacker_bytes = 0;  // the largest StepCost::peak_bytes of those timed
 };
 
 // A dry run times steps for at most this long in all, so it answers in seconds.
 constexpr double kTimingBudgetSeconds = 10;
-
-// An attacker's iteration count and batch when its reconstruction optimises each batch (rmle,
-// hybrid, gan_prior: AttackerTraits), from its settings or their defaults; nullopt otherwise.
-struct Iterations {
-  int64_t count = 0, batch = 0;
-};
-std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a) {
-  const attack::AttackerTraits& t = attack::attacker_traits(a.kind);
-  if (t.iterations_key.empty()) return std::nullopt;
-  const auto setting = [&](const std::string& key, int64_t fallback) {
-    return a.settings.count(key) ? std::stoll(a.settings.at(key)) : fallback;
-  };
-  return Iterations{setting(t.iterations_key, t.default_iterations), setting(t.batch_key, t.default_batch)};
-}
-
-// Seconds of attacker `a` at the first cut (random features and images of the right shapes): one
-// fit step at the configured batch (learned attackers), one reconstruction iteration of a batch
-// of `iterations->batch` (iterative ones). Each is timed at batches 1 and 2 after an untimed
-// warm-up, extrapolated linearly (a fixed cost plus a cost per image).
-struct StepSeconds {
-  double fit_step = 0, iteration = 0;
-};
-StepSeconds step_seconds(const AttackerConfig& a, const ExperimentConfig& c, const victim::Partition& p,
-                         const Shape& feature, const Shape& image, const std::optional<Iterations>& iterations,
-                         Generator& gen) {
-  std::map<std::string, std::string> settings = a.settings;
-  const attack::AttackerTraits& traits = attack::attacker_traits(a.kind);
-  if (iterations) settings.insert_or_assign(traits.iterations_key, std::to_string(1));
-  auto attacker = attack::make_attacker(a.kind, attack::Config(a.origin.str(), settings, a.origin_texts()),
-                                        {feature, image, &p.front, parse_device(c.runtime.attack_device)});
-  Shape fs = feature, is = image;
-  fs.insert(fs.begin(), 2), is.insert(is.begin(), 2);
-  Tensor f = Tensor::empty(fs), x = Tensor::empty(is);
-  init::uniform_(f, 0, 1, gen), init::uniform_(x, 0, 1, gen);
-  const auto extrapolated = [](const auto& timed, int64_t batch) {
-    timed(1);
-    const double t1 = timed(1), t2 = timed(2);
-    const double per_image = std::max(0.0, t2 - t1), fixed = std::max(0.0, t1 - per_image);
-    return fixed + per_image * static_cast<double>(batch);
-  };
-  const auto seconds_of = [](const auto& work) {
-    const auto t0 = std::chrono::steady_clock::now();
-    work();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  StepSeconds s;
-  int64_t steps_done = 0;
-  if (traits.learns)
-    s.fit_step = extrapolated([&](int64_t b) {  // a fit continues from the steps it has done
-      attack::FitOptions fit;
-      fit.steps = ++steps_done, fit.batch_size = b;
-      return seconds_of([&] { attacker->fit(TensorSamples(f), TensorSamples(x), fit); });
-    }, a.batch_size);
-  if (iterations)
-    s.iteration = extrapolated([&](int64_t b) { return seconds_of([&] { attacker->reconstruct(f.slice(0, b)); }); },
-                               iterations->batch);
-  return s;
-}
 
 // Each attacker's fit step time scaled by steps, plus its reconstruction iterations (scaled by
 // the iteration count and the held-out batches), times seeds and the attacked nodes (the cuts
@@ -108,7 +54,7 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
   const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
   Generator gen(1);
-  std::map<std::string, StepSeconds> step_of;  // configuration -> seconds per step and iteration
+  std::map<std::string, StepCost> step_of;  // configuration -> seconds per step and iteration, peak bytes
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& a : c.attackers) {
     std::optional<Iterations> iterations = reconstruction_iterations(a);
@@ -119,15 +65,16 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
     if (known != step_of.end()) {
       ++e.reused;
     } else if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < kTimingBudgetSeconds) {
-      known = step_of.emplace(key, step_seconds(a, c, p, feature, image, iterations, gen)).first;
+      known = step_of.emplace(key, measure_attacker(a, c, p, feature, image, iterations, gen)).first;
       ++e.timed;
     } else {
       ++e.untimed;
       continue;
     }
-    double seconds = known->second.fit_step * static_cast<double>(a.steps);
+    e.peak_attacker_bytes = std::max(e.peak_attacker_bytes, known->second.peak_bytes);
+    double seconds = known->second.fit_step_seconds * static_cast<double>(a.steps);
     if (iterations)
-      seconds += known->second.iteration * static_cast<double>(iterations->count) *
+      seconds += known->second.iteration_seconds * static_cast<double>(iterations->count) *
                  std::ceil(static_cast<double>(c.dataset.test) / static_cast<double>(iterations->batch));
     e.seconds += seconds * static_cast<double>(attacked_nodes) * static_cast<double>(a.seeds);
   }
@@ -151,15 +98,9 @@ std::string plan_experiment(const ExperimentConfig& c) {
                                                  c.victim.model.find(".h5") == std::string::npos);
   int64_t cut_count = 0, attacked_nodes = 0, work_items = -1;
   std::optional<AttackEstimate> estimate;
+  std::optional<RunMemory> memory;
   if (model_is_here) {
-    Shape input;
-    victim::Graph g = victim::load_model(c.victim.model);
-    if (c.dataset.channels > 0 || c.dataset.size > 0) {
-      const Shape& in = g.input().shape;
-      input = {c.dataset.channels > 0 ? c.dataset.channels : in[1], c.dataset.size > 0 ? c.dataset.size : in[2],
-               c.dataset.size > 0 ? c.dataset.size : in[3]};
-      g = victim::load_model(c.victim.model, input);
-    }
+    const victim::Graph g = experiment_model(c);
     const int n = static_cast<int>(g.nodes.size());
     if (missing.empty() && !c.victim.weights.empty())
       check_weights_fit(g, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
@@ -190,6 +131,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
     out << "  output floor: the attackers also attack the output " << g.nodes.back().name
         << (floor_is_cut ? " (the last cut)" : " (an extra node)") << "\n";
     estimate = estimate_attacks(g, cuts, c, attacked_nodes);
+    memory = data_and_model_memory(c, g, cuts);
+    memory->attacker = estimate->peak_attacker_bytes, memory->attacker_partial = estimate->untimed > 0;
     work_items = static_cast<int64_t>(plan_work(c, g, cuts).items.size());
   } else {
     out << "cuts: not listed (the model file is missing)\n";
@@ -239,6 +182,12 @@ std::string plan_experiment(const ExperimentConfig& c) {
       out << "  " << estimate->timed << " attacker configurations timed, " << estimate->reused
           << " entries repeating one of them, " << estimate->untimed << " not timed (the dry run times steps for "
           << kTimingBudgetSeconds << " s at most)\n";
+  }
+  if (memory) {
+    const int64_t available = available_memory_bytes();
+    out << "estimated memory: " << memory_text(*memory, available) << "\n";
+    if (available >= 0 && memory->total() > available)
+      out << "  more than is available: `splitleak run` refuses this run (exit 2)\n";
   }
   return out.str();
 }

@@ -17,6 +17,7 @@
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
+#include "core/memory.h"
 #include "core/parallel.h"
 #include "core/suggest.h"
 #include "core/timing.h"
@@ -26,6 +27,7 @@
 #include "experiments/collector.h"
 #include "experiments/executor.h"
 #include "experiments/latency_stage.h"
+#include "experiments/memory_estimate.h"
 #include "experiments/progress_log.h"
 #include "experiments/rank_steps.h"
 #include "experiments/cluster.h"
@@ -275,6 +277,12 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
             cluster::place().size > 1 ? fmt::format(" per rank, {} ranks", cluster::place().size) : std::string(),
             options.resume ? ", resuming" : "");
 
+  on_root([&] {  // before the victim is trained or the data decoded
+    const victim::Graph model = experiment_model(c);
+    const RunMemory memory = estimate_run_memory(c, model, select_cuts(model, c.victim));
+    check_run_memory(memory, c.file);
+    log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
+  });
   const VictimSetup setup = victim_on_ranks(c, dir, log);
   const victim::Graph& g = setup.graph;
   const RunInputs in = prepare_inputs(c, setup);

@@ -77,16 +77,18 @@ datasets::FolderStorage folder_storage(const ExperimentConfig& c, const fs::path
   return s;
 }
 
+victim::Graph experiment_model(const ExperimentConfig& c) {
+  victim::Graph g = victim::load_model(c.victim.model);
+  if (c.dataset.channels <= 0 && c.dataset.size <= 0) return g;
+  const Shape& in = g.input().shape;
+  return victim::load_model(c.victim.model, {c.dataset.channels > 0 ? c.dataset.channels : in[1],
+                                             c.dataset.size > 0 ? c.dataset.size : in[2],
+                                             c.dataset.size > 0 ? c.dataset.size : in[3]});
+}
+
 VictimSetup load_victim_and_data(const ExperimentConfig& c, const datasets::FolderStorage* storage) {
   VictimSetup s;
-  Shape input;
-  if (c.dataset.channels > 0 || c.dataset.size > 0) {
-    const victim::Graph probe = victim::load_model(c.victim.model);
-    const Shape& in = probe.input().shape;
-    input = {c.dataset.channels > 0 ? c.dataset.channels : in[1], c.dataset.size > 0 ? c.dataset.size : in[2],
-             c.dataset.size > 0 ? c.dataset.size : in[3]};
-  }
-  s.graph = victim::load_model(c.victim.model, input);
+  s.graph = experiment_model(c);
   const Shape& in = s.graph.input().shape;
   check(in.size() == 4 && in[2] == in[3], c.path_origins.at("victim.model").str() + ": the victim must take square (C, H, W) images, not " +
                                               shape_str(in));

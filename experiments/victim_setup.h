@@ -45,6 +45,9 @@ struct VictimSetup {
 // Throws Error naming `where` unless `source` holds every weight of `graph` with its shape.
 void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where);
 
+// victim.model as the run builds it, dataset.channels and dataset.size applied to its input; the
+// weights are the model file's or the zoo's initial ones.
+victim::Graph experiment_model(const ExperimentConfig& config);
 VictimSetup load_victim_and_data(const ExperimentConfig& config, const datasets::FolderStorage* storage = nullptr);
 // The victim's weights (victim.weights, trained before in `run_dir`, or trained now and saved
 // there), then its accuracy.

@@ -260,6 +260,17 @@ expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 102
 test ! -e "$DIR/ngf_zero" || { echo "a run stopped by bad input left its directory"; exit 1; }
 expect_code 2 "ngf_zero.yaml:5: attackers[0].ngf: expected an integer in [1, 1024], not 0" run "$DIR/ngf_zero.yaml" --dry-run
 
+# The run's peak memory is estimated before anything starts (the attackers' steps measured and
+# scaled to their batch): the dry run prints it, a run logs it, and a run that cannot fit is
+# refused with the estimate before the victim or the data is touched, leaving no directory.
+grep -q 'estimated memory: .* at the peak (attacker step ' "$DIR/a/log.txt"
+expect_code 0 "estimated memory: " run "$DIR/tiny.yaml" --dry-run
+expect_code 0 'more than is available: `splitleak run` refuses this run (exit 2)' run "$DIR/tiny.yaml" --dry-run \
+  --set attackers.1.batch_size=100000000
+expect_code 2 "tiny.yaml: the run needs about " run "$DIR/tiny.yaml" --out "$DIR/too_big" --set attackers.1.batch_size=100000000
+grep -q "available; lower dataset.test" "$DIR/err"
+test ! -e "$DIR/too_big" || { echo "a run refused for its memory left its directory"; exit 1; }
+
 # A dry run answers in seconds however many attackers a file lists: a configuration is timed
 # once, and none after the timing budget, which the estimate then says.
 $PY - "$DIR/tiny.yaml" "$DIR/many.yaml" <<'PY'

@@ -40,5 +40,24 @@ TEST(Memory, TensorsBeyondTheMachineAreRefusedWithTheirSize) {
   EXPECT_THROW(Tensor::empty({int64_t{1} << 62, 4}), Error);  // elements overflow bytes
 }
 
+TEST(Memory, LiveAndPeakTensorBytesFollowHostStorage) {
+  const int64_t before = live_tensor_bytes();
+  reset_tensor_peak();
+  {
+    const Tensor a = Tensor::empty({1000});
+    EXPECT_EQ(live_tensor_bytes(), before + 4000);
+    {
+      const Tensor b = Tensor::zeros({10, 50});
+      const Tensor view = b.slice(0, 5);  // a view shares the storage: nothing more
+      EXPECT_EQ(live_tensor_bytes(), before + 6000);
+    }
+    EXPECT_EQ(live_tensor_bytes(), before + 4000);
+    EXPECT_EQ(peak_tensor_bytes(), before + 6000);
+    reset_tensor_peak();
+    EXPECT_EQ(peak_tensor_bytes(), before + 4000);
+  }
+  EXPECT_EQ(live_tensor_bytes(), before);
+}
+
 }  // namespace
 }  // namespace splitleak
