@@ -15,8 +15,8 @@ struct SgxParameters {
   std::string generation = "sgx1";     // sgx1 | sgx2 (documentation only: the numbers below decide)
   double epc_usable_mib = 93;          // SGX1: 128 MiB reserved, ~93 MiB usable for enclave pages
   double cpu_ghz = 3.0;                // converts the cycle counts below to time
-  double ecall_cycles = 8600;          // one enclave entry and exit
-  double ocall_cycles = 8200;          // one call out of the enclave and back
+  double ecall_cycles = 20000;         // one enclave entry and exit (EENTER + EEXIT)
+  double ocall_cycles = 20000;         // one call out of the enclave and back (EEXIT + EENTER)
   double page_swap_cycles = 40000;     // one 4 KiB EPC page evicted (EWB) and another loaded (ELDU), with the exits
   double memory_encryption_factor = 1.15;  // compute slowdown from the memory encryption engine
   int64_t ecalls_per_run = 1;          // the run call
