@@ -33,10 +33,11 @@ test-sanitize: deps
 	  ctest --output-on-failure -j $(JOBS)
 
 # Every libFuzzer target (fuzz/, docs/fuzzing.md) built with clang under ASan+UBSan, then run for
-# FUZZ_SECONDS each from its seed corpus; fails on a crash, leak, timeout or out-of-memory.
+# FUZZ_SECONDS each from its seed corpus; fails on a crash, leak, timeout or out-of-memory. Built
+# without MPI, so CI also compiles the experiments' single-process path (cluster_alone.cpp).
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_C_COMPILER=clang \
-	  -DCMAKE_CXX_COMPILER=clang++ -DSPLITLEAK_FUZZ=ON -DSPLITLEAK_BUILD_TESTS=OFF -DSPLITLEAK_BUILD_BENCH=OFF >/dev/null
+	  -DCMAKE_CXX_COMPILER=clang++ -DSPLITLEAK_FUZZ=ON -DSPLITLEAK_BUILD_TESTS=OFF -DSPLITLEAK_BUILD_BENCH=OFF -DSPLITLEAK_MPI=OFF >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	bash scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

@@ -33,7 +33,7 @@ class QuietStderr {
 }  // namespace
 
 Tensor read_image_file(const std::string& path) {
-  datasets::check_image_size(path);  // before the decoder allocates
+  datasets::check_image_file(path);  // a format decoded here, a size allowed, before OpenCV sees it
   cv::Mat img;
   try {
     const QuietStderr quiet;

@@ -1,5 +1,5 @@
 #pragma once
-// One image file as `splitleak metrics` reads it: any format OpenCV decodes, 8- or 16-bit, grey or
+// One image file as `splitleak metrics` reads it: PNG, JPEG, BMP, PNM or WebP, 8- or 16-bit, grey or
 // colour (alpha dropped).
 #include <string>
 

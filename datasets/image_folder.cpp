@@ -38,7 +38,7 @@ std::vector<std::string> sorted_images(const fs::path& dir) {
 
 // Decodes one file into `dst` (channels x size x size, [0, 1]); false when undecodable.
 bool decode(const std::string& path, const ImageFolderOptions& o, int64_t index, float* dst) {
-  check_image_size(path);  // a header stating too many pixels: undecodable (the caller catches)
+  check_image_file(path);  // another format or too many pixels: undecodable (the caller catches)
   cv::Mat img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
   if (img.empty()) return false;
   if (o.channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);

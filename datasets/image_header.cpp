@@ -1,5 +1,6 @@
 #include "datasets/image_header.h"
 
+#include <algorithm>
 #include <fstream>
 #include <vector>
 
@@ -64,6 +65,26 @@ void check_image_size(const std::string& path, int64_t max_pixels) {
   check(size->width <= max_pixels / size->height,
         path + ": the image is " + std::to_string(size->width) + " x " + std::to_string(size->height) +
             " pixels; at most " + std::to_string(max_pixels) + " pixels are decoded");
+}
+
+bool is_decoded_format(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint8_t head[12] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  if (in.gcount() < 3) return false;
+  const uint8_t png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (std::equal(png, png + 8, head)) return true;
+  if (head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return true;
+  if (head[0] == 'B' && head[1] == 'M') return true;
+  if (std::equal(head, head + 4, "RIFF") && std::equal(head + 8, head + 12, "WEBP")) return true;
+  const bool whitespace = head[2] == ' ' || head[2] == '\t' || head[2] == '\n' || head[2] == '\r';
+  return head[0] == 'P' && head[1] >= '1' && head[1] <= '6' && whitespace;
+}
+
+void check_image_file(const std::string& path, int64_t max_pixels) {
+  check(std::ifstream(path, std::ios::binary).good(), path + ": cannot read the image (missing or unreadable)");
+  check(is_decoded_format(path), path + ": not a PNG, JPEG, BMP, PNM or WebP image (the formats splitleak decodes)");
+  check_image_size(path, max_pixels);
 }
 
 }  // namespace splitleak::datasets

@@ -21,4 +21,13 @@ inline constexpr int64_t kMaxImagePixels = int64_t{1} << 28;
 // (nothing for a file whose header states no size).
 void check_image_size(const std::string& path, int64_t max_pixels = kMaxImagePixels);
 
+// True when the file starts with the signature of a format splitleak decodes: PNG, JPEG, BMP,
+// PNM (P1-P6) or WebP. OpenCV picks a decoder by content, not by name, and some of its decoders (GDCM for
+// DICOM, found by fuzz_image) abort the process on damaged input: only these reach it.
+bool is_decoded_format(const std::string& path);
+
+// Error naming the file when it cannot be opened or is not is_decoded_format, then check_image_size: what every image file
+// passes before OpenCV sees it.
+void check_image_file(const std::string& path, int64_t max_pixels = kMaxImagePixels);
+
 }  // namespace splitleak::datasets

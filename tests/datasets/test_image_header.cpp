@@ -52,5 +52,34 @@ TEST(ImageHeader, SizesWhoseProductOverflowsAreRefused) {
   }
 }
 
+// Found by fuzz_image: a file whose first bytes are no format splitleak decodes but which holds
+// "DICM" at byte 128 went to OpenCV's DICOM decoder (GDCM), whose assertion aborted the process.
+// Only PNG, JPEG, BMP, PNM and WebP files reach OpenCV now; the rest are refused by name.
+TEST(ImageHeader, OnlyTheDecodedFormatsReachTheDecoder) {
+  const auto dir = testing::fresh_dir("header_formats");
+  const cv::Mat img(5, 7, CV_8UC3, cv::Scalar(10, 20, 30));
+  for (const std::string ext : {".png", ".jpg", ".bmp", ".ppm", ".pgm", ".webp"}) {
+    const std::string path = (dir / ("a" + ext)).string();
+    ASSERT_TRUE(cv::imwrite(path, ext == ".pgm" ? cv::Mat(5, 7, CV_8UC1, cv::Scalar(9)) : img));
+    EXPECT_TRUE(is_decoded_format(path)) << ext;
+    EXPECT_NO_THROW(check_image_file(path)) << ext;
+  }
+  std::string dicom(128, '\0');
+  dicom[0] = '\x89', dicom[1] = 'P', dicom[2] = 'N', dicom[3] = '\n';  // a damaged PNG signature
+  dicom += "DICM" + std::string(64, '\x01');
+  const std::string path = (dir / "a.dcm").string();
+  std::ofstream(path, std::ios::binary) << dicom;
+  EXPECT_FALSE(is_decoded_format(path));
+  try {
+    check_image_file(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a.dcm: not a PNG, JPEG, BMP, PNM or WebP image"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(is_decoded_format((dir / "absent.png").string()));
+  std::ofstream(dir / "P7.pam") << "P7\nWIDTH 1\n";
+  EXPECT_FALSE(is_decoded_format((dir / "P7.pam").string()));
+}
+
 }  // namespace
 }  // namespace splitleak::datasets
