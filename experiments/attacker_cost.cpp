@@ -25,15 +25,13 @@ Measured measured(const Work& work, int64_t base) {
 }
 
 // `run` measured at batches 1 and 2 after a warm-up at 1 (whose bytes count too: state made on
-// the first call stays), extrapolated to `batch`: a fixed part plus a part per image.
+// the first call stays), extrapolated to `batch`.
 template <typename Run>
 Measured extrapolated(const Run& run, int64_t batch) {
   const Measured warm = run(1), one = run(1), two = run(2);
-  const auto line = [batch](auto at1, auto at2) {
-    const auto per_image = std::max<decltype(at1)>(0, at2 - at1), fixed = std::max<decltype(at1)>(0, at1 - per_image);
-    return fixed + per_image * static_cast<decltype(at1)>(batch);
-  };
-  return {line(one.seconds, two.seconds), line(std::max(warm.bytes, one.bytes), two.bytes)};
+  const double at1_bytes = static_cast<double>(std::max(warm.bytes, one.bytes));
+  return {extrapolate(one.seconds, two.seconds, batch),
+          static_cast<int64_t>(extrapolate(at1_bytes, static_cast<double>(two.bytes), batch))};
 }
 
 }  // namespace
@@ -45,6 +43,23 @@ std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a) {
     return a.settings.count(key) ? std::stoll(a.settings.at(key)) : fallback;
   };
   return Iterations{setting(t.iterations_key, t.default_iterations), setting(t.batch_key, t.default_batch)};
+}
+
+std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a, int64_t held_out) {
+  std::optional<Iterations> iterations = reconstruction_iterations(a);
+  if (iterations) iterations->batch = std::min(iterations->batch, held_out);
+  return iterations;
+}
+
+std::string configuration_key(const AttackerConfig& a) {
+  std::string key = a.kind + "|" + std::to_string(a.batch_size);
+  for (const auto& [k, v] : a.settings) key += "|" + k + "=" + v;
+  return key;
+}
+
+double extrapolate(double at1, double at2, int64_t n) {
+  const double per_unit = std::max(0.0, at2 - at1), fixed = std::max(0.0, at1 - per_unit);
+  return fixed + per_unit * static_cast<double>(n);
 }
 
 StepCost measure_attacker(const AttackerConfig& a, const ExperimentConfig& c, const victim::Partition& p,

@@ -5,6 +5,7 @@
 // (the run's memory estimate, experiments/memory_estimate.h).
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "core/random.h"
 #include "core/tensor.h"
@@ -19,6 +20,16 @@ struct Iterations {
   int64_t count = 0, batch = 0;
 };
 std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a);
+// reconstruction_iterations with the batch capped at `held_out`, the images there are to attack.
+std::optional<Iterations> reconstruction_iterations(const AttackerConfig& a, int64_t held_out);
+
+// What identifies an attacker configuration for measuring (kind, batch and every setting):
+// entries with the same key cost the same and are measured once.
+std::string configuration_key(const AttackerConfig& a);
+
+// fixed + per_unit * n for a cost measured at 1 and 2 units (per_unit = at2 - at1 and fixed =
+// at1 - per_unit, neither below 0).
+double extrapolate(double at1, double at2, int64_t n);
 
 struct StepCost {
   double fit_step_seconds = 0;  // one fit step at the entry's batch_size (learned attackers)

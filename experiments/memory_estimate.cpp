@@ -52,8 +52,8 @@ int64_t extraction_bytes(const victim::Graph& g) {
     victim::run(g, x);
     return peak_tensor_bytes() - base + x.numel() * static_cast<int64_t>(sizeof(float));
   };
-  const int64_t one = peak_at(1), two = peak_at(2), per_row = std::max<int64_t>(0, two - one);
-  return std::max<int64_t>(0, one - per_row) + per_row * kExtractionRows;
+  const double one = static_cast<double>(peak_at(1)), two = static_cast<double>(peak_at(2));
+  return static_cast<int64_t>(extrapolate(one, two, kExtractionRows));
 }
 
 }  // namespace
@@ -80,13 +80,10 @@ RunMemory estimate_run_memory(const ExperimentConfig& c, const victim::Graph& g,
   Generator gen(1);
   std::map<std::string, int64_t> measured;  // configuration -> peak bytes
   for (const auto& a : c.attackers) {
-    std::string key = a.kind + "|" + std::to_string(a.batch_size);
-    for (const auto& [k, v] : a.settings) key += "|" + k + "=" + v;
-    if (!measured.count(key)) {
-      std::optional<Iterations> iterations = reconstruction_iterations(a);
-      if (iterations) iterations->batch = std::min(iterations->batch, c.dataset.test);
-      measured[key] = measure_attacker(a, c, p, feature, image, iterations, gen).peak_bytes;
-    }
+    const std::string key = configuration_key(a);
+    if (!measured.count(key))
+      measured[key] =
+          measure_attacker(a, c, p, feature, image, reconstruction_iterations(a, c.dataset.test), gen).peak_bytes;
     m.attacker = std::max(m.attacker, measured[key]);
   }
   return m;

@@ -57,10 +57,8 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
   std::map<std::string, StepCost> step_of;  // configuration -> seconds per step and iteration, peak bytes
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& a : c.attackers) {
-    std::optional<Iterations> iterations = reconstruction_iterations(a);
-    if (iterations) iterations->batch = std::min(iterations->batch, c.dataset.test);
-    std::string key = a.kind + "|" + std::to_string(a.batch_size);
-    for (const auto& [k, v] : a.settings) key += "|" + k + "=" + v;
+    const std::optional<Iterations> iterations = reconstruction_iterations(a, c.dataset.test);
+    const std::string key = configuration_key(a);
     auto known = step_of.find(key);
     if (known != step_of.end()) {
       ++e.reused;
