@@ -45,7 +45,9 @@ TEST(Sealing, RoundTripInSequenceWithEachAead) {
     for (const std::string& plain : {std::string("first"), std::string(), std::string(100000, 'x')}) {
       const std::string sealed = sealer.seal(plain);
       EXPECT_EQ(sealed.size(), plain.size() + kSealOverheadBytes);
-      EXPECT_EQ(sealed.find(plain.empty() ? "\x01\x02" : plain), std::string::npos) << "plaintext visible";
+      // Only a plaintext long enough that a random ciphertext cannot hold it by chance (5 bytes:
+      // ~100/2^40) is searched for; the empty one has nothing to show.
+      if (!plain.empty()) EXPECT_EQ(sealed.find(plain), std::string::npos) << "plaintext visible";
       EXPECT_EQ(opener.open(sealed), plain) << aead_name(a);
     }
     EXPECT_EQ(opener.next_sequence(), 3u);
