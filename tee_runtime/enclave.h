@@ -67,7 +67,10 @@ std::unique_ptr<Enclave> make_enclave(const EnclaveOptions& options);
 std::string enclave_executable();
 
 // The enclave's own code, shared by the sim backend and splitleak-enclave: holds the
-// partition, opens sealed inputs, computes and exports.
+// partition, opens sealed inputs, computes and exports. A partition with a random defence draws
+// each input's randomness from a generator seeded by a keyed hash (BLAKE2b, the session key) of
+// the message's stream and sequence number: fresh per input, unknown to the host, and the same
+// in every backend for the same key and messages.
 class EnclaveCore {
  public:
   // From victim::model_to_bytes; throws Error (malformed) or std::bad_alloc.
@@ -84,7 +87,9 @@ class EnclaveCore {
   victim::Graph graph_;
   Measurement measurement_{};
   std::unique_ptr<Opener> opener_;
+  SessionKey key_{};
   bool loaded_ = false;
+  bool draws_randomness_ = false;  // the partition ends in a random defence (victim/defence.h)
 };
 
 }  // namespace splitleak::tee

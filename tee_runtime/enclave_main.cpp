@@ -61,8 +61,12 @@ int serve(int fd, bool in_enclave) {
             f.payload.clear();
             f.payload.shrink_to_fit();
             // Warm-up at batch 1: start the engine's threads and size the heap before the sandbox.
+            // A random defence's draws here are discarded: any generator serves.
             Tensor x = Tensor::zeros(core.partition().input().shape);
-            victim::run(core.partition(), x);
+            Generator discarded(0);
+            victim::RunOptions options;
+            options.generator = &discarded;
+            victim::run(core.partition(), x, options);
           } catch (const std::bad_alloc&) {
             throw Error("the partition does not fit the enclave's memory budget of " + std::to_string(budget >> 20) +
                         " MiB");

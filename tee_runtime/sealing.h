@@ -84,6 +84,8 @@ class Opener {
   std::string open(std::string_view message);
   uint64_t next_sequence() const { return next_; }
   bool ended() const { return ended_; }
+  // The stream of the messages opened so far (zeros before the first).
+  const std::array<uint8_t, kSealStreamBytes>& stream() const { return stream_; }
 
  private:
   SessionKey key_;

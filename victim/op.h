@@ -17,6 +17,7 @@
 #include "victim/ops/arithmetic.h"
 #include "victim/ops/batch_norm.h"
 #include "victim/ops/conv.h"
+#include "victim/ops/defence.h"
 #include "victim/ops/dropout.h"
 #include "victim/ops/input.h"
 #include "victim/ops/layout.h"
@@ -44,7 +45,8 @@ concept VictimOp = std::default_initializable<T> && std::copyable<T> &&
 using Op = std::variant<op::Input, op::Normalize, op::Conv, op::BatchNorm, op::Linear, op::Relu, op::Clip,
                         op::Sigmoid, op::HardSigmoid, op::HardSwish, op::Silu, op::MaxPool, op::AvgPool,
                         op::AdaptiveAvgPool, op::GlobalAvgPool, op::Add, op::Mul, op::Concat, op::Flatten,
-                        op::Reshape, op::Dropout, op::Pad>;
+                        op::Reshape, op::Dropout, op::Pad, op::GaussianNoise, op::FeatureDropout,
+                        op::Quantize>;
 
 namespace detail {
 template <class... T> constexpr bool all_victim_ops(std::variant<T...>*) { return (VictimOp<T> && ...); }

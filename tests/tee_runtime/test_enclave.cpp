@@ -15,6 +15,7 @@
 #include "tee_runtime/enclave.h"
 #include "tee_runtime/process_enclave.h"
 #include "tests/support/random.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 #include "victim/zoo/zoo.h"
@@ -70,6 +71,45 @@ TEST(Enclave, BackendsMatchPlainForwardAtEveryCutOfVgg16) {
 
 TEST(Enclave, BackendsMatchPlainForwardAtEveryCutOfResnet50) {
   expect_backends_agree("resnet50:input=3x32x32,classes=10", {2, 3, 32, 32});
+}
+
+// A defence at the cut runs inside the enclave: sim and process give the same defended features
+// for the same key and sealed messages; a random defence draws afresh for every message, which a
+// plain forward (without the session key) does not reproduce; a deterministic one equals it.
+TEST(Enclave, DefencesAtTheCutRunAlikeInEveryBackendWithFreshDraws) {
+  const victim::Partition p = victim::partition(victim::zoo::build("lenet5"), "pool1");
+  const Tensor x = uniform_tensor({2, 1, 28, 28}, 3);
+  victim::FeatureStatistics statistics;
+  {
+    autograd::NoGradGuard no_grad;
+    statistics.add(victim::run(p.front, x));
+  }
+  for (const victim::DefenceSpec& spec : {victim::DefenceSpec{"noise", 0.5}, victim::DefenceSpec{"dropout", 0.3},
+                                          victim::DefenceSpec{"quantize", 4}}) {
+    const victim::Graph defended = victim::defend(p.front, spec, statistics);
+    const SessionKey key = SessionKey::generate();
+    Sealer sealer(key, measure(defended));
+    const std::vector<std::string> messages{sealer.seal(tensor_to_bytes(x)), sealer.seal(tensor_to_bytes(x))};
+    std::vector<std::vector<std::vector<float>>> outputs;  // [backend][message]
+    for (const char* backend : {"sim", "process"}) {
+      EnclaveOptions o = process_options();
+      o.backend = backend;
+      auto enclave = make_enclave(o);
+      enclave->load(defended);
+      enclave->provision(key);
+      outputs.push_back({});
+      for (const std::string& m : messages) outputs.back().push_back(enclave->run(m).features.to_vector());
+    }
+    EXPECT_EQ(outputs[0], outputs[1]) << spec.label();
+    Generator gen(0);
+    victim::RunOptions plain_options;
+    plain_options.generator = &gen;
+    autograd::NoGradGuard no_grad;
+    const std::vector<float> plain = victim::run(defended, x, plain_options).to_vector();
+    const bool random = spec.kind != "quantize";
+    EXPECT_EQ(outputs[0][0] != outputs[0][1], random) << spec.label();
+    EXPECT_EQ(outputs[0][0] != plain, random) << spec.label();
+  }
 }
 
 struct Session {

@@ -47,7 +47,9 @@ TEST(Sealing, RoundTripInSequenceWithEachAead) {
       EXPECT_EQ(sealed.size(), plain.size() + kSealOverheadBytes);
       // Only a plaintext long enough that a random ciphertext cannot hold it by chance (5 bytes:
       // ~100/2^40) is searched for; the empty one has nothing to show.
-      if (!plain.empty()) EXPECT_EQ(sealed.find(plain), std::string::npos) << "plaintext visible";
+      if (!plain.empty()) {
+        EXPECT_EQ(sealed.find(plain), std::string::npos) << "plaintext visible";
+      }
       EXPECT_EQ(opener.open(sealed), plain) << aead_name(a);
     }
     EXPECT_EQ(opener.next_sequence(), 3u);

@@ -86,6 +86,10 @@ std::vector<VictimOpCase> victim_op_cases() {
   all.push_back(make(single_op_graph(kImage, op::Reshape{{-1, 10}}, {}), {1, 6, 10}, 0, {"shape"}));
   all.push_back(make(single_op_graph(kImage, op::Dropout{0.3f}, {}), kImage, 0, {"p"}));
   all.push_back(make(single_op_graph(kImage, op::Pad{{1, 2, 0, 1}, 0.5f}, {}), {1, 3, 5, 8}, 0, {"pads", "value"}));
+  all.push_back(make(single_op_graph(kImage, op::GaussianNoise{0.25f}, {}), kImage, 120, {"sigma"}));
+  all.push_back(make(single_op_graph(kImage, op::FeatureDropout{0.3f}, {}), kImage, 60, {"p"}));
+  all.push_back(make(single_op_graph(kImage, op::Quantize{3}, {{"q.lo", {3}, true}, {"q.hi", {3}, true}}), kImage, 240,
+                     {"bits"}));
   return all;
 }
 
