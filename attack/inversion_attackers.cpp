@@ -4,7 +4,8 @@
 // `inverse_net` (He et al. 2019: the same generator trained alone with L2 or L1). Both train on
 // seeded batches (rows drawn as a function of (seed, step)) with Adam, constant then linearly
 // decaying learning rate, and reconstruct in eval mode. With `feature_weight` > 0 (white box)
-// the generator also minimises the feature consistency of attack/feature_consistency.h.
+// the generator also minimises the feature consistency of attack/feature_consistency.h; with
+// `augment: flip` (white box) it trains on mirrored pairs (attack/flip_augmentation.h).
 #include <algorithm>
 #include <cmath>
 
@@ -12,12 +13,14 @@
 #include "attack/cgan_step.h"
 #include "attack/feature_condition.h"
 #include "attack/feature_consistency.h"
+#include "attack/flip_augmentation.h"
 #include "attack/inversion_generator.h"
 #include "attack/learned_inverter.h"
 #include "core/autograd.h"
 #include "core/batches.h"
 #include "core/error.h"
 #include "core/ops.h"
+#include "core/random.h"
 
 namespace splitleak::attack {
 namespace {
@@ -45,6 +48,22 @@ std::shared_ptr<const FeatureConsistency> feature_consistency(const Config& c, c
   if (weight == 0) return nullptr;
   check(ctx.front != nullptr, kind + ": feature_weight needs the victim's front partition (a white-box setting)");
   return std::make_shared<const FeatureConsistency>(*ctx.front, ctx.device, static_cast<float>(weight));
+}
+
+// Mirrored training pairs when the setting `augment` is flip (attack/flip_augmentation.h).
+std::shared_ptr<const FlipAugmentation> flip_augmentation(const Config& c, const AttackContext& ctx,
+                                                          const std::string& kind) {
+  if (c.get_choice("augment", "none", {"none", "flip"}) == "none") return nullptr;
+  check(ctx.front != nullptr, kind + ": augment: flip needs the victim's front partition (a white-box setting)");
+  return std::make_shared<const FlipAugmentation>(*ctx.front, ctx.device);
+}
+
+// Step s's training pair on the device: rows idx of the auxiliary pairs, or, with `flip`, their
+// images drawn mirrored and the front's features of them.
+std::pair<Tensor, Tensor> training_batch(const Samples& features, const Samples& images, const std::vector<int64_t>& idx,
+                                         const FlipAugmentation* flip, uint64_t step_seed, const Device& device) {
+  if (flip) return flip->apply(images.read(idx), derive_seed(step_seed, 1));
+  return {features.read(idx).to(device), images.read(idx).to(device)};
 }
 
 void check_pairs(const Samples& features, const Samples& images) {
@@ -91,6 +110,7 @@ class CganAttacker : public InversionInverter {
     o.adam.beta1 = static_cast<float>(c.get_double("beta1", 0.5));
     o.adam.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
     decay_ = c.get_double("decay_fraction", 0.5);
+    flip_ = flip_augmentation(c, ctx, "cgan");
     step_ = std::make_unique<CganStep>(o, generator_, condition.module);
   }
   std::string kind() const override { return "cgan"; }
@@ -103,7 +123,8 @@ class CganAttacker : public InversionInverter {
       step_->generator_optimizer().set_lr(lr.lr_at(s));
       step_->discriminator_optimizer().set_lr(lr.lr_at(s));
       generator_->reseed_dropout(step_seed(o.seed, s));
-      return step_->step(features.read(idx).to(device_), images.read(idx).to(device_)).g_l1;
+      const auto [input, real] = training_batch(features, images, idx, flip_.get(), step_seed(o.seed, s), device_);
+      return step_->step(input, real).g_l1;
     });
   }
 
@@ -125,6 +146,7 @@ class CganAttacker : public InversionInverter {
 
  private:
   std::unique_ptr<CganStep> step_;
+  std::shared_ptr<const FlipAugmentation> flip_;
   double decay_ = 0.5;
 };
 
@@ -140,6 +162,7 @@ class InverseNetAttacker : public InversionInverter {
     a.beta2 = static_cast<float>(c.get_double("beta2", 0.999));
     decay_ = c.get_double("decay_fraction", 0.5);
     consistency_ = feature_consistency(c, ctx, "inverse_net");
+    flip_ = flip_augmentation(c, ctx, "inverse_net");
     device_ = ctx.device;
     generator_->to(device_);
     opt_ = std::make_unique<optim::Adam>(generator_->named_parameters(), a);
@@ -153,9 +176,8 @@ class InverseNetAttacker : public InversionInverter {
     training_loop(o, *generator_, [&](int64_t s) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
-      const Tensor input = features.read(idx).to(device_);
+      const auto [input, real] = training_batch(features, images, idx, flip_.get(), step_seed(o.seed, s), device_);
       const Tensor fake = generator_->forward(input);
-      const Tensor real = images.read(idx).to(device_);
       Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
       if (consistency_) loss = ops::add(loss, consistency_->loss(fake, input));
       opt_->set_lr(lr.lr_at(s));
@@ -178,6 +200,7 @@ class InverseNetAttacker : public InversionInverter {
  private:
   std::unique_ptr<optim::Adam> opt_;
   std::shared_ptr<const FeatureConsistency> consistency_;
+  std::shared_ptr<const FlipAugmentation> flip_;
   std::string loss_;
   double decay_ = 0.5;
 };
