@@ -90,7 +90,33 @@ std::pair<const float*, int64_t> columns(const Conv2dPlan& pl, const detail::Row
   return {scratch, tiles.columns(t)};
 }
 
-// y (N, cout, oh, ow) = conv(x, w) + beta * y. 3x3 stride-1 convs with enough channels take the
+// Whether the conv runs on blocks of images (detail::ImageBlocks): small outputs, one group,
+// a column matrix to build.
+bool blocked(const Conv2dPlan& pl) {
+  return pl.groups == 1 && !pl.pointwise && detail::ImageBlocks::worth_it(pl.n, pl.p());
+}
+
+// The column matrix of block b (K x m*P, the block's m images side by side) into `cols`.
+void block_columns(const Conv2dPlan& pl, const detail::ImageBlocks& blocks, const float* x, int64_t b, float* cols) {
+  const int64_t m = blocks.size(b), P = pl.p();
+  for (int64_t i = 0; i < m; ++i)
+    im2col(x + (blocks.begin(b) + i) * pl.cin * pl.h * pl.w, pl.geom, cols + i * P, 0, pl.geom.out_h, m * P);
+}
+
+// conv2d_kernel on blocks of images: y[block] (cout x m*P) = W (cout x K) * cols (K x m*P).
+void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
+  const detail::ImageBlocks blocks(pl.n, pl.p());
+  const int64_t K = pl.k(), W = blocks.max_columns();
+  detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int, int64_t b, float* scratch) {
+    const int64_t m = blocks.size(b);
+    float *cols = scratch, *out = scratch + K * W;
+    block_columns(pl, blocks, px, b, cols);
+    gemm(false, false, pl.cout, m * pl.p(), K, 1.0f, pw, K, cols, m * pl.p(), 0.0f, out, m * pl.p());
+    detail::scatter_images(out, blocks.begin(b), m, pl.cout, pl.p(), py, beta != 0.0f);
+  });
+}
+
+// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. 3x3 stride-1 convs with enough channels take the
 // Winograd path; the rest are cut into (image, row tile) items whose columns stay cache-resident
 // between im2col and the GEMM.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
@@ -98,6 +124,7 @@ void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float
   const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
   if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
     return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
+  if (blocked(pl)) return conv2d_blocked(px, pw, pl, py, beta);
   const detail::RowTiles tiles = row_tiles(pl);
   const int64_t K = pl.k(), P = pl.p();
   detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
@@ -135,6 +162,31 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
   return true;
 }
 
+// The backward of a blocked conv. gW (cout x K) += gy[block] (cout x m*P) * cols^T, summed per
+// chunk and then over chunks in order; gx: col (K x m*P) = W^T * gy[block], col2im per image.
+void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float* pw, const float* pgy, float* pgw,
+                             float* pgx) {
+  if (!pgw && !pgx) return;
+  const detail::ImageBlocks blocks(pl.n, pl.p());
+  const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
+  auto parts = detail::zero_partials(pgw ? detail::item_chunks(blocks.count) : 0, pl.cout * K);
+  detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int chunk, int64_t b, float* scratch) {
+    const int64_t m = blocks.size(b), first = blocks.begin(b);
+    float *cols = scratch, *gy = scratch + K * W;
+    detail::gather_images(pgy, first, m, pl.cout, P, gy);
+    if (pgw) {
+      block_columns(pl, blocks, px, b, cols);
+      gemm(false, true, pl.cout, K, m * P, 1.0f, gy, m * P, cols, m * P, 1.0f, parts[static_cast<size_t>(chunk)].data(), K);
+    }
+    if (pgx) {
+      gemm(true, false, K, m * P, pl.cout, 1.0f, pw, K, gy, m * P, 0.0f, cols, m * P);
+      for (int64_t i = 0; i < m; ++i)
+        col2im_add(cols + i * P, pl.geom, pgx + (first + i) * pl.cin * pl.h * pl.w, 0, pl.geom.out_h, m * P);
+    }
+  });
+  if (pgw) detail::reduce_partials(parts, pgw, pl.cout * K);
+}
+
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
@@ -163,6 +215,13 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
     if (pl.depthwise()) {
       if (gw.defined()) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, gw.data());
       if (gx.defined()) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, gx.data());
+      return;
+    }
+    if (blocked(pl)) {
+      // A stride-1 input gradient is a blocked conv itself (input_grad_as_conv).
+      const bool gx_as_conv = gx.defined() && input_grad_as_conv(pl, pgy, pw, gx.data());
+      conv2d_blocked_backward(pl, px, pw, pgy, gw.defined() ? gw.data() : nullptr,
+                              gx.defined() && !gx_as_conv ? gx.data() : nullptr);
       return;
     }
     if (gw.defined()) {

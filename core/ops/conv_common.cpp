@@ -17,6 +17,26 @@ int for_each_item(int64_t items, int64_t scratch_floats, const std::function<voi
   });
 }
 
+void gather_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst) {
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < m; ++i)
+      std::copy_n(src + ((first + i) * channels + c) * p, p, dst + c * m * p + i * p);
+}
+
+void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst,
+                    bool accumulate) {
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < m; ++i) {
+      const float* from = src + c * m * p + i * p;
+      float* to = dst + ((first + i) * channels + c) * p;
+      if (!accumulate) {
+        std::copy_n(from, p, to);
+      } else {
+        for (int64_t q = 0; q < p; ++q) to[q] += from[q];
+      }
+    }
+}
+
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
   parallel_for(n * c, [&](int64_t s, int64_t e) {
     for (int64_t nc = s; nc < e; ++nc) {

@@ -30,6 +30,30 @@ struct RowTiles {
   int64_t max_columns() const { return rows_per_tile * out_w; }
 };
 
+// Images grouped into blocks for convolutions whose outputs are too small to fill a GEMM alone
+// (a U-Net's 4x4, 2x2 and 1x1 maps): a block's images sit side by side as the columns of one
+// matrix, so one GEMM of `columns` columns replaces `per_block` matrix-vector-like products, and
+// the weights stream through the cache once per block instead of once per image.
+struct ImageBlocks {
+  static constexpr int64_t kColumns = 256;  // the columns a block aims at
+  // Whether images of `pixels` output pixels (the GEMM's columns per image) are worth blocking.
+  static bool worth_it(int64_t images, int64_t pixels) { return images > 1 && pixels <= kColumns / 4; }
+  int64_t per_block, count, images, pixels;
+  ImageBlocks(int64_t n, int64_t p)
+      : per_block(std::clamp<int64_t>((kColumns + p - 1) / p, 1, n)), count((n + per_block - 1) / per_block),
+        images(n), pixels(p) {}
+  int64_t begin(int64_t b) const { return b * per_block; }
+  int64_t size(int64_t b) const { return std::min(images, (b + 1) * per_block) - begin(b); }
+  int64_t max_columns() const { return per_block * pixels; }
+};
+
+// dst (channels x m*p) = the images [first, first + m) of src (N, channels, p) side by side:
+// dst[c][i*p + q] = src[first + i][c][q]. Assigns dst.
+void gather_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst);
+// The inverse: dst[first + i][c][q] = src[c][i*p + q], added to dst when `accumulate`, else assigned.
+void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst,
+                    bool accumulate);
+
 // y[n][c][p] += bias[c] for an (N, C, P) block.
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
 // grad_bias[c] += sum over n, p of grad_y[n][c][p].

@@ -51,6 +51,65 @@ ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, con
   return p;
 }
 
+// Whether the op runs on blocks of images (detail::ImageBlocks): small inputs, one group.
+bool blocked(const ConvTransposePlan& pl) { return pl.groups == 1 && detail::ImageBlocks::worth_it(pl.n, pl.p()); }
+
+// The forward image by image: col (K x T) = W[g]^T (K x cin_g) * x[n][g][:, tile] (cin_g x T);
+// y[n][g] += col2im(col). Tiles of one image overlap in the output (col2im halo), so images are
+// the parallel unit.
+void forward_per_image(const ConvTransposePlan& pl, const float* px, const float* pw, float* py) {
+  const detail::RowTiles tiles(pl.geom);  // tiles of input rows
+  const int64_t K = pl.k(), P = pl.p();
+  detail::for_each_item(pl.n, K * tiles.max_columns(), [&](int, int64_t n, float* col) {
+    for (int64_t t = 0; t < tiles.count; ++t) {
+      const int64_t p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
+      for (int64_t g = 0; g < pl.groups; ++g) {
+        gemm(true, false, K, T, pl.cin_g, 1.0f, pw + g * pl.cin_g * K, K, px + (n * pl.cin + g * pl.cin_g) * P + p0, P,
+             0.0f, col, T);
+        col2im_add(col, pl.geom, py + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), tiles.begin(t), tiles.end(t));
+      }
+    }
+  });
+}
+
+// The forward on blocks: col (K x m*P) = W^T (K x cin) * x[block] (cin x m*P); y += col2im per image.
+void forward_blocked(const ConvTransposePlan& pl, const float* px, const float* pw, float* py) {
+  const detail::ImageBlocks blocks(pl.n, pl.p());
+  const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
+  detail::for_each_item(blocks.count, (K + pl.cin) * W, [&](int, int64_t b, float* scratch) {
+    const int64_t m = blocks.size(b), first = blocks.begin(b);
+    float *col = scratch, *xb = scratch + K * W;
+    detail::gather_images(px, first, m, pl.cin, P, xb);
+    gemm(true, false, K, m * P, pl.cin, 1.0f, pw, K, xb, m * P, 0.0f, col, m * P);
+    for (int64_t i = 0; i < m; ++i)
+      col2im_add(col + i * P, pl.geom, py + (first + i) * pl.cout * pl.out_plane(), 0, pl.h, m * P);
+  });
+}
+
+// The backward on blocks: col = im2col(gy) per image (K x m*P); gx[block] (cin x m*P) += W * col;
+// gW (cin x K) += x[block] * col^T, summed per chunk and then over chunks in order.
+void backward_blocked(const ConvTransposePlan& pl, const float* px, const float* pw, const float* pgy, float* pgx,
+                      float* pgw) {
+  const detail::ImageBlocks blocks(pl.n, pl.p());
+  const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
+  auto parts = detail::zero_partials(pgw ? detail::item_chunks(blocks.count) : 0, pl.cin * K);
+  detail::for_each_item(blocks.count, (K + pl.cin) * W, [&](int chunk, int64_t b, float* scratch) {
+    const int64_t m = blocks.size(b), first = blocks.begin(b);
+    float *col = scratch, *xb = scratch + K * W;
+    for (int64_t i = 0; i < m; ++i)
+      im2col(pgy + (first + i) * pl.cout * pl.out_plane(), pl.geom, col + i * P, 0, pl.h, m * P);
+    if (pgx) {
+      gemm(false, false, pl.cin, m * P, K, 1.0f, pw, K, col, m * P, 0.0f, xb, m * P);
+      detail::scatter_images(xb, first, m, pl.cin, P, pgx, true);
+    }
+    if (pgw) {
+      detail::gather_images(px, first, m, pl.cin, P, xb);
+      gemm(false, true, pl.cin, K, m * P, 1.0f, xb, m * P, col, m * P, 1.0f, parts[static_cast<size_t>(chunk)].data(), K);
+    }
+  });
+  if (pgw) detail::reduce_partials(parts, pgw, pl.cin * K);
+}
+
 }  // namespace
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
@@ -62,24 +121,10 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
       opencl_impl::conv_transpose2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
     });
   }
-  const detail::RowTiles tiles(pl.geom);  // tiles of input rows
-  const int64_t K = pl.k(), P = pl.p();
   Tensor y = Tensor::zeros({pl.n, pl.cout, pl.geom.height, pl.geom.width});
-  const float* px = x.data();
-  const float* pw = weight.data();
   float* py = y.data();
-  // Tiles of one image overlap in the output (col2im halo), so images are the parallel unit.
-  detail::for_each_item(pl.n, K * tiles.max_columns(), [&](int, int64_t n, float* col) {
-    for (int64_t t = 0; t < tiles.count; ++t) {
-      const int64_t p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
-      for (int64_t g = 0; g < pl.groups; ++g) {
-        // col (K x T) = W[g]^T (K x cin_g) * x[n][g][:, tile] (cin_g x T); y[n][g] += col2im(col)
-        gemm(true, false, K, T, pl.cin_g, 1.0f, pw + g * pl.cin_g * K, K, px + (n * pl.cin + g * pl.cin_g) * P + p0, P,
-             0.0f, col, T);
-        col2im_add(col, pl.geom, py + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), tiles.begin(t), tiles.end(t));
-      }
-    }
-  });
+  if (blocked(pl)) forward_blocked(pl, x.data(), weight.data(), py);
+  else forward_per_image(pl, x.data(), weight.data(), py);
   if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, pl.out_plane());
 
   return autograd::record(
@@ -92,6 +137,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
         Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
         if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, pl.out_plane());
         if (!gx.defined() && !gw.defined()) return;
+        if (blocked(pl))
+          return backward_blocked(pl, px, pw, pgy, gx.defined() ? gx.data() : nullptr, gw.defined() ? gw.data() : nullptr);
         // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
         // per chunk, then over chunks in order.
         auto parts = detail::zero_partials(gw.defined() ? detail::item_chunks(items) : 0, weight.numel());

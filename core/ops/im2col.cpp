@@ -6,8 +6,8 @@
 
 namespace splitleak::ops {
 
-void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end) {
-  const int64_t tile = (oy_end - oy_begin) * g.out_w;
+void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end, int64_t ld) {
+  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * g.out_w;
   const int64_t plane = g.height * g.width;
   for (int64_t c = 0; c < g.channels; ++c) {
     const float* src_c = image + c * plane;
@@ -41,8 +41,8 @@ void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_be
   }
 }
 
-void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end) {
-  const int64_t tile = (oy_end - oy_begin) * g.out_w;
+void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end, int64_t ld) {
+  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * g.out_w;
   const int64_t plane = g.height * g.width;
   for (int64_t c = 0; c < g.channels; ++c) {
     float* dst_c = image + c * plane;

@@ -16,12 +16,13 @@ struct ConvGeometry {
 
 // Output rows [oy_begin, oy_end) form a tile of T = (oy_end - oy_begin) * out_w columns:
 // col[(c*kh + i)*kw + j][(oy - oy_begin)*out_w + ox] = image[c][oy*sh - ph + i*dh][ox*sw - pw + j*dw],
-// or 0 in the padding. Assigns every element of col (rows() x T).
-void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end);
+// or 0 in the padding. Assigns every element of col (rows() x T, row stride ld; 0: T).
+void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end, int64_t ld = 0);
 
 // The adjoint over the same tile: image[c][iy][ix] += col[...] for every col entry that im2col
-// would read from (c, iy, ix). Accumulates into image.
-void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end);
+// would read from (c, iy, ix). Accumulates into image. ld as for im2col.
+void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end,
+                int64_t ld = 0);
 
 // Output rows per tile so that a column tile stays cache-sized (at least one row).
 int64_t tile_rows(const ConvGeometry& g);

@@ -58,6 +58,10 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_winograd_p2", "conv2d", {{"padding", json::array({2, 0})}}, {in({1, 128, 5, 6}), in({128, 128, 3, 3}), in({128})}});
   c.push_back({"conv2d_winograd_many_tiles", "conv2d", {{"padding", 1}}, {in({3, 128, 22, 26}), in({128, 128, 3, 3}), in({128})}});
   c.push_back({"conv2d_batch3_threads", "conv2d", {{"padding", 1}}, {in({3, 2, 5, 5}), in({2, 2, 3, 3}), in({2})}});
+  // Small outputs run on blocks of images side by side (conv_common.h's ImageBlocks): 8x8 outputs
+  // of 9 images are blocks of 4, 4 and 1.
+  c.push_back({"conv2d_image_blocks_s2", "conv2d", {{"stride", 2}, {"padding", 1}},
+               {in({9, 3, 16, 16}), in({4, 3, 4, 4}), in({4})}});
   // Transposed convolutions: weight (Cin, Cout/g, kh, kw).
   c.push_back({"conv_transpose2d_4x4_s2_p1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 4, 4, 4}), in({4, 3, 4, 4}), in({3})}});
@@ -69,6 +73,9 @@ std::vector<OpCase> build_cases() {
                {in({2, 2, 3, 3}), in({2, 3, 3, 3}), in({3})}});
   c.push_back({"conv_transpose2d_multi_tile", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 3, 36, 36}), in({3, 2, 4, 4}), in({2})}});
+  // 4x4 inputs of 20 images: blocks of 16 and 4.
+  c.push_back({"conv_transpose2d_image_blocks", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
+               {in({20, 3, 4, 4}), in({3, 2, 4, 4}), in({2})}});
   c.push_back({"linear", "linear", json::object(), {in({4, 6}), in({3, 6}), in({3})}});
   c.push_back({"linear_nobias", "linear", json::object(), {in({2, 5}), in({7, 5})}});
   // Normalisation: x, weight, bias[, running_mean, running_var].
