@@ -139,6 +139,32 @@ void plot_privacy_vs_latency(const std::string& png, const std::vector<std::stri
   write_png(gr, png);
 }
 
+void plot_pairs(const std::string& png, const std::string& title, const std::string& x_label,
+                const std::vector<std::string>& labels, const std::vector<double>& x, const std::vector<double>& ssim_high,
+                int chosen, double threshold) {
+  check(!x.empty() && x.size() == ssim_high.size() && x.size() == labels.size(), png + ": no pairs to plot");
+  double x_min = *std::min_element(x.begin(), x.end()), x_max = *std::max_element(x.begin(), x.end());
+  const double pad = x_max > x_min ? (x_max - x_min) * 0.15 : std::max(std::abs(x_max) * 0.1, 1e-3);
+  mglGraph gr(0, 960, 520);
+  gr.SetFontSize(3.0);
+  gr.SetRanges(x_min - pad, x_max + pad, 0, 1);
+  gr.Title(tex(title).c_str());
+  gr.Plot(to_mgl(x), to_mgl(ssim_high), " bo");
+  for (size_t i = 0; i < labels.size(); ++i) gr.Puts(mglPoint(x[i], ssim_high[i] + 0.03), tex(labels[i]).c_str(), ":C", 2.0);
+  if (chosen >= 0) {
+    const auto c = static_cast<size_t>(chosen);
+    gr.Mark(mglPoint(x[c], ssim_high[c]), "r*");
+    gr.AddLegend(("chosen: " + tex(labels[c])).c_str(), "r*");
+  }
+  gr.Line(mglPoint(x_min - pad, threshold), mglPoint(x_max + pad, threshold), "k|");
+  gr.AddLegend("SSIM threshold", "k|");
+  gr.Axis();
+  gr.Label('x', tex(x_label).c_str(), 0);
+  gr.Label('y', "worst-case SSIM (upper 95% bound)", 0);
+  gr.Legend(3, "#");
+  write_png(gr, png);
+}
+
 void write_image_grid(const std::string& png, const std::vector<std::string>& row_labels, const std::vector<Tensor>& rows) {
   check(!rows.empty() && rows.size() == row_labels.size(), png + ": no images for the grid");
   const int64_t c = rows[0].size(1), h = rows[0].size(2), w = rows[0].size(3);

@@ -33,6 +33,12 @@ void plot_privacy_vs_latency(const std::string& png, const std::vector<std::stri
                              const std::vector<double>& latency_ms, const std::vector<double>& ssim_high,
                              int recommended, double threshold, double full_tee_ms, double no_tee_ms);
 
+// One point per (cut, defence) pair: worst-case SSIM (upper bound) against `x` (latency or
+// accuracy), labels beside the points, `chosen` (or -1) drawn larger, the threshold as a line.
+void plot_pairs(const std::string& png, const std::string& title, const std::string& x_label,
+                const std::vector<std::string>& labels, const std::vector<double>& x, const std::vector<double>& ssim_high,
+                int chosen, double threshold);
+
 // Rows of images (each (k, C, H, W) in [0, 1]) with a label at the left of each row.
 void write_image_grid(const std::string& png, const std::vector<std::string>& row_labels,
                       const std::vector<Tensor>& rows);

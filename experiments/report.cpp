@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <cmath>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -212,6 +213,53 @@ std::string records_table_html(const json& cuts) {
          rows.str() + "</table>\n";
 }
 
+// The defences' section (issue 20): every (cut, defence) pair, undefended cuts included, as
+// points of worst-case SSIM against latency and against accuracy, the chosen pair marked; the
+// pairs' table; the decision's sentence. "" when the run evaluated no defence.
+std::string defences_html(const json& doc, const fs::path& figs) {
+  const json& defended = doc.at("defended");
+  if (defended.empty()) return "";
+  std::vector<std::string> labels;
+  std::vector<double> latency, accuracy, high;
+  int chosen = -1;
+  const json& decision = doc.at("decision");
+  const double victim_accuracy = doc.at("victim").at("accuracy").is_null() ? std::nan("") : doc.at("victim").at("accuracy").get<double>();
+  auto add = [&](const json& c, const std::string& defence, double acc) {
+    labels.push_back(c.at("name").get<std::string>() + " | " + defence);
+    latency.push_back(c.at("latency").at("total_ms").get<double>());
+    accuracy.push_back(acc);
+    high.push_back(c.at("worst_ssim").at("high").get<double>());
+    if (decision.is_object() && decision.at("cut") == c.at("name") && decision.at("defence") == defence)
+      chosen = static_cast<int>(labels.size()) - 1;
+  };
+  for (const auto& c : doc.at("cuts")) add(c, "none", victim_accuracy);
+  for (const auto& c : defended) add(c, c.at("defence").get<std::string>(), c.at("accuracy").is_null() ? std::nan("") : c.at("accuracy").get<double>());
+  const double threshold = doc.at("privacy").at("threshold").get<double>();
+  std::ostringstream h;
+  h << "<h2>Defences at the cut</h2>\n<p>" << html_escape(decision.is_object() ? decision.at("sentence").get<std::string>()
+                                                                    : std::string("No (cut, defence) pair is safe within the accuracy budget."))
+    << " Every attacker was trained on defended features: it knows the defence and its parameters, not the enclave's "
+       "random draws (docs/defences.md).</p>\n";
+  plot_pairs((figs / "pairs_vs_latency.png").string(), "Privacy against latency per (cut, defence)", "latency of the split, ms",
+             labels, latency, high, chosen, threshold);
+  h << img(figs / "pairs_vs_latency.png", "privacy against latency per pair");
+  if (!std::isnan(victim_accuracy)) {
+    plot_pairs((figs / "pairs_vs_accuracy.png").string(), "Privacy against accuracy per (cut, defence)", "top-1 accuracy",
+               labels, accuracy, high, chosen, threshold);
+    h << img(figs / "pairs_vs_accuracy.png", "privacy against accuracy per pair");
+  }
+  h << "<table><tr><th class=l>cut</th><th class=l>defence</th><th>worst SSIM [95%]</th><th class=l>verdict</th>"
+       "<th>accuracy</th><th>total, ms</th></tr>\n";
+  for (const auto& c : defended)
+    h << "<tr><td class=l>" << html_escape(c.at("name").get<std::string>()) << "</td><td class=l>"
+      << html_escape(c.at("defence").get<std::string>()) << "</td><td>" << interval_text(c.at("worst_ssim")) << "</td><td class=l>"
+      << status_html(c.at("status").get<std::string>()) << "</td><td>"
+      << (c.at("accuracy").is_null() ? std::string("n/a") : fmt(c.at("accuracy").get<double>() * 100, "%.2f") + "%")
+      << "</td><td>" << fmt(c.at("latency").at("total_ms").get<double>()) << "</td></tr>\n";
+  h << "</table>\n";
+  return h.str();
+}
+
 }  // namespace
 
 std::string render_report(const std::string& run_dir) {
@@ -335,6 +383,7 @@ std::string render_report(const std::string& run_dir) {
       for (const auto& plot : curve_plots) h << img(plot, plot.stem().string());
       h << "</div>\n";
     }
+    h << defences_html(doc, figs);
     h << "<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
     h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>of which measured</th><th>of which modelled SGX</th>"
          "<th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th><th>front FLOPs</th><th>back FLOPs</th></tr>\n";

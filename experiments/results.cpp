@@ -122,6 +122,24 @@ json cut_json(const CutResult& c, const RunResults& r) {
             {"total_ms", c.latency.total_ms()}}}};
 }
 
+// A defended pair: the cut's entry with its defence, accuracy and accuracy drop.
+json defended_json(const CutResult& c, const RunResults& r) {
+  json j = cut_json(c, r);
+  j["defence"] = r.config.defences.at(c.defence).spec.label();
+  const bool labelled = !std::isnan(c.accuracy) && !std::isnan(r.victim.accuracy);
+  j["accuracy"] = labelled ? json(c.accuracy) : json(nullptr);
+  j["accuracy_drop"] = labelled ? json(r.victim.accuracy - c.accuracy) : json(nullptr);
+  return j;
+}
+
+json decision_json(const RunResults& r) {
+  if (!r.decision) return nullptr;
+  const PairDecision& d = *r.decision;
+  return {{"cut", r.cuts.at(d.cut).name},
+          {"defence", r.config.defences.at(d.defence).spec.label()},
+          {"sentence", d.sentence}};
+}
+
 json floor_json(const RunResults& r) {
   json attackers = json::array();
   for (const auto& a : r.floor.attackers) {
@@ -150,8 +168,10 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 void write_results_json(const RunResults& r, const std::string& path) {
-  json cuts = json::array();
+  json cuts = json::array(), defended = json::array(), defences = json::array();
   for (const auto& c : r.cuts) cuts.push_back(cut_json(c, r));
+  for (const auto& c : r.defended) defended.push_back(defended_json(c, r));
+  for (const auto& d : r.config.defences) defences.push_back(d.spec.label());
   const ExperimentConfig& cfg = r.config;
   json doc = {
       {"schema", kResultsSchema},
@@ -178,6 +198,7 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"tail_ssim", cfg.privacy.tail_ssim},
         {"max_tail_fraction", cfg.privacy.max_tail_fraction >= 0 ? json(cfg.privacy.max_tail_fraction) : json(nullptr)},
         {"converged_delta", cfg.privacy.converged_delta},
+        {"max_accuracy_drop", cfg.privacy.max_accuracy_drop},
         {"ssim", "scikit-image structural_similarity(gaussian_weights=True, sigma=1.5, "
                  "use_sample_covariance=False, data_range=1), channel mean"},
         {"psnr", "10 log10(1 / MSE), identical images counted as 100 dB"},
@@ -191,6 +212,9 @@ void write_results_json(const RunResults& r, const std::string& path) {
       {"label_chance", {{"uniform", r.label_chance_uniform}, {"majority", r.label_chance_majority}}},
       {"cuts", cuts},
       {"recommended_cut", cut_name_or_null(r, r.recommended)},
+      {"defences", defences},
+      {"defended", defended},
+      {"decision", decision_json(r)},
       {"recommended_cut_by_rule",
        {{"absolute", cut_name_or_null(r, r.recommended_absolute)},
         {"beyond_output", cut_name_or_null(r, r.recommended_beyond_output)}}},

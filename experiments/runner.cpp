@@ -19,12 +19,14 @@
 #include "core/hdf5_io.h"
 #include "core/memory.h"
 #include "core/parallel.h"
+#include "core/random.h"
 #include "core/suggest.h"
 #include "core/timing.h"
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
 #include "experiments/collector.h"
+#include "experiments/defence_stage.h"
 #include "experiments/executor.h"
 #include "experiments/latency_stage.h"
 #include "experiments/memory_estimate.h"
@@ -40,6 +42,7 @@
 #include "experiments/victim_setup.h"
 #include "splitleak/version.h"
 #include "victim/accounting.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 
@@ -154,29 +157,59 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
 
 // The feature maps at `node`, behind front partition `p`, extracted on the attack device and
 // cached per device (float rounding differs between them).
-datasets::FeatureKey feature_key(const RunInputs& in, const Device& attack_device, const AttackedNode& node, bool aux) {
+// A defended node's features are keyed by the cut and the defence.
+datasets::FeatureKey feature_key(const ExperimentConfig& c, const RunInputs& in, const Device& attack_device,
+                                 const AttackedNode& node, bool aux) {
   const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
-  return {in.model_hash, node.name, aux ? in.aux_hash : in.target_hash, (aux ? "aux" : "test") + on};
+  const std::string defended = node.defence > 0 ? "~" + c.defences[node.defence].spec.label() : "";
+  return {in.model_hash, node.name + defended, aux ? in.aux_hash : in.target_hash, (aux ? "aux" : "test") + on};
 }
 
-// Of the held-out inputs: in memory.
-Tensor target_features(const RunInputs& in, const datasets::FeatureCache& cache, const victim::Partition& p,
-                       const Device& attack_device, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
-  return cache.get_or_compute(feature_key(in, attack_device, node, false), [&] {
+// "[cut]" or "[cut | defence]", for progress lines.
+std::string node_tag(const ExperimentConfig& c, const AttackedNode& node) {
+  return "[" + node.name + (node.defence > 0 ? " | " + c.defences[node.defence].spec.label() : "") + "]";
+}
+
+// Of the held-out inputs: in memory. A random defence draws from the node's seed, standing in for
+// the enclave's per-input draws (which the attacker does not know).
+Tensor target_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
+                       const victim::Partition& p, const Device& attack_device, const AttackedNode& node,
+                       const std::shared_ptr<spdlog::logger>& log) {
+  return cache.get_or_compute(feature_key(c, in, attack_device, node, false), [&] {
+    Generator enclave_draws(derive_seed(node.seed, 2));
     return victim::run_in_batches(victim::on_device(p.front, attack_device), in.targets.images, 128,
-                                  ProgressLog(log, "[" + node.name + "] held-out features"));
+                                  ProgressLog(log, node_tag(c, node) + " held-out features"), &enclave_draws);
   });
 }
 
 // Of the auxiliary images: computed and written 128 rows at a time; held in memory up to
-// runtime.data_in_memory_mib, else read from the cache entry a batch at a time.
+// runtime.data_in_memory_mib, else read from the cache entry a batch at a time. A random defence
+// draws from the attacker's own seed.
 SamplesPtr aux_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
                         const victim::Partition& p, const Device& attack_device, const AttackedNode& node,
                         const std::shared_ptr<spdlog::logger>& log) {
   const victim::Graph front = victim::on_device(p.front, attack_device);
-  return cache.rows(feature_key(in, attack_device, node, true), *in.aux_images, 128,
-                    [&](const Tensor& rows) { return victim::run_in_batches(front, rows, 128); },
-                    c.runtime.data_in_memory_mib << 20, ProgressLog(log, "[" + node.name + "] auxiliary features"));
+  Generator attacker_draws(derive_seed(node.seed, 1));
+  return cache.rows(feature_key(c, in, attack_device, node, true), *in.aux_images, 128,
+                    [&](const Tensor& rows) { return victim::run_in_batches(front, rows, 128, {}, &attacker_draws); },
+                    c.runtime.data_in_memory_mib << 20, ProgressLog(log, node_tag(c, node) + " auxiliary features"));
+}
+
+// The partition at `node`: the cut's, with the node's defence appended to the front and fitted on
+// the cut's undefended auxiliary features (victim/defence.h).
+std::shared_ptr<const victim::Partition> node_partition(const ExperimentConfig& c, const RunInputs& in,
+                                                        const datasets::FeatureCache& cache, const victim::Graph& g,
+                                                        const AttackedNode& node, const Device& attack_device,
+                                                        const std::shared_ptr<spdlog::logger>& log) {
+  auto p = std::make_shared<victim::Partition>(victim::partition(g, node.name));
+  if (node.defence == 0) return p;
+  AttackedNode undefended = node;
+  undefended.defence = 0;
+  const SamplesPtr plain = aux_features(c, in, cache, *p, attack_device, undefended, log);
+  victim::FeatureStatistics statistics;
+  for (int64_t b = 0; b < plain->size(); b += 256) statistics.add(plain->read_range(b, std::min(plain->size(), b + 256)));
+  p->front = victim::defend(p->front, c.defences[node.defence].spec, statistics);
+  return p;
 }
 
 // Everything the attackers at an attacked node need.
@@ -186,11 +219,11 @@ CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets
   d.name = node.name, d.file_stem = node.file_stem, d.seed = node.seed;
   d.aux_images = in.aux_images, d.target_images = in.targets.images, d.target_classes = in.target_classes;
   d.score_records = in.records;
-  d.partition = std::make_shared<const victim::Partition>(victim::partition(g, node.name));
-  const victim::Partition& p = *d.partition;
   const Device attack_device = rank_device(c.runtime.attack_device);
+  d.partition = node_partition(c, in, cache, g, node, attack_device, log);
+  const victim::Partition& p = *d.partition;
   d.aux_features = aux_features(c, in, cache, p, attack_device, node, log);
-  d.target_features = target_features(in, cache, p, attack_device, node, log);
+  d.target_features = target_features(c, in, cache, p, attack_device, node, log);
   d.context = {Shape(g.nodes[node.index].shape.begin() + 1, g.nodes[node.index].shape.end()),
                Shape(g.input().shape.begin() + 1, g.input().shape.end()), &p.front, attack_device};
   return d;
@@ -327,7 +360,7 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
     CutResult r = describe_cut(g, cuts[k]);
     const victim::Partition p = victim::partition(g, cuts[k].name);
     r.distance_correlation = attack::distance_correlation(
-        in.targets.images, target_features(in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], log));
+        in.targets.images, target_features(c, in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], log));
     AttackedCut a = collect_node(c, dir, plan, k, log);
     r.reconstructions_sample = stack_samples(a.samples);
     attacked.push_back(std::move(a.attackers));
@@ -344,6 +377,22 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
 
   whole_model_latency(c, g, latency, results);
   judge_cuts(c, attacked, baselines, results, log);
+  std::vector<std::vector<attack::AttackerScores>> attacked_defended;
+  for (size_t d = 1; d < c.defences.size(); ++d)
+    for (size_t k = 0; k < cuts.size(); ++k) {
+      const AttackedNode& node = plan.nodes[plan.node_of(k, d)];
+      Stage stage{log, node_tag(c, node)};
+      CutResult r = describe_cut(g, cuts[k]);
+      r.defence = d;
+      const auto p = node_partition(c, in, cache, g, node, rank_device(c.runtime.attack_device), log);
+      AttackedCut a = collect_node(c, dir, plan, plan.node_of(k, d), log);
+      r.reconstructions_sample = stack_samples(a.samples);
+      attacked_defended.push_back(std::move(a.attackers));
+      r.accuracy = defended_accuracy(*p, setup.data.test, derive_seed(node.seed, 3));
+      r.latency = split_latency(c, *p, latency);
+      results.defended.push_back(std::move(r));
+    }
+  judge_defended(c, attacked_defended, baselines, results, log);
   RunSummary summary;
   {
     Stage stage{log, "results and report"};

@@ -106,8 +106,12 @@ r = json.load(open(sys.argv[1]))
 for c in r['cuts']:
     c.pop('latency')
     for a in c['attackers']: a.pop('train_seconds')
+for c in r['defended']:
+    c.pop('latency')
+    for a in c['attackers']: a.pop('train_seconds')
 r.pop('latency_baselines')
 r.pop('gpu_runtime')
+r.pop('decision')  # it weighs measured latencies
 print(json.dumps(r, sort_keys=True))" "$1"
 }
 
