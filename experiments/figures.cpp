@@ -150,10 +150,10 @@ void plot_pairs(const std::string& png, const PairPlot& plot) {
   const auto [x_min, x_max] = std::minmax_element(all_x.begin(), all_x.end());
   const auto [y_min, y_max] = std::minmax_element(all_y.begin(), all_y.end());
   const double pad = *x_max > *x_min ? (*x_max - *x_min) * 0.12 : std::max(std::abs(*x_max) * 0.1, 1e-3);
-  const double x0 = *x_min - pad, x1 = *x_max + pad;
+  const double x0 = *x_min - pad, x1 = *x_max + pad + (*x_max - *x_min + 2 * pad) * 0.5;  // room for the legend
   mglGraph gr(0, 960, 560);
   gr.SetFontSize(3.0);
-  gr.SetRanges(x0, x1, std::min(0.0, *y_min - 0.05), std::max(1.0, *y_max + 0.1));
+  gr.SetRanges(x0, x1, std::min(plot.y_floor, *y_min - 0.05), std::max(plot.y_ceiling, *y_max + 0.1));
   gr.Title(tex(plot.title).c_str());
   for (size_t i = 0; i < plot.series.size(); ++i) {
     const PairSeries& s = plot.series[i];

@@ -50,6 +50,7 @@ struct PairPlot {
   std::vector<PairSeries> series;
   std::optional<std::pair<size_t, size_t>> chosen;
   double limit = 0;
+  double y_floor = 0, y_ceiling = 1;  // the y range covers at least these and every point
 };
 void plot_pairs(const std::string& png, const PairPlot& plot);
 

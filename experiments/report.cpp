@@ -224,8 +224,8 @@ PairPlot pair_plot(const json& doc, const std::string& title, const std::string&
   const std::string rule = doc.at("privacy").at("rule").get<std::string>();
   PairPlot plot;
   plot.title = title, plot.x_label = x_label;
-  plot.y_label = rule == "absolute" ? "worst-case SSIM (upper 95% bound)"
-                                    : "worst SSIM excess over the output floor (upper 95% bound)";
+  plot.y_label = rule == "absolute" ? "worst-case SSIM (upper 95% bound)" : "SSIM over the floor (95% bound)";
+  if (rule != "absolute") plot.y_ceiling = 0;  // the excess: the points' own range
   plot.limit_label = rule == "absolute" ? "SSIM threshold" : "margin over the floor";
   plot.limit = doc.at("cuts").at(0).at("verdicts").at(rule).at("limit").get<double>();
   const json& decision = doc.at("decision");
