@@ -18,7 +18,11 @@ namespace splitleak::attack {
 struct AttackContext {
   Shape feature_shape;  // (C, h, w) or (D) without the batch
   Shape image_shape;    // (C, H, W) of the victim's inputs
-  const victim::Graph* front = nullptr;  // the front partition (white-box attackers only)
+  // The front partition (white-box attackers only), as the enclave runs it: with a defence at
+  // the cut, the defence is its last node. Attackers that differentiate through it take
+  // victim::expected_front of it; those that make training pairs with it draw its randomness
+  // from their own seeds.
+  const victim::Graph* front = nullptr;
   // Where learned attackers keep their networks, train and reconstruct. Their inputs stay on the
   // host: each training batch is uploaded, reconstructions come back to the host.
   Device device;

@@ -5,12 +5,13 @@
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 
 namespace splitleak::attack {
 
 FeatureConsistency::FeatureConsistency(const victim::Graph& front, const Device& device, float weight)
-    : front_(front), weight_(weight) {
+    : front_(victim::expected_front(front)), weight_(weight) {
   check(weight > 0, "feature_weight must be positive");
   for (auto& [name, t] : front_.tensors) t = t.detach().to(device);  // constants: no gradient
 }

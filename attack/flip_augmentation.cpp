@@ -18,7 +18,10 @@ std::pair<Tensor, Tensor> FlipAugmentation::apply(const Tensor& images, uint64_t
   for (size_t n = 0; n < flip.size(); ++n) flip[n] = gen.uniform() < 0.5f;
   const Tensor mirrored = mirror_rows(images, flip).to(device_);
   autograd::NoGradGuard no_grad;
-  return {victim::run(front_, mirrored), mirrored};
+  Generator defence_draws(derive_seed(seed, 1));  // a random defence's, the attacker's own
+  victim::RunOptions options;
+  options.generator = &defence_draws;
+  return {victim::run(front_, mirrored, options), mirrored};
 }
 
 Tensor mirror_rows(const Tensor& images, const std::vector<bool>& flip) {

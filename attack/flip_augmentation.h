@@ -17,7 +17,8 @@ class FlipAugmentation {
   // front: the victim's front partition (copied onto `device`).
   FlipAugmentation(const victim::Graph& front, const Device& device);
   // images (N, C, H, W) on the host. Returns (features, images) on the device: the images with
-  // the drawn ones mirrored, and the front's features of them.
+  // the drawn ones mirrored, and the front's features of them (a random defence at the front's
+  // output drawing from `seed` too: the attacker knows the defence, not the enclave's draws).
   std::pair<Tensor, Tensor> apply(const Tensor& images, uint64_t seed) const;
 
  private:

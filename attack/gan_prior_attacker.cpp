@@ -13,6 +13,7 @@
 #include "attack/pix2pix.h"
 #include "core/batches.h"
 #include "core/error.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 
 namespace splitleak::attack {
@@ -30,7 +31,7 @@ class GanPriorAttacker : public LearnedInverter {
  public:
   GanPriorAttacker(const Config& c, const AttackContext& ctx) : device_(ctx.device) {
     check(ctx.front != nullptr, "gan_prior: a white-box attack needs the victim's front partition");
-    front_ = victim::on_device(*ctx.front, ctx.device);
+    front_ = victim::on_device(victim::expected_front(*ctx.front), ctx.device);
     LatentGeneratorOptions g;
     g.image_shape = ctx.image_shape;
     g.latent_dim = c.get_int("latent_dim", 100, 1, 4096);

@@ -8,6 +8,7 @@
 #include "attack/attacker.h"
 #include "attack/rmle.h"
 #include "core/error.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 
 namespace splitleak::attack {
@@ -17,7 +18,7 @@ class HybridAttacker : public Attacker {
  public:
   HybridAttacker(const Config& c, const AttackContext& ctx) {
     check(ctx.front != nullptr, "hybrid: a white-box attack needs the victim's front partition");
-    front_ = victim::on_device(*ctx.front, ctx.device);
+    front_ = victim::on_device(victim::expected_front(*ctx.front), ctx.device);
     refine_.iterations = c.get_int("refine_iterations", 100, 0, 1'000'000);
     refine_.lr = static_cast<float>(c.get_double("refine_lr", 0.01));
     refine_.tv_weight = static_cast<float>(c.get_double("refine_tv_weight", 0.05));

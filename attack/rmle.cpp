@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/ops.h"
 #include "core/optim/optimizer.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 
 namespace splitleak::attack {
@@ -22,7 +23,7 @@ class RmleAttacker : public Attacker {
  public:
   RmleAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
     check(ctx.front != nullptr, "rmle: a white-box attack needs the victim's front partition");
-    front_ = victim::on_device(*ctx.front, ctx.device);
+    front_ = victim::on_device(victim::expected_front(*ctx.front), ctx.device);
     options_.iterations = c.get_int("iterations", 300);
     options_.lr = static_cast<float>(c.get_double("lr", 0.05));
     options_.tv_weight = static_cast<float>(c.get_double("tv_weight", 0.05));

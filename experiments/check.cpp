@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -43,10 +44,28 @@ void read_cut_thresholds(Section s, CutThresholds& t) {
   if (s.has("max_label_leakage")) t.max_label_leakage = s.get_double("max_label_leakage", 1, 0, 1);
   if (s.has("max_ssim_beyond_output")) t.max_ssim_beyond_output = s.get_double("max_ssim_beyond_output", 0, -1, 1);
   if (s.has("max_tail_fraction")) t.max_tail_fraction = s.get_double("max_tail_fraction", 0, 0, 1);
+  if (s.has("max_accuracy_drop")) {
+    if (t.defence.empty())
+      s.fail("max_accuracy_drop", "an undefended cut loses no accuracy; bound a defence's under defences:");
+    t.max_accuracy_drop = s.get_double("max_accuracy_drop", 0, -1, 1);
+  }
   s.finish();
-  if (!t.max_ssim && !t.max_psnr && !t.max_label_leakage && !t.max_ssim_beyond_output && !t.max_tail_fraction)
+  if (!t.max_ssim && !t.max_psnr && !t.max_label_leakage && !t.max_ssim_beyond_output && !t.max_tail_fraction &&
+      !t.max_accuracy_drop)
     throw Error(s.origin("max_ssim").str() + ": no threshold for cut '" + t.cut +
-                "' (max_ssim, max_psnr, max_label_leakage, max_ssim_beyond_output or max_tail_fraction)");
+                "' (max_ssim, max_psnr, max_label_leakage, max_ssim_beyond_output, max_tail_fraction" +
+                (t.defence.empty() ? ")" : " or max_accuracy_drop)"));
+}
+
+// Every cut's thresholds of a `cuts:` mapping, for `defence` (empty: the undefended cuts).
+void read_cuts(Section cuts, const std::string& defence, std::vector<CutThresholds>& out) {
+  for (const auto& kv : cuts.node()) {
+    CutThresholds c;
+    c.cut = kv.first.as<std::string>();
+    c.defence = defence;
+    read_cut_thresholds(cuts.child(c.cut), c);
+    out.push_back(c);
+  }
 }
 
 }  // namespace
@@ -57,13 +76,13 @@ Thresholds load_thresholds(const std::string& path) {
   const Source source{path, {}};
   Section s(root, "", source);
   Thresholds t;
-  if (s.has("cuts")) {
-    Section cuts = s.child("cuts");
-    for (const auto& kv : cuts.node()) {
-      CutThresholds c;
-      c.cut = kv.first.as<std::string>();
-      read_cut_thresholds(cuts.child(c.cut), c);
-      t.cuts.push_back(c);
+  if (s.has("cuts")) read_cuts(s.child("cuts"), "", t.cuts);
+  if (s.has("defences")) {
+    Section defences = s.child("defences");
+    for (const auto& kv : defences.node()) {
+      const std::string defence = kv.first.as<std::string>();
+      if (defence == "none") defences.fail("none", "the undefended cuts are bounded under cuts:");
+      read_cuts(defences.child(defence), defence, t.cuts);
     }
   }
   if (s.has("recommended_cut_at_most")) t.recommended_cut_at_most = s.get_string("recommended_cut_at_most", "");
@@ -115,7 +134,7 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
       return std::make_pair(best->at("attacker").get<std::string>(), at(*best).at("high").get<double>());
     };
     auto apply = [&](const json& cut, const CutThresholds& t) {
-      const std::string name = cut.at("name").get<std::string>();
+      const std::string name = cut.at("name").get<std::string>() + (t.defence.empty() ? "" : " " + cut.at("defence").get<std::string>());
       const std::vector<std::tuple<const char*, std::vector<const char*>, std::optional<double>>> checks{
           {"max_ssim", {"ssim"}, t.max_ssim}, {"max_psnr", {"psnr"}, t.max_psnr},
           {"max_label_leakage", {"label_leakage"}, t.max_label_leakage},
@@ -127,8 +146,33 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
         const auto [attacker, high] = worst(cut, metric);
         rows.push_back({name, what, number(high), number(*limit), attacker, high <= *limit});
       }
+      if (t.max_accuracy_drop) {
+        const json& drop = cut.at("accuracy_drop");
+        check(!drop.is_null(), path + ": " + name + " has no accuracy drop (the run's dataset has no labels)");
+        const double value = drop.get<double>();
+        rows.push_back({name, "max_accuracy_drop", number(value), number(*t.max_accuracy_drop), "",
+                        value <= *t.max_accuracy_drop});
+      }
+    };
+    // The defended pairs a `defences:` entry names (a defence label or "*", a cut name or "*").
+    auto apply_defended = [&](const CutThresholds& t) {
+      needs_v2("defences");
+      const json defended = doc.value("defended", json::array());
+      std::vector<std::string> labels;
+      for (const auto& d : doc.value("defences", json::array())) labels.push_back(d.get<std::string>());
+      check(t.defence == "*" || std::find(labels.begin(), labels.end(), t.defence) != labels.end(),
+            "thresholds name defence '" + t.defence + "', which " + path + " does not hold" + did_you_mean(t.defence, labels));
+      check(t.cut == "*" || position.count(t.cut),
+            "thresholds name cut '" + t.cut + "', which " + path + " does not hold" + did_you_mean(t.cut, names));
+      for (const auto& pair : defended)
+        if ((t.defence == "*" || pair.at("defence") == t.defence) && (t.cut == "*" || pair.at("name") == t.cut))
+          apply(pair, t);
     };
     for (const auto& t : thresholds.cuts) {
+      if (!t.defence.empty()) {
+        apply_defended(t);
+        continue;
+      }
       if (t.cut == "*") {
         for (const auto& cut : cuts) apply(cut, t);
         continue;

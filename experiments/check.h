@@ -12,8 +12,10 @@ namespace splitleak::experiments {
 
 struct CutThresholds {
   std::string cut;  // a cut name, or "*" for every cut of the results
+  std::string defence;  // empty: the undefended cut; a defence label or "*": its defended pairs
   std::optional<double> max_ssim, max_psnr, max_label_leakage;
   std::optional<double> max_ssim_beyond_output, max_tail_fraction;  // results/2 only
+  std::optional<double> max_accuracy_drop;  // defended pairs only
 };
 
 struct Thresholds {
@@ -27,6 +29,9 @@ struct Thresholds {
 //     pool2: {max_ssim: 0.5, max_psnr: 14, max_label_leakage: 0.6}
 //     fc1: {max_ssim_beyond_output: 0.05, max_tail_fraction: 0.1}
 //     "*": {max_ssim: 0.9}
+//   defences:                        # defended pairs (results/2 with defences)
+//     "noise(sigma=0.5)": {pool1: {max_ssim_beyond_output: 0.05, max_accuracy_drop: 0.01}}
+//     "*": {"*": {max_ssim: 0.9}}      # every defence at every cut
 //   recommended_cut_at_most: pool3
 //   fail_on_inconclusive: true
 // Errors name file, line and key.

@@ -3,6 +3,7 @@
 #include "attack/convergence.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
+#include "experiments/defence_stage.h"
 #include "experiments/pair_store.h"
 #include "experiments/references.h"
 #include "experiments/report.h"
@@ -82,6 +83,23 @@ void judge_cuts(const ExperimentConfig& c, const std::vector<std::vector<attack:
   results.recommended_absolute = attack::recommend_cut(verdicts, attack::Rule::Absolute);
   results.recommended_beyond_output = attack::recommend_cut(verdicts, attack::Rule::BeyondOutput);
   results.recommended = rules.rule == attack::Rule::Absolute ? results.recommended_absolute : results.recommended_beyond_output;
+}
+
+void judge_defended(const ExperimentConfig& c, const std::vector<std::vector<attack::AttackerScores>>& attacked,
+                    const std::vector<attack::AttackerScores>& baselines, RunResults& results,
+                    const std::shared_ptr<spdlog::logger>& log) {
+  const attack::PrivacyRules rules = privacy_rules(c.privacy);
+  for (size_t i = 0; i < results.defended.size(); ++i) {
+    CutResult& r = results.defended[i];
+    const std::string label = r.name + " | " + c.defences[r.defence].spec.label();
+    r.verdict = attack::judge_cut(label, attacked[i], baselines, results.floor.best, rules,
+                                  c.seed * 1000003ull + (results.cuts.size() + i) * 1009ull + 500);
+    log->info("[{}] {}: {}: {}; accuracy {:.4f}", label, c.privacy.rule, attack::status_name(r.verdict.status()),
+              r.verdict.decided().reason, r.accuracy);
+  }
+  results.decision = decide_pair(results);
+  log->info("decision: {}", results.decision ? results.decision->sentence : "no (cut, defence) pair is safe within "
+                                                                            "privacy.max_accuracy_drop");
 }
 
 RunSummary write_run(const RunResults& results, const std::filesystem::path& dir) {

@@ -34,6 +34,12 @@ void judge_cuts(const ExperimentConfig& config, const std::vector<std::vector<at
                 const std::vector<attack::AttackerScores>& baselines, RunResults& results,
                 const std::shared_ptr<spdlog::logger>& log);
 
+// Each defended pair's verdict under both rules (logged; attacked[i]: the attackers of
+// results.defended[i]), then results.decision (experiments/defence_stage.h). After judge_cuts.
+void judge_defended(const ExperimentConfig& config, const std::vector<std::vector<attack::AttackerScores>>& attacked,
+                    const std::vector<attack::AttackerScores>& baselines, RunResults& results,
+                    const std::shared_ptr<spdlog::logger>& log);
+
 // results.json, results.csv, results.h5 and report.html in `run_dir`, written atomically.
 RunSummary write_run(const RunResults& results, const std::filesystem::path& run_dir);
 

@@ -12,6 +12,7 @@
 #include "datasets/ton_iot.h"
 #include "gpu_runtime/roofline.h"
 #include "tee_runtime/cost_model.h"
+#include "victim/defence.h"
 
 namespace splitleak::experiments {
 
@@ -71,6 +72,13 @@ struct AttackerConfig {
   }
 };
 
+// A defence at the cut (docs/defences.md): evaluated at every cut, with attackers trained on
+// its defended features.
+struct DefenceConfig {
+  victim::DefenceSpec spec;
+  Origin origin;  // the list entry ("exp.yaml:30: defences[1]"); none's implicit entry has line 0
+};
+
 struct RuntimeConfig {
   std::string tee_backend = "sim";  // the enclave backend the front partition's time is measured on
   std::string sgx_preset = "sgx1";
@@ -100,6 +108,7 @@ struct PrivacyConfig {
   double tail_ssim = 0.5;         // the tail: images reconstructed above this SSIM
   double max_tail_fraction = -1;  // < 0: the tail is reported, not ruled on
   double converged_delta = 0.01;  // a validation SSIM rise above this over the last fifth: under-trained
+  double max_accuracy_drop = 0.01;  // a defended (cut, defence) pair may lose at most this top-1 accuracy
 };
 
 struct ExperimentConfig {
@@ -110,6 +119,9 @@ struct ExperimentConfig {
   DatasetConfig dataset;
   VictimConfig victim;
   std::vector<AttackerConfig> attackers;
+  // defences[0] is `none`, the reference, whether the file lists it or not; the file's other
+  // entries follow in its order.
+  std::vector<DefenceConfig> defences{DefenceConfig{}};
   RuntimeConfig runtime;
   PrivacyConfig privacy;
   std::string output;  // run directory; default runs/<name>

@@ -168,6 +168,39 @@ AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source
   return a;
 }
 
+// defences: a list of {kind, <its value key>: value}; `none` first, whether listed or not.
+std::vector<DefenceConfig> parse_defences(const YAML::Node& list, const Origin& where, const Source& source) {
+  std::vector<DefenceConfig> out{DefenceConfig{}};
+  out.front().origin = where;
+  if (!list || list.IsNull()) return out;
+  if (!list.IsSequence()) throw Error(where.str() + ": expected a list of defences ({kind: noise, sigma: 0.5}), got " + kind_name(list));
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "defences[" + std::to_string(i) + "]";
+    DefenceConfig d;
+    d.origin = {source.file, list[i].Mark().is_null() ? 0 : list[i].Mark().line + 1, path};
+    if (!list[i].IsMap()) throw Error(d.origin.str() + ": expected a mapping with 'kind', got " + kind_name(list[i]));
+    Section e(list[i], path, source);
+    if (!e.has("kind")) e.missing("kind", "none, noise, dropout, quantize or topk");
+    d.spec.kind = e.get_choice("kind", "", {"none", "noise", "dropout", "quantize", "topk"});
+    const std::string key = victim::defence_value_key(d.spec.kind);
+    if (!key.empty()) {
+      if (!e.has(key)) e.missing(key, "the " + d.spec.kind + " defence's " + key);
+      d.spec.value = e.get_double(key, 0.0, -1e30, 1e30);
+      try {
+        victim::check_defence(d.spec);
+      } catch (const Error& error) {
+        e.fail(key, error.what());
+      }
+    }
+    e.finish();
+    const auto same = std::find_if(out.begin(), out.end(), [&](const DefenceConfig& o) { return o.spec.label() == d.spec.label(); });
+    if (same != out.end() && d.spec.kind != "none")
+      throw Error(d.origin.str() + ": " + d.spec.label() + " is listed twice (first at " + same->origin.str() + ")");
+    if (d.spec.kind != "none") out.push_back(d);
+  }
+  return out;
+}
+
 void parse_runtime(Section s, RuntimeConfig& r) {
   Section tee = s.child("tee");
   r.tee_backend = tee.get_choice("backend", r.tee_backend, {"sim", "process"});
@@ -231,6 +264,7 @@ void parse_privacy(Section s, PrivacyConfig& p) {
   p.tail_ssim = s.get_double("tail_ssim", p.tail_ssim, 0, 1);
   if (s.has("max_tail_fraction")) p.max_tail_fraction = s.get_double("max_tail_fraction", 0, 0, 1);
   p.converged_delta = s.get_double("converged_delta", p.converged_delta, 0, 1);
+  p.max_accuracy_drop = s.get_double("max_accuracy_drop", p.max_accuracy_drop, 0, 1);
   s.finish();
 }
 
@@ -258,6 +292,7 @@ ExperimentConfig load_experiment(const std::string& path, const std::vector<std:
   if (!attackers.IsSequence() || attackers.size() == 0)
     s.fail("attackers", "expected a non-empty list of attackers ({kind: cgan, ...})");
   for (size_t i = 0; i < attackers.size(); ++i) c.attackers.push_back(parse_attacker(attackers[i], i, source));
+  c.defences = parse_defences(s.raw("defences"), s.origin("defences"), source);
   parse_runtime(s.child("runtime"), c.runtime);
   parse_privacy(s.child("privacy"), c.privacy);
   c.output = s.get_string("output", "runs/" + c.name);
@@ -327,6 +362,13 @@ std::string resolved_yaml(const ExperimentConfig& c) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+  out << YAML::Key << "defences" << YAML::Value << YAML::BeginSeq;
+  for (const DefenceConfig& d : c.defences) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << d.spec.kind;
+    if (d.spec.kind != "none") out << YAML::Key << victim::defence_value_key(d.spec.kind) << YAML::Value << d.spec.value;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
   out << YAML::Key << "runtime" << YAML::Value << YAML::BeginMap;
   const tee::SgxParameters& sgx = c.runtime.sgx;
   out << YAML::Key << "tee" << YAML::Value << YAML::BeginMap << YAML::Key << "backend" << YAML::Value
@@ -358,7 +400,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
       << "threshold" << YAML::Value << p.threshold << YAML::Key << "margin" << YAML::Value << p.margin << YAML::Key
       << "confidence" << YAML::Value << p.confidence << YAML::Key << "tail_ssim" << YAML::Value << p.tail_ssim;
   if (p.max_tail_fraction >= 0) out << YAML::Key << "max_tail_fraction" << YAML::Value << p.max_tail_fraction;
-  out << YAML::Key << "converged_delta" << YAML::Value << p.converged_delta << YAML::EndMap;
+  out << YAML::Key << "converged_delta" << YAML::Value << p.converged_delta;
+  out << YAML::Key << "max_accuracy_drop" << YAML::Value << p.max_accuracy_drop << YAML::EndMap;
   out << YAML::Key << "output" << YAML::Value << c.output;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -139,6 +139,45 @@ void plot_privacy_vs_latency(const std::string& png, const std::vector<std::stri
   write_png(gr, png);
 }
 
+void plot_pairs(const std::string& png, const PairPlot& plot) {
+  check(!plot.series.empty(), png + ": no pairs to plot");
+  std::vector<double> all_x, all_y{plot.limit};
+  for (const auto& s : plot.series) {
+    check(!s.x.empty() && s.x.size() == s.y.size() && s.x.size() == s.cuts.size(), png + ": malformed series " + s.label);
+    all_x.insert(all_x.end(), s.x.begin(), s.x.end());
+    all_y.insert(all_y.end(), s.y.begin(), s.y.end());
+  }
+  const auto [x_min, x_max] = std::minmax_element(all_x.begin(), all_x.end());
+  const auto [y_min, y_max] = std::minmax_element(all_y.begin(), all_y.end());
+  const double pad = *x_max > *x_min ? (*x_max - *x_min) * 0.12 : std::max(std::abs(*x_max) * 0.1, 1e-3);
+  const double x0 = *x_min - pad, x1 = *x_max + pad + (*x_max - *x_min + 2 * pad) * 0.5;  // room for the legend
+  mglGraph gr(0, 960, 560);
+  gr.SetFontSize(3.0);
+  gr.SetRanges(x0, x1, std::min(plot.y_floor, *y_min - 0.05), std::max(plot.y_ceiling, *y_max + 0.1));
+  gr.Title(tex(plot.title).c_str());
+  for (size_t i = 0; i < plot.series.size(); ++i) {
+    const PairSeries& s = plot.series[i];
+    const std::string style = std::string(" ") + kColours[i % 6] + (i < 6 ? "o" : "s");
+    gr.Plot(to_mgl(s.x), to_mgl(s.y), style.c_str());
+    gr.AddLegend(tex(s.label).c_str(), style.c_str());
+    for (size_t k = 0; k < s.cuts.size(); ++k)  // cut names, alternating above and below the point
+      gr.Puts(mglPoint(s.x[k], s.y[k] + ((i + k) % 2 ? -0.035 : 0.025)), tex(s.cuts[k]).c_str(), ":C", 1.6);
+  }
+  if (plot.chosen) {
+    const PairSeries& s = plot.series.at(plot.chosen->first);
+    const size_t k = plot.chosen->second;
+    gr.Mark(mglPoint(s.x.at(k), s.y.at(k)), "r*");
+    gr.AddLegend(("chosen: " + tex(s.cuts[k] + " | " + s.label)).c_str(), "r*");
+  }
+  gr.Line(mglPoint(x0, plot.limit), mglPoint(x1, plot.limit), "k|");
+  gr.AddLegend(tex(plot.limit_label).c_str(), "k|");
+  gr.Axis();
+  gr.Label('x', tex(plot.x_label).c_str(), 0);
+  gr.Label('y', tex(plot.y_label).c_str(), 0);
+  gr.Legend(3, "#");
+  write_png(gr, png);
+}
+
 void write_image_grid(const std::string& png, const std::vector<std::string>& row_labels, const std::vector<Tensor>& rows) {
   check(!rows.empty() && rows.size() == row_labels.size(), png + ": no images for the grid");
   const int64_t c = rows[0].size(1), h = rows[0].size(2), w = rows[0].size(3);

@@ -1,5 +1,7 @@
 #include "experiments/latency_stage.h"
 
+#include "core/random.h"
+
 #include "core/autograd.h"
 #include "core/device.h"
 #include "core/timing.h"
@@ -72,7 +74,10 @@ Latency split_latency(const ExperimentConfig& c, const victim::Partition& p, con
   l.tee_backend = c.runtime.tee_backend, l.gpu_backend = s.gpu_description;
   l.tee = tee::measure_tee_latency(p.front, s.input, iters, s.tee_options, c.runtime.sgx);
   l.tee_ms = l.tee.total_ms();
-  const GpuTime t = time_on_gpu(c, p.back, victim::run(p.front, s.input), iters);
+  Generator defence_draws(0);  // a random defence's, for the back partition's input only
+  victim::RunOptions options;
+  options.generator = &defence_draws;
+  const GpuTime t = time_on_gpu(c, p.back, victim::run(p.front, s.input, options), iters);
   l.gpu_ms = t.compute_ms, l.transfer_ms = t.transfer_ms;
   return l;
 }

@@ -79,6 +79,19 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
   return e;
 }
 
+// The defences, none first, and what judging them adds; empty without defences.
+std::string defences_text(const ExperimentConfig& c) {
+  if (c.defences.size() <= 1) return "";
+  std::string out = "defences (" + std::to_string(c.defences.size()) + ", each at every cut, attackers trained on its "
+                    "defended features):";
+  for (const auto& d : c.defences) out += " " + d.spec.label() + (&d == &c.defences.front() ? " (reference)," : ",");
+  out.back() = '\n';
+  char line[160];
+  std::snprintf(line, sizeof line, "  a defended pair is chosen when safe and losing at most %.4g top-1 accuracy\n",
+                c.privacy.max_accuracy_drop);
+  return out + line;
+}
+
 }  // namespace
 
 std::string plan_experiment(const ExperimentConfig& c) {
@@ -94,6 +107,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
   out << "\n";
   const bool model_is_here = missing.empty() || (c.victim.model.find(".onnx") == std::string::npos &&
                                                  c.victim.model.find(".h5") == std::string::npos);
+  const auto defence_count = static_cast<int64_t>(c.defences.size());  // none and the file's defences
   int64_t cut_count = 0, attacked_nodes = 0, work_items = -1;
   std::optional<AttackEstimate> estimate;
   std::optional<RunMemory> memory;
@@ -116,7 +130,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     const auto cuts = select_cuts(g, c.victim);
     cut_count = static_cast<int64_t>(cuts.size());
     const bool floor_is_cut = !cuts.empty() && cuts.back().index == n - 1;
-    attacked_nodes = cut_count + (floor_is_cut ? 0 : 1);
+    attacked_nodes = cut_count * defence_count + (floor_is_cut ? 0 : 1);
     out << "cuts (" << cuts.size() << "):\n";
     for (const auto& cut : cuts) {
       const auto front = victim::total_cost(g, 0, cut.index + 1), back = victim::total_cost(g, cut.index + 1, n);
@@ -128,6 +142,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     }
     out << "  output floor: the attackers also attack the output " << g.nodes.back().name
         << (floor_is_cut ? " (the last cut)" : " (an extra node)") << "\n";
+    out << defences_text(c);
     estimate = estimate_attacks(g, cuts, c, attacked_nodes);
     memory = data_and_model_memory(c, g, cuts);
     memory->attacker = estimate->peak_attacker_bytes, memory->attacker_partial = estimate->untimed > 0;
@@ -135,7 +150,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
   } else {
     out << "cuts: not listed (the model file is missing)\n";
     cut_count = c.victim.all_cuts ? 0 : static_cast<int64_t>(c.victim.cuts.size());
-    attacked_nodes = cut_count + 1;
+    attacked_nodes = cut_count * defence_count + 1;
+    out << defences_text(c);
   }
   out << "attackers (" << c.attackers.size() << "):\n";
   int64_t steps = 0;
@@ -165,8 +181,10 @@ std::string plan_experiment(const ExperimentConfig& c) {
       << (c.runtime.gpu_backend == "opencl" ? " " + c.runtime.gpu_device
           : c.runtime.gpu_backend == "model" ? " " + c.runtime.gpu_model.name + " (roofline)" : std::string())
       << ", learned attackers on " << c.runtime.attack_device << "\n";
-  out << "work: " << attacked_nodes << " attacked nodes (" << cut_count
-      << (attacked_nodes > cut_count ? " cuts and the output" : " cuts, the last of them the output") << ") x "
+  const int64_t cut_nodes = cut_count * defence_count;
+  out << "work: " << attacked_nodes << " attacked nodes (" << cut_count << " cuts"
+      << (defence_count > 1 ? " x " + std::to_string(defence_count) + " defences" : std::string())
+      << (attacked_nodes > cut_nodes ? " and the output" : ", the last of them the output") << ") x "
       << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all";
   if (work_items >= 0) out << ", " << work_items << " work items (attacker restarts at attacked nodes)";
   out << "\n";

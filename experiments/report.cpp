@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -212,6 +214,75 @@ std::string records_table_html(const json& cuts) {
          rows.str() + "</table>\n";
 }
 
+// The value of results.json number `j`, NaN for null.
+double number_or_nan(const json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+
+// The pair plots: one series per defence (none first), each cut's deciding-rule bound against
+// `x_of` its entry; the decision's pair starred.
+PairPlot pair_plot(const json& doc, const std::string& title, const std::string& x_label,
+                   const std::function<double(const json& entry)>& x_of) {
+  const std::string rule = doc.at("privacy").at("rule").get<std::string>();
+  PairPlot plot;
+  plot.title = title, plot.x_label = x_label;
+  plot.y_label = rule == "absolute" ? "worst-case SSIM (upper 95% bound)" : "SSIM over the floor (95% bound)";
+  if (rule != "absolute") plot.y_ceiling = 0;  // the excess: the points' own range
+  plot.limit_label = rule == "absolute" ? "SSIM threshold" : "margin over the floor";
+  plot.limit = doc.at("cuts").at(0).at("verdicts").at(rule).at("limit").get<double>();
+  const json& decision = doc.at("decision");
+  for (const auto& label : doc.at("defences")) {
+    PairSeries s;
+    s.label = label.get<std::string>();
+    const json& entries = s.label == "none" ? doc.at("cuts") : doc.at("defended");
+    for (const auto& c : entries) {
+      if (s.label != "none" && c.at("defence") != label) continue;
+      if (decision.is_object() && decision.at("cut") == c.at("name") && decision.at("defence") == label)
+        plot.chosen = std::make_pair(plot.series.size(), s.cuts.size());
+      s.cuts.push_back(c.at("name").get<std::string>());
+      s.x.push_back(x_of(c));
+      s.y.push_back(c.at("verdicts").at(rule).at("bound").get<double>());
+    }
+    plot.series.push_back(s);
+  }
+  return plot;
+}
+
+// The defences' section (issue 20): every (cut, defence) pair, undefended cuts included, as
+// points of the deciding rule's bound against latency and against accuracy, the chosen pair
+// marked; the pairs' table; the decision's sentence. "" when the run evaluated no defence.
+std::string defences_html(const json& doc, const fs::path& figs) {
+  const json& defended = doc.at("defended");
+  if (defended.empty()) return "";
+  const json& decision = doc.at("decision");
+  const double victim_accuracy = number_or_nan(doc.at("victim").at("accuracy"));
+  std::ostringstream h;
+  h << "<h2>Defences at the cut</h2>\n<p>"
+    << html_escape(decision.is_object() ? decision.at("sentence").get<std::string>()
+                                        : std::string("No (cut, defence) pair is safe within the accuracy budget."))
+    << " Every attacker was trained on defended features: it knows the defence and its parameters, not the enclave's "
+       "random draws (docs/defences.md).</p>\n";
+  plot_pairs((figs / "pairs_vs_latency.png").string(),
+                  pair_plot(doc, "Privacy against latency per (cut, defence)", "latency of the split, ms",
+                            [](const json& c) { return c.at("latency").at("total_ms").get<double>(); }));
+  h << img(figs / "pairs_vs_latency.png", "privacy against latency per pair");
+  if (!std::isnan(victim_accuracy)) {
+    plot_pairs((figs / "pairs_vs_accuracy.png").string(),
+                    pair_plot(doc, "Privacy against accuracy per (cut, defence)", "top-1 accuracy", [&](const json& c) {
+                      return c.contains("accuracy") ? number_or_nan(c.at("accuracy")) : victim_accuracy;
+                    }));
+    h << img(figs / "pairs_vs_accuracy.png", "privacy against accuracy per pair");
+  }
+  h << "<table><tr><th class=l>cut</th><th class=l>defence</th><th>worst SSIM [95%]</th><th class=l>verdict</th>"
+       "<th>accuracy</th><th>total, ms</th></tr>\n";
+  for (const auto& c : defended)
+    h << "<tr><td class=l>" << html_escape(c.at("name").get<std::string>()) << "</td><td class=l>"
+      << html_escape(c.at("defence").get<std::string>()) << "</td><td>" << interval_text(c.at("worst_ssim"))
+      << "</td><td class=l>" << status_html(c.at("status").get<std::string>()) << "</td><td>"
+      << (c.at("accuracy").is_null() ? std::string("n/a") : fmt(c.at("accuracy").get<double>() * 100, "%.2f") + "%")
+      << "</td><td>" << fmt(c.at("latency").at("total_ms").get<double>()) << "</td></tr>\n";
+  h << "</table>\n";
+  return h.str();
+}
+
 }  // namespace
 
 std::string render_report(const std::string& run_dir) {
@@ -335,6 +406,7 @@ std::string render_report(const std::string& run_dir) {
       for (const auto& plot : curve_plots) h << img(plot, plot.stem().string());
       h << "</div>\n";
     }
+    h << defences_html(doc, figs);
     h << "<h2>Privacy against latency</h2>\n" << img(figs / "privacy_vs_latency.png", "privacy against latency");
     h << "<table><tr><th class=l>cut</th><th>TEE, ms</th><th>of which measured</th><th>of which modelled SGX</th>"
          "<th>transfer, ms</th><th>GPU, ms</th><th>total, ms</th><th>front FLOPs</th><th>back FLOPs</th></tr>\n";

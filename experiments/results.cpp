@@ -122,6 +122,24 @@ json cut_json(const CutResult& c, const RunResults& r) {
             {"total_ms", c.latency.total_ms()}}}};
 }
 
+// A defended pair: the cut's entry with its defence, accuracy and accuracy drop.
+json defended_json(const CutResult& c, const RunResults& r) {
+  json j = cut_json(c, r);
+  j["defence"] = r.config.defences.at(c.defence).spec.label();
+  const bool labelled = !std::isnan(c.accuracy) && !std::isnan(r.victim.accuracy);
+  j["accuracy"] = labelled ? json(c.accuracy) : json(nullptr);
+  j["accuracy_drop"] = labelled ? json(r.victim.accuracy - c.accuracy) : json(nullptr);
+  return j;
+}
+
+json decision_json(const RunResults& r) {
+  if (!r.decision) return nullptr;
+  const PairDecision& d = *r.decision;
+  return {{"cut", r.cuts.at(d.cut).name},
+          {"defence", r.config.defences.at(d.defence).spec.label()},
+          {"sentence", d.sentence}};
+}
+
 json floor_json(const RunResults& r) {
   json attackers = json::array();
   for (const auto& a : r.floor.attackers) {
@@ -150,8 +168,10 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 void write_results_json(const RunResults& r, const std::string& path) {
-  json cuts = json::array();
+  json cuts = json::array(), defended = json::array(), defences = json::array();
   for (const auto& c : r.cuts) cuts.push_back(cut_json(c, r));
+  for (const auto& c : r.defended) defended.push_back(defended_json(c, r));
+  for (const auto& d : r.config.defences) defences.push_back(d.spec.label());
   const ExperimentConfig& cfg = r.config;
   json doc = {
       {"schema", kResultsSchema},
@@ -178,6 +198,7 @@ void write_results_json(const RunResults& r, const std::string& path) {
         {"tail_ssim", cfg.privacy.tail_ssim},
         {"max_tail_fraction", cfg.privacy.max_tail_fraction >= 0 ? json(cfg.privacy.max_tail_fraction) : json(nullptr)},
         {"converged_delta", cfg.privacy.converged_delta},
+        {"max_accuracy_drop", cfg.privacy.max_accuracy_drop},
         {"ssim", "scikit-image structural_similarity(gaussian_weights=True, sigma=1.5, "
                  "use_sample_covariance=False, data_range=1), channel mean"},
         {"psnr", "10 log10(1 / MSE), identical images counted as 100 dB"},
@@ -191,6 +212,9 @@ void write_results_json(const RunResults& r, const std::string& path) {
       {"label_chance", {{"uniform", r.label_chance_uniform}, {"majority", r.label_chance_majority}}},
       {"cuts", cuts},
       {"recommended_cut", cut_name_or_null(r, r.recommended)},
+      {"defences", defences},
+      {"defended", defended},
+      {"decision", decision_json(r)},
       {"recommended_cut_by_rule",
        {{"absolute", cut_name_or_null(r, r.recommended_absolute)},
         {"beyond_output", cut_name_or_null(r, r.recommended_beyond_output)}}},
@@ -231,32 +255,56 @@ void write_results_json(const RunResults& r, const std::string& path) {
   write_file_atomically(path, doc.dump(2) + "\n");
 }
 
+namespace {
+
+// One row per attacker and baseline of `c`; `defence` names the pair's defence ("none" for the
+// undefended cuts) and `accuracy` is the victim's top-1 with it in place (NaN: no labels).
+void write_cut_rows(std::ostream& out, const CutResult& c, const std::string& defence, double accuracy,
+                    double undefended_accuracy) {
+  const attack::CutVerdict& v = c.verdict;
+  auto row = [&](const attack::AttackerScores& a, const char* role, bool worst) {
+    const bool judged = std::string(role) == "attacker";
+    out << csv_field(c.name) << ',' << c.index << ',' << csv_field(defence) << ','
+        << csv_field(shape_str(c.feature_shape)) << ',' << csv_field(a.attacker) << ',' << role << ','
+        << a.ssim_mean.mean << ',' << a.ssim_mean.low << ',' << a.ssim_mean.high << ',' << a.psnr_mean.mean << ','
+        << a.psnr_mean.low << ',' << a.psnr_mean.high << ',' << a.mse_mean.mean << ',' << a.label_leak_mean.mean
+        << ',' << a.tail.mean << ',' << a.tail.high << ',';
+    if (judged) out << a.beyond_floor.mean << ',' << a.beyond_floor.low << ',' << a.beyond_floor.high << ',';
+    else out << ",,,";
+    out << (a.under_trained ? 1 : 0) << ',' << a.train_seconds << ',' << (worst ? 1 : 0) << ','
+        << attack::status_name(v.absolute.status) << ',' << attack::status_name(v.beyond_output.status) << ','
+        << c.latency.tee_ms << ',' << c.latency.transfer_ms << ',' << c.latency.gpu_ms << ',';
+    if (a.has_records()) out << a.record_mae_mean.mean << ',' << a.record_accuracy_mean.mean;
+    else out << ',';
+    out << ',';
+    if (!std::isnan(accuracy)) out << accuracy << ',' << undefended_accuracy - accuracy;
+    else out << ',';
+    out << '\n';
+  };
+  for (size_t i = 0; i < v.attackers.size(); ++i) row(v.attackers[i], "attacker", i == v.worst);
+  for (const auto& b : v.baselines) row(b, "baseline", false);
+}
+
+// The position in r.cuts of the cut a defended pair is at.
+size_t cut_position(const RunResults& r, const CutResult& pair) {
+  for (size_t k = 0; k < r.cuts.size(); ++k)
+    if (r.cuts[k].index == pair.index) return k;
+  throw Error("defended pair at " + pair.name + " has no undefended cut");
+}
+
+}  // namespace
+
 void write_results_csv(const RunResults& r, const std::string& path) {
   std::ostringstream out;
   out.precision(9);
-  out << "cut,cut_index,feature_shape,attacker,role,ssim,ssim_low,ssim_high,psnr,psnr_low,psnr_high,mse,label_leakage,"
-         "tail_fraction,tail_high,beyond_floor,beyond_floor_low,beyond_floor_high,under_trained,train_seconds,worst,"
-         "absolute,beyond_output,tee_ms,transfer_ms,gpu_ms,record_mae_scaled,record_categorical_accuracy\n";
-  for (const auto& c : r.cuts) {
-    const attack::CutVerdict& v = c.verdict;
-    auto row = [&](const attack::AttackerScores& a, const char* role, bool worst) {
-      const bool judged = std::string(role) == "attacker";
-      out << csv_field(c.name) << ',' << c.index << ',' << csv_field(shape_str(c.feature_shape)) << ','
-          << csv_field(a.attacker) << ',' << role << ',' << a.ssim_mean.mean << ',' << a.ssim_mean.low << ','
-          << a.ssim_mean.high << ',' << a.psnr_mean.mean << ',' << a.psnr_mean.low << ',' << a.psnr_mean.high << ','
-          << a.mse_mean.mean << ',' << a.label_leak_mean.mean << ',' << a.tail.mean << ',' << a.tail.high << ',';
-      if (judged) out << a.beyond_floor.mean << ',' << a.beyond_floor.low << ',' << a.beyond_floor.high << ',';
-      else out << ",,,";
-      out << (a.under_trained ? 1 : 0) << ',' << a.train_seconds << ',' << (worst ? 1 : 0) << ','
-          << attack::status_name(v.absolute.status) << ',' << attack::status_name(v.beyond_output.status) << ','
-          << c.latency.tee_ms << ',' << c.latency.transfer_ms << ',' << c.latency.gpu_ms << ',';
-      if (a.has_records()) out << a.record_mae_mean.mean << ',' << a.record_accuracy_mean.mean;
-      else out << ',';
-      out << '\n';
-    };
-    for (size_t i = 0; i < v.attackers.size(); ++i) row(v.attackers[i], "attacker", i == v.worst);
-    for (const auto& b : v.baselines) row(b, "baseline", false);
-  }
+  out << "cut,cut_index,defence,feature_shape,attacker,role,ssim,ssim_low,ssim_high,psnr,psnr_low,psnr_high,mse,"
+         "label_leakage,tail_fraction,tail_high,beyond_floor,beyond_floor_low,beyond_floor_high,under_trained,"
+         "train_seconds,worst,absolute,beyond_output,tee_ms,transfer_ms,gpu_ms,record_mae_scaled,"
+         "record_categorical_accuracy,accuracy,accuracy_drop\n";
+  const double accuracy = r.victim.accuracy;
+  for (const auto& c : r.cuts) write_cut_rows(out, c, "none", accuracy, accuracy);
+  for (const auto& c : r.defended)
+    write_cut_rows(out, c, r.config.defences.at(c.defence).spec.label(), c.accuracy, accuracy);
   write_file_atomically(path, out.str());
 }
 
@@ -292,6 +340,14 @@ void write_results_h5(const RunResults& r, const std::string& path) {
       scores(cut + std::to_string(i) + "_" + c.verdict.attackers[i].attacker + "/", c.verdict.attackers[i]);
     for (const auto& b : c.verdict.baselines) scores(cut + "baseline_" + b.attacker + "/", b);
     if (c.reconstructions_sample.defined()) all.emplace_back(cut + "reconstructions", c.reconstructions_sample);
+  }
+  // Defended pairs by defence index (1 on, as in results.json's "defences") and cut position.
+  for (const CutResult& c : r.defended) {
+    const std::string pair = "defended/" + std::to_string(c.defence) + "/" + std::to_string(cut_position(r, c)) + "/";
+    for (size_t i = 0; i < c.verdict.attackers.size(); ++i)
+      scores(pair + std::to_string(i) + "_" + c.verdict.attackers[i].attacker + "/", c.verdict.attackers[i]);
+    for (const auto& b : c.verdict.baselines) scores(pair + "baseline_" + b.attacker + "/", b);
+    if (c.reconstructions_sample.defined()) all.emplace_back(pair + "reconstructions", c.reconstructions_sample);
   }
   for (size_t i = 0; i < r.floor.attackers.size(); ++i)
     scores("floor/" + std::to_string(i) + "_" + r.floor.attackers[i].attacker + "/", r.floor.attackers[i]);

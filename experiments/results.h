@@ -32,6 +32,18 @@ struct CutResult {
   double distance_correlation = 0;  // dCor between the held-out inputs and their feature maps
   Latency latency;
   Tensor reconstructions_sample;  // (attackers, k, C, H, W): the first k held-out reconstructions
+  size_t defence = 0;  // index into the config's defences: 0 for RunResults::cuts, >= 1 for defended
+  double accuracy = 0;  // defended: top-1 on the test split with the defence in place (NaN: no labels)
+};
+
+// The run's decision among every (cut, defence) pair (issue 20): the lowest total split latency
+// among the pairs that are safe under the deciding rule and lose at most
+// privacy.max_accuracy_drop accuracy. An undefended cut is a candidate from the recommended cut
+// on (every cut after it is safe too); a defended pair when its own verdict is safe.
+struct PairDecision {
+  size_t cut = 0;      // index into RunResults::cuts
+  size_t defence = 0;  // index into the config's defences (0: none)
+  std::string sentence;  // what it buys, in one sentence
 };
 
 struct VictimSummary {
@@ -55,6 +67,8 @@ struct RunResults {
   ExperimentConfig config;
   VictimSummary victim;
   std::vector<CutResult> cuts;
+  std::vector<CutResult> defended;  // every cut under each defence: defence by defence, cut by cut
+  std::optional<PairDecision> decision;  // none when no pair qualifies
   std::optional<size_t> recommended;  // index into cuts, under the deciding rule
   std::optional<size_t> recommended_absolute, recommended_beyond_output;
   FloorResult floor;

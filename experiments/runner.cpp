@@ -19,15 +19,18 @@
 #include "core/hdf5_io.h"
 #include "core/memory.h"
 #include "core/parallel.h"
+#include "core/random.h"
 #include "core/suggest.h"
 #include "core/timing.h"
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/hash.h"
 #include "experiments/collector.h"
+#include "experiments/defence_stage.h"
 #include "experiments/executor.h"
 #include "experiments/latency_stage.h"
 #include "experiments/memory_estimate.h"
+#include "experiments/node_data.h"
 #include "experiments/progress_log.h"
 #include "experiments/rank_steps.h"
 #include "experiments/cluster.h"
@@ -40,6 +43,7 @@
 #include "experiments/victim_setup.h"
 #include "splitleak/version.h"
 #include "victim/accounting.h"
+#include "victim/defence.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 
@@ -110,34 +114,6 @@ Tensor stack_samples(const std::vector<Tensor>& samples) {
   return out;
 }
 
-std::string model_hash(const victim::Graph& g) {
-  std::vector<std::string> parts{g.input().name};
-  for (const auto& n : g.nodes) parts.push_back(n.name + "/" + std::to_string(n.op.index()));
-  for (const auto& [name, t] : g.tensors) parts.push_back(name + "=" + datasets::hash_tensor(t));
-  return datasets::hash_strings(parts);
-}
-
-// What every attacked node's data derive from.
-struct RunInputs {
-  datasets::ImageSet targets;          // the held-out victim inputs (dataset.test of the test split)
-  SamplesPtr aux_images;               // the attacker's auxiliary images (dataset.aux_data), read by batches
-  std::vector<int64_t> target_classes;  // the victim's top-1 on the targets
-  std::string model_hash, aux_hash, target_hash;  // feature cache keys
-  RecordScorer records;                // TON_IoT: the targets decode back into records
-};
-
-RunInputs prepare_inputs(const ExperimentConfig& c, const VictimSetup& setup) {
-  RunInputs in;
-  in.targets = setup.data.test.read_range(0, c.dataset.test);
-  in.aux_images = attack::auxiliary_images(attack::parse_aux_data(c.dataset.aux_data), in.targets.images,
-                                           setup.data.train.images, c.dataset.aux, c.seed + 17);
-  in.target_classes = attack::top1_classes(setup.graph, in.targets.images);
-  in.model_hash = model_hash(setup.graph);
-  in.aux_hash = datasets::hash_samples(*in.aux_images), in.target_hash = datasets::hash_tensor(in.targets.images);
-  if (setup.records) in.records = RecordScorer(setup.records, in.targets.size());
-  return in;
-}
-
 // The results' header: configuration, version, threads, the victim and the originals sampled.
 RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, const RunInputs& in) {
   const victim::Graph& g = setup.graph;
@@ -150,50 +126,6 @@ RunResults new_results(const ExperimentConfig& c, const VictimSetup& setup, cons
                     setup.accuracy, setup.data.test.size()};
   results.originals_sample = in.targets.images.slice(0, std::min<int64_t>(kSampleImages, in.targets.size()));
   return results;
-}
-
-// The feature maps at `node`, behind front partition `p`, extracted on the attack device and
-// cached per device (float rounding differs between them).
-datasets::FeatureKey feature_key(const RunInputs& in, const Device& attack_device, const AttackedNode& node, bool aux) {
-  const std::string on = attack_device.opencl ? "@" + attack_device.spec() : "";
-  return {in.model_hash, node.name, aux ? in.aux_hash : in.target_hash, (aux ? "aux" : "test") + on};
-}
-
-// Of the held-out inputs: in memory.
-Tensor target_features(const RunInputs& in, const datasets::FeatureCache& cache, const victim::Partition& p,
-                       const Device& attack_device, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
-  return cache.get_or_compute(feature_key(in, attack_device, node, false), [&] {
-    return victim::run_in_batches(victim::on_device(p.front, attack_device), in.targets.images, 128,
-                                  ProgressLog(log, "[" + node.name + "] held-out features"));
-  });
-}
-
-// Of the auxiliary images: computed and written 128 rows at a time; held in memory up to
-// runtime.data_in_memory_mib, else read from the cache entry a batch at a time.
-SamplesPtr aux_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
-                        const victim::Partition& p, const Device& attack_device, const AttackedNode& node,
-                        const std::shared_ptr<spdlog::logger>& log) {
-  const victim::Graph front = victim::on_device(p.front, attack_device);
-  return cache.rows(feature_key(in, attack_device, node, true), *in.aux_images, 128,
-                    [&](const Tensor& rows) { return victim::run_in_batches(front, rows, 128); },
-                    c.runtime.data_in_memory_mib << 20, ProgressLog(log, "[" + node.name + "] auxiliary features"));
-}
-
-// Everything the attackers at an attacked node need.
-CutData node_data(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
-                  const victim::Graph& g, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log) {
-  CutData d;
-  d.name = node.name, d.file_stem = node.file_stem, d.seed = node.seed;
-  d.aux_images = in.aux_images, d.target_images = in.targets.images, d.target_classes = in.target_classes;
-  d.score_records = in.records;
-  d.partition = std::make_shared<const victim::Partition>(victim::partition(g, node.name));
-  const victim::Partition& p = *d.partition;
-  const Device attack_device = rank_device(c.runtime.attack_device);
-  d.aux_features = aux_features(c, in, cache, p, attack_device, node, log);
-  d.target_features = target_features(in, cache, p, attack_device, node, log);
-  d.context = {Shape(g.nodes[node.index].shape.begin() + 1, g.nodes[node.index].shape.end()),
-               Shape(g.input().shape.begin() + 1, g.input().shape.end()), &p.front, attack_device};
-  return d;
 }
 
 struct Stage {
@@ -327,7 +259,7 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
     CutResult r = describe_cut(g, cuts[k]);
     const victim::Partition p = victim::partition(g, cuts[k].name);
     r.distance_correlation = attack::distance_correlation(
-        in.targets.images, target_features(in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], log));
+        in.targets.images, target_features(c, in, cache, p, rank_device(c.runtime.attack_device), plan.nodes[k], log));
     AttackedCut a = collect_node(c, dir, plan, k, log);
     r.reconstructions_sample = stack_samples(a.samples);
     attacked.push_back(std::move(a.attackers));
@@ -344,6 +276,22 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
 
   whole_model_latency(c, g, latency, results);
   judge_cuts(c, attacked, baselines, results, log);
+  std::vector<std::vector<attack::AttackerScores>> attacked_defended;
+  for (size_t d = 1; d < c.defences.size(); ++d)
+    for (size_t k = 0; k < cuts.size(); ++k) {
+      const AttackedNode& node = plan.nodes[plan.node_of(k, d)];
+      Stage stage{log, node_tag(c, node)};
+      CutResult r = describe_cut(g, cuts[k]);
+      r.defence = d;
+      const auto p = node_partition(c, in, cache, g, node, rank_device(c.runtime.attack_device), log);
+      AttackedCut a = collect_node(c, dir, plan, plan.node_of(k, d), log);
+      r.reconstructions_sample = stack_samples(a.samples);
+      attacked_defended.push_back(std::move(a.attackers));
+      r.accuracy = defended_accuracy(*p, setup.data.test, derive_seed(node.seed, 3));
+      r.latency = split_latency(c, *p, latency);
+      results.defended.push_back(std::move(r));
+    }
+  judge_defended(c, attacked_defended, baselines, results, log);
   RunSummary summary;
   {
     Stage stage{log, "results and report"};

@@ -20,6 +20,13 @@ RunPlan plan_work(const ExperimentConfig& c, const victim::Graph& g, const std::
     const std::string& name = g.nodes[static_cast<size_t>(output)].name;
     plan.nodes.push_back({name, output, "floor." + file_stem(name), node_seed(cuts.size()), false});
   }
+  plan.cut_count = cuts.size();
+  plan.defended_base = plan.nodes.size();
+  for (size_t d = 1; d < c.defences.size(); ++d)
+    for (size_t k = 0; k < cuts.size(); ++k) {
+      const std::string stem = file_stem(cuts[k].name) + "~" + file_stem(c.defences[d].spec.label());
+      plan.nodes.push_back({cuts[k].name, cuts[k].index, stem, node_seed(plan.nodes.size() + 1), true, d});
+    }
   for (size_t k = 0; k < plan.nodes.size(); ++k) {
     const AttackedNode& node = plan.nodes[k];
     for (size_t i = 0; i < c.attackers.size(); ++i) {
@@ -29,13 +36,18 @@ RunPlan plan_work(const ExperimentConfig& c, const victim::Graph& g, const std::
         item.node = k, item.attacker = i, item.restart = j;
         item.fit_seed = node.seed + i + 104729ull * static_cast<uint64_t>(j);
         item.stem = node.file_stem + "." + std::to_string(i) + "." + a.kind + (j > 0 ? ".s" + std::to_string(j) : "");
-        item.label = "[" + node.name + "] " + a.kind +
+        const std::string defence = node.defence > 0 ? " | " + c.defences[node.defence].spec.label() : "";
+        item.label = "[" + node.name + defence + "] " + a.kind +
                      (a.seeds > 1 ? " seed " + std::to_string(j + 1) + "/" + std::to_string(a.seeds) : "");
         plan.items.push_back(std::move(item));
       }
     }
   }
   return plan;
+}
+
+size_t RunPlan::node_of(size_t cut, size_t defence) const {
+  return defence == 0 ? cut : defended_base + (defence - 1) * cut_count + cut;
 }
 
 std::vector<WorkItem> RunPlan::items_of(size_t node) const {

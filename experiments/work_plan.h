@@ -1,7 +1,7 @@
 #pragma once
 // The run as a plan of work (docs/design.md, data flow steps 5 and 6): the attacked nodes (every
 // cut, then the output floor unless the last cut is the output) and the work items, one per
-// (node, attacker, restart). Seeds and file names derive from positions in the plan alone, so a
+// (node, attacker, restart); a node is a cut under a defence (none first). Seeds and file names derive from positions in the plan alone, so a
 // single process and N ranks run the same items with the same seeds, and a resumed run skips the
 // items whose results exist.
 #include <cstdint>
@@ -20,6 +20,7 @@ struct AttackedNode {
   std::string file_stem;  // file-name form, unique in the run ("floor.fc3" for an extra floor node)
   uint64_t seed = 0;      // the node's seed; items derive theirs from it
   bool is_cut = true;     // false: the output floor attacked as an extra node
+  size_t defence = 0;     // index into ExperimentConfig::defences (0: none); the floor's is 0
 };
 
 struct WorkItem {
@@ -32,10 +33,17 @@ struct WorkItem {
 };
 
 struct RunPlan {
+  // Every cut undefended, then the floor (unless the last cut is the output), then every cut
+  // under each defence: defence by defence, cut by cut. Undefended nodes keep the seeds and file
+  // names a run without defences gives them.
   std::vector<AttackedNode> nodes;
   std::vector<WorkItem> items;  // node by node, then attacker by attacker, then restart
   bool floor_is_cut = false;    // the last cut is the output: its attackers are the floor's
+  size_t cut_count = 0;         // cuts per defence
+  size_t defended_base = 0;     // the index of the first defended node
 
+  // The node of cut `cut` (its index in the run's cut list) under defence `defence`.
+  size_t node_of(size_t cut, size_t defence) const;
   // The items of node `node`, in plan order.
   std::vector<WorkItem> items_of(size_t node) const;
   // The items of `attacker` at `node`, restart by restart.

@@ -17,15 +17,15 @@ std::string number(double v) {
   return s;
 }
 
-// The name of the value each kind takes, for labels and messages.
-const char* value_name(const std::string& kind) {
+}  // namespace
+
+std::string defence_value_key(const std::string& kind) {
   if (kind == "noise") return "sigma";
   if (kind == "dropout") return "p";
   if (kind == "quantize") return "bits";
-  return "fraction";
+  if (kind == "topk") return "fraction";
+  return "";
 }
-
-}  // namespace
 
 const std::vector<std::string>& defence_kinds() {
   static const std::vector<std::string> kinds{"none", "noise", "dropout", "quantize", "topk"};
@@ -34,7 +34,7 @@ const std::vector<std::string>& defence_kinds() {
 
 std::string DefenceSpec::label() const {
   if (kind == "none") return kind;
-  return kind + "(" + value_name(kind) + "=" + number(value) + ")";
+  return kind + "(" + defence_value_key(kind) + "=" + number(value) + ")";
 }
 
 void check_defence(const DefenceSpec& spec) {
@@ -42,7 +42,7 @@ void check_defence(const DefenceSpec& spec) {
   check(std::find(kinds.begin(), kinds.end(), spec.kind) != kinds.end(),
         "unknown defence '" + spec.kind + "'" + did_you_mean(spec.kind, kinds) + " (none, noise, dropout, quantize, topk)");
   const double v = spec.value;
-  const std::string prefix = spec.kind + ": " + value_name(spec.kind) + " must be ";
+  const std::string prefix = spec.kind + ": " + defence_value_key(spec.kind) + " must be ";
   if (spec.kind == "noise") check(std::isfinite(v) && v > 0.0, prefix + "a number > 0, got " + number(v));
   if (spec.kind == "dropout") check(v > 0.0 && v < 1.0, prefix + "in (0, 1), got " + number(v));
   if (spec.kind == "quantize")
@@ -134,6 +134,14 @@ Graph defend(const Graph& front, const DefenceSpec& spec, const FeatureStatistic
 bool draws_randomness(const Graph& graph) {
   return std::any_of(graph.nodes.begin(), graph.nodes.end(),
                      [](const Node& n) { return is<op::GaussianNoise>(n.op) || is<op::FeatureDropout>(n.op); });
+}
+
+Graph expected_front(const Graph& front) {
+  const Op& last = front.output().op;
+  if (!is<op::GaussianNoise>(last) && !is<op::FeatureDropout>(last)) return front;
+  Graph g = front;
+  g.nodes.pop_back();
+  return g;
 }
 
 }  // namespace splitleak::victim

@@ -24,6 +24,9 @@ struct DefenceSpec {
 
 // The kinds, in the order above.
 const std::vector<std::string>& defence_kinds();
+// The name of the value `kind` takes, as experiment files write it: sigma, p, bits, fraction
+// ("" for none).
+std::string defence_value_key(const std::string& kind);
 // Throws Error (BadInput) naming the kind and the value's range when `spec` is not one.
 void check_defence(const DefenceSpec& spec);
 
@@ -60,5 +63,10 @@ Graph defend(const Graph& front, const DefenceSpec& spec, const FeatureStatistic
 
 // Whether `graph` has a node that draws randomness at every run (and so needs a generator).
 bool draws_randomness(const Graph& graph);
+
+// The defended front in expectation: `front` without a random defence at its output (noise and
+// inverted dropout have the identity as their mean). What a white-box attacker differentiates
+// through; a deterministic defence (quantize, topk) stays.
+Graph expected_front(const Graph& front);
 
 }  // namespace splitleak::victim

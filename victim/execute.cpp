@@ -22,12 +22,15 @@ void check_input(const Graph& graph, const Tensor& x) {
   }
 }
 
-Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress) {
+Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress,
+                      Generator* generator) {
   check(batch >= 1, "run_in_batches: the batch must be at least 1");
   autograd::NoGradGuard no_grad;
   const Device device = device_of(graph);
+  RunOptions options;
+  options.generator = generator;
   return map_in_batches(
-      x, batch, [&](const Tensor& part) { return run(graph, part.to(device)).to(Device{}); }, progress);
+      x, batch, [&](const Tensor& part) { return run(graph, part.to(device), options).to(Device{}); }, progress);
 }
 
 Graph on_device(const Graph& graph, const Device& device) {

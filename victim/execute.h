@@ -38,7 +38,9 @@ Tensor run(const Graph& graph, const Tensor& x, const RunOptions& options = {});
 // run without autograd on slices of `batch` images of x (on the host), stacked on the host: for
 // inputs too large for one pass. A graph on a device (on_device) gets each slice uploaded.
 // `progress` is called after each slice (core/batches.h).
-Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress = {});
+// `generator` draws a random defence's randomness (victim/defence.h), slice after slice.
+Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress = {},
+                      Generator* generator = nullptr);
 
 // Like run, and also returns the values of the nodes at `keep` (indices), in that order.
 std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,

@@ -106,8 +106,12 @@ r = json.load(open(sys.argv[1]))
 for c in r['cuts']:
     c.pop('latency')
     for a in c['attackers']: a.pop('train_seconds')
+for c in r['defended']:
+    c.pop('latency')
+    for a in c['attackers']: a.pop('train_seconds')
 r.pop('latency_baselines')
 r.pop('gpu_runtime')
+r.pop('decision')  # it weighs measured latencies
 print(json.dumps(r, sort_keys=True))" "$1"
 }
 
@@ -226,6 +230,58 @@ expect_code 2 "/dev/zero: more than the 1024 MiB such a file may hold" check /de
 expect_code 2 "--max-ssim: expected a number in [0, 1], not nan" check "$DIR/a/results.json" --max-ssim nan
 expect_code 2 "--max-ssim: expected a number in [0, 1], not -1" check "$DIR/a/results.json" --max-ssim -1
 expect_code 2 "is a directory, not a file" check "$DIR/a/results.json" --max-ssim 1 --junit "$DIR"
+
+# Defences (issue 20): every cut under each defence, attackers trained on its defended features;
+# results.json, .csv and .h5 hold every pair; check bounds the defended pairs; the dry run lists
+# the defences and counts their nodes.
+expect_code 0 "defences (3, each at every cut" run "$DIR/tiny.yaml" --dry-run --set victim.cuts=[pool2,fc2] \
+  --set 'defences=[{kind: noise, sigma: 1},{kind: topk, fraction: 0.5}]'
+grep -q "none (reference), noise(sigma=1), topk(fraction=0.5)" "$DIR/out"
+grep -q "^work: 7 attacked nodes (2 cuts x 3 defences and the output)" "$DIR/out"
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/def" --set victim.cuts=[pool2,fc2] \
+  --set 'defences=[{kind: noise, sigma: 1},{kind: topk, fraction: 0.5}]' > /dev/null 2>&1
+$PY - "$DIR/def" "$DIR" <<'PY'
+import csv, json, sys, h5py
+d = sys.argv[1]
+r = json.load(open(d + "/results.json"))
+assert r["defences"] == ["none", "noise(sigma=1)", "topk(fraction=0.5)"], r["defences"]
+pairs = [(p["name"], p["defence"]) for p in r["defended"]]
+assert pairs == [("pool2", "noise(sigma=1)"), ("fc2", "noise(sigma=1)"),
+                 ("pool2", "topk(fraction=0.5)"), ("fc2", "topk(fraction=0.5)")], pairs
+for p in r["defended"]:
+    assert [a["attacker"] for a in p["attackers"]] == ["cgan", "inverse_net"]
+    assert 0 <= p["accuracy"] <= 1 and abs(p["accuracy_drop"] - (r["victim"]["accuracy"] - p["accuracy"])) < 1e-9
+    assert p["status"] in ("safe", "unsafe", "inconclusive") and p["latency"]["tee_ms"] > 0
+undefended = {c["name"]: c["attackers"][1]["ssim"]["mean"] for c in r["cuts"]}
+assert all(p["attackers"][1]["ssim"]["mean"] != undefended[p["name"]] for p in r["defended"])
+dec = r["decision"]
+assert dec is None or (dec["cut"] in ("pool2", "fc2") and dec["defence"] in r["defences"] and dec["sentence"]), dec
+rows = list(csv.DictReader(open(d + "/results.csv")))
+assert sorted({(x["cut"], x["defence"]) for x in rows}) == sorted(
+    [(c, k) for c in ("pool2", "fc2") for k in r["defences"]]), rows
+noisy = [x for x in rows if x["defence"] == "noise(sigma=1)" and x["cut"] == "pool2" and x["role"] == "attacker"]
+assert len(noisy) == 2 and abs(float(noisy[0]["accuracy"]) - r["defended"][0]["accuracy"]) < 1e-6
+h = h5py.File(d + "/results.h5")
+assert h["defended/1/0/0_cgan/ssim"].shape == (16,) and h["defended/2/1/1_inverse_net/ssim"].shape == (16,)
+assert h["defended/1/0/reconstructions"].shape == (2, 8, 1, 28, 28)
+worst = max(a["ssim"]["high"] for a in r["defended"][0]["attackers"])
+drop = r["defended"][0]["accuracy_drop"]
+open(sys.argv[2] + "/def_pass.yaml", "w").write(
+    'defences:\n  "noise(sigma=1)": {pool2: {max_ssim: %.6f, max_accuracy_drop: %.6f}}\n' % (min(worst + 1e-4, 1), drop + 1e-4))
+open(sys.argv[2] + "/def_fail.yaml", "w").write(
+    'defences:\n  "*": {"*": {max_ssim: %.6f}}\n' % max(worst - 1e-3, 0))
+PY
+test -s "$DIR/def/report.html" && grep -q "Defences" "$DIR/def/report.html"
+expect_code 0 "2 thresholds, 0 violated" check "$DIR/def/results.json" --thresholds "$DIR/def_pass.yaml"
+grep -q "pool2 noise(sigma=1)" "$DIR/out"
+expect_code 1 "4 thresholds" check "$DIR/def/results.json" --thresholds "$DIR/def_fail.yaml"
+grep -q "VIOLATED" "$DIR/out"
+printf 'defences:\n  "noise(sigma=2)": {pool2: {max_ssim: 0.5}}\n' > "$DIR/def_unknown.yaml"
+expect_code 2 "thresholds name defence 'noise(sigma=2)', which" check "$DIR/def/results.json" --thresholds "$DIR/def_unknown.yaml"
+printf 'cuts:\n  pool2: {max_accuracy_drop: 0.01}\n' > "$DIR/def_undefended.yaml"
+expect_code 2 "cuts.pool2.max_accuracy_drop: an undefended cut loses no accuracy" check "$DIR/def/results.json" \
+  --thresholds "$DIR/def_undefended.yaml"
+expect_code 2 "defences needs a splitleak.results/2 results file" check "$DIR/v1.json" --thresholds "$DIR/def_pass.yaml"
 
 # Run directories: only the last level is created; a file, or a place nothing can be created, is
 # bad input.

@@ -12,7 +12,11 @@ for cut in results["cuts"]:
     cut.pop("latency")
     for attacker in cut["attackers"]:
         attacker.pop("train_seconds")
-for key in ("latency_baselines", "gpu_runtime"):
+for cut in results["defended"]:
+    cut.pop("latency")
+    for attacker in cut["attackers"]:
+        attacker.pop("train_seconds")
+for key in ("latency_baselines", "gpu_runtime", "decision"):  # the decision weighs measured latencies
     results.pop(key)
 print(json.dumps(results, sort_keys=True))
 

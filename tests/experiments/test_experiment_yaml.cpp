@@ -124,6 +124,27 @@ TEST(ExperimentYaml, ResolvedYamlLoadsBackToTheSameValues) {
   EXPECT_TRUE(b.victim.train.enabled);
 }
 
+// defences: none first whether listed or not, the file's entries in order, written back.
+TEST(ExperimentYaml, DefencesAndTheAccuracyBudget) {
+  const TempFile f(
+      "victim: {model: lenet5}\nattackers:\n  - kind: rmle\ndefences:\n  - {kind: noise, sigma: 0.5}\n"
+      "  - {kind: none}\n  - {kind: topk, fraction: 0.25}\nprivacy: {max_accuracy_drop: 0.02}\n");
+  const ExperimentConfig c = load_experiment(f.path.string());
+  ASSERT_EQ(c.defences.size(), 3u);
+  EXPECT_EQ(c.defences[0].spec.label(), "none");
+  EXPECT_EQ(c.defences[1].spec.label(), "noise(sigma=0.5)");
+  EXPECT_EQ(c.defences[2].spec.label(), "topk(fraction=0.25)");
+  EXPECT_EQ(c.defences[2].origin.str(), f.path.string() + ":7: defences[2]");
+  EXPECT_EQ(c.privacy.max_accuracy_drop, 0.02);
+  const TempFile g(resolved_yaml(c), "resolved.yaml");
+  EXPECT_EQ(resolved_yaml(load_experiment(g.path.string())), resolved_yaml(c));
+  const TempFile none("victim: {model: lenet5}\nattackers:\n  - kind: rmle\n");
+  const ExperimentConfig plain = load_experiment(none.path.string());
+  ASSERT_EQ(plain.defences.size(), 1u);
+  EXPECT_EQ(plain.defences[0].spec.kind, "none");
+  EXPECT_EQ(plain.privacy.max_accuracy_drop, 0.01);
+}
+
 // TON_IoT's target and log-scaled columns: read, defaulted, written back and checked.
 TEST(ExperimentYaml, TonIotTargetAndLogScale) {
   const TempFile f("dataset: {kind: ton-iot, path: /x.csv, target: type, log_scale: [src_bytes]}\n"

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "core/error.h"
 #include "experiments/collector.h"
@@ -49,6 +50,35 @@ TEST(WorkPlan, NodesItemsSeedsAndStems) {
   const RunPlan plan2 = plan_work(with_output, g, select_cuts(g, with_output.victim));
   EXPECT_TRUE(plan2.floor_is_cut);
   EXPECT_EQ(plan2.nodes.size(), 2u);
+}
+
+// Defended nodes follow the undefended ones and the floor, defence by defence, cut by cut; the
+// undefended nodes keep the seeds and stems a run without defences gives them.
+TEST(WorkPlan, DefendedNodesComeAfterTheUndefendedOnes) {
+  const auto dir = testing::fresh_dir("work_plan_defences");
+  const fs::path file = dir / "exp.yaml";
+  std::ofstream(file) << "seed: 7\nvictim: {model: lenet5, cuts: [relu1, pool2]}\nattackers:\n  - {kind: rmle}\n"
+                         "defences:\n  - {kind: noise, sigma: 0.5}\n  - {kind: quantize, bits: 4}\n";
+  const ExperimentConfig c = load_experiment(file.string());
+  const victim::Graph g = victim::zoo::build("lenet5");
+  const RunPlan plan = plan_work(c, g, select_cuts(g, c.victim));
+  const RunPlan undefended = plan_work(config(dir, "[relu1, pool2]"), g, select_cuts(g, c.victim));
+  ASSERT_EQ(plan.nodes.size(), 3u + 2u * 2u);
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(plan.nodes[k].seed, undefended.nodes[k].seed);
+    EXPECT_EQ(plan.nodes[k].file_stem, undefended.nodes[k].file_stem);
+    EXPECT_EQ(plan.nodes[k].defence, 0u);
+  }
+  EXPECT_EQ(plan.node_of(1, 0), 1u);
+  const AttackedNode& pool2_quantized = plan.nodes[plan.node_of(1, 2)];
+  EXPECT_EQ(plan.node_of(1, 2), 6u);
+  EXPECT_EQ(pool2_quantized.name, "pool2");
+  EXPECT_EQ(pool2_quantized.defence, 2u);
+  EXPECT_EQ(pool2_quantized.file_stem, "pool2~quantize_bits_4_");
+  std::set<uint64_t> seeds;
+  for (const AttackedNode& n : plan.nodes) seeds.insert(n.seed);
+  EXPECT_EQ(seeds.size(), plan.nodes.size());
+  EXPECT_EQ(plan.items_of(plan.node_of(0, 1)).front().label, "[relu1 | noise(sigma=0.5)] rmle");
 }
 
 // A restart's files as the executor writes them: constant per-image scores and a flat curve.
