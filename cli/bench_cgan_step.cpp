@@ -3,15 +3,20 @@
 // input_nc = C and num_downs = log2(S), the PatchGAN on C + 3 channels, batch norm, dropout on;
 // one step = D update then G update. With --device opencl[:P:D] the networks, optimizers and data
 // live on that OpenCL device. Prints the median step time and the host<->device transfers per
-// timed step (the four scalar losses it reads back).
+// timed step (the four scalar losses it reads back); on the CPU also the step's GEMM FLOPs (every
+// convolution, forward and both gradients, runs as GEMMs), their rate, and the rate of one
+// 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by).
 #include <cstdio>
+#include <vector>
 
 #include "attack/cgan_step.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/gemm.h"
 #include "core/opencl/context.h"
 #include "core/parallel.h"
 #include "core/random.h"
+#include "core/timing.h"
 
 namespace splitleak::cli {
 namespace {
@@ -21,6 +26,13 @@ struct CganBenchOptions {
   int steps = 5;
   std::string device = "cpu";
 };
+
+// GFLOP/s of one n x n x n GEMM, the median of `iters` runs.
+double sgemm_gflops(int64_t n, int iters) {
+  std::vector<float> a(static_cast<size_t>(n * n), 0.5f), b(a), c(a.size());
+  const double ms = median_ms(iters, [&] { gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n); });
+  return 2.0 * static_cast<double>(n * n * n) / (ms * 1e6);
+}
 
 int run_cgan_bench(const CganBenchOptions& o) {
   int64_t downs = 0;
@@ -40,7 +52,9 @@ int run_cgan_bench(const CganBenchOptions& o) {
   features = features.to(opts.device), images = images.to(opts.device);
   cgan.step(features, images);  // warm-up
   const opencl::Transfers before = opencl::transfers();
+  const int64_t flops_before = gemm_flops_done();
   const double ms = median_ms(o.steps, [&] { cgan.step(features, images); });
+  const double gflop_per_step = static_cast<double>(gemm_flops_done() - flops_before) / o.steps / 1e9;
   const opencl::Transfers after = opencl::transfers();
   const double per_step = static_cast<double>(after.uploads + after.downloads - before.uploads - before.downloads) / o.steps;
   const std::string where = opts.device.opencl ? opts.device.spec() + " (" + opencl::context(opts.device)->device_name + ")"
@@ -51,6 +65,11 @@ int run_cgan_bench(const CganBenchOptions& o) {
               static_cast<long>(o.batch), num_threads(), ms, per_step,
               static_cast<double>(after.bytes_uploaded + after.bytes_downloaded - before.bytes_uploaded -
                                   before.bytes_downloaded) / o.steps);
+  if (!opts.device.opencl) {
+    const double rate = gflop_per_step / (ms / 1e3), ceiling = sgemm_gflops(1024, 7);
+    std::printf("gemm_gflop_per_step=%.2f\ngflops=%.1f\nsgemm_1024_gflops=%.1f\nshare_of_sgemm=%.3f\n", gflop_per_step,
+                rate, ceiling, rate / ceiling);
+  }
   return 0;
 }
 

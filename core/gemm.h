@@ -11,4 +11,8 @@ namespace splitleak {
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
           const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
+// The multiply-add FLOPs (2 m n k per call, k > 0) every gemm call of the process has done, for
+// benchmarks' GFLOP/s: a relaxed atomic count, read before and after the work.
+int64_t gemm_flops_done();
+
 }  // namespace splitleak
