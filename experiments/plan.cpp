@@ -84,7 +84,7 @@ std::string defences_text(const ExperimentConfig& c) {
   if (c.defences.size() <= 1) return "";
   std::string out = "defences (" + std::to_string(c.defences.size()) + ", each at every cut, attackers trained on its "
                     "defended features):";
-  for (const auto& d : c.defences) out += " " + d.spec.label() + (&d == &c.defences.front() ? " (reference)," : ",");
+  for (const auto& d : c.defences) out.append(" ").append(d.spec.label()).append(&d == &c.defences.front() ? " (reference)," : ",");
   out.back() = '\n';
   char line[160];
   std::snprintf(line, sizeof line, "  a defended pair is chosen when safe and losing at most %.4g top-1 accuracy\n",
