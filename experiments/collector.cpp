@@ -91,7 +91,7 @@ void judge_defended(const ExperimentConfig& c, const std::vector<std::vector<att
   const attack::PrivacyRules rules = privacy_rules(c.privacy);
   for (size_t i = 0; i < results.defended.size(); ++i) {
     CutResult& r = results.defended[i];
-    const std::string label = r.name + " | " + c.defences[r.defence].spec.label();
+    const std::string label = pair_label(c, r.name, r.defence);
     r.verdict = attack::judge_cut(label, attacked[i], baselines, results.floor.best, rules,
                                   c.seed * 1000003ull + (results.cuts.size() + i) * 1009ull + 500);
     log->info("[{}] {}: {}: {}; accuracy {:.4f}", label, c.privacy.rule, attack::status_name(r.verdict.status()),

@@ -1,9 +1,8 @@
 #include "experiments/latency_stage.h"
 
-#include "core/random.h"
-
 #include "core/autograd.h"
 #include "core/device.h"
+#include "core/random.h"
 #include "core/timing.h"
 #include "gpu_runtime/opencl_executor.h"
 #include "gpu_runtime/roofline.h"

@@ -59,11 +59,6 @@ RunInputs prepare_inputs(const ExperimentConfig& c, const VictimSetup& setup) {
   return in;
 }
 
-// "[cut]" or "[cut | defence]", for progress lines.
-std::string node_tag(const ExperimentConfig& c, const AttackedNode& node) {
-  return "[" + node.name + (node.defence > 0 ? " | " + c.defences[node.defence].spec.label() : "") + "]";
-}
-
 // Of the held-out inputs: in memory. A random defence draws from the node's seed, standing in for
 // the enclave's per-input draws (which the attacker does not know).
 Tensor target_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,

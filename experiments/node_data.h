@@ -31,9 +31,6 @@ struct RunInputs {
 
 RunInputs prepare_inputs(const ExperimentConfig& config, const VictimSetup& setup);
 
-// "[cut]" or "[cut | defence]", for progress lines.
-std::string node_tag(const ExperimentConfig& config, const AttackedNode& node);
-
 // The partition at `node`, on `attack_device`'s terms for its features.
 std::shared_ptr<const victim::Partition> node_partition(const ExperimentConfig& config, const RunInputs& in,
                                                         const datasets::FeatureCache& cache, const victim::Graph& graph,

@@ -24,7 +24,6 @@
 #include "core/timing.h"
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
-#include "datasets/hash.h"
 #include "experiments/collector.h"
 #include "experiments/defence_stage.h"
 #include "experiments/executor.h"
@@ -43,7 +42,6 @@
 #include "experiments/victim_setup.h"
 #include "splitleak/version.h"
 #include "victim/accounting.h"
-#include "victim/defence.h"
 #include "victim/execute.h"
 #include "victim/partition.h"
 

@@ -36,14 +36,22 @@ RunPlan plan_work(const ExperimentConfig& c, const victim::Graph& g, const std::
         item.node = k, item.attacker = i, item.restart = j;
         item.fit_seed = node.seed + i + 104729ull * static_cast<uint64_t>(j);
         item.stem = node.file_stem + "." + std::to_string(i) + "." + a.kind + (j > 0 ? ".s" + std::to_string(j) : "");
-        const std::string defence = node.defence > 0 ? " | " + c.defences[node.defence].spec.label() : "";
-        item.label = "[" + node.name + defence + "] " + a.kind +
+        item.label = node_tag(c, node) + " " + a.kind +
                      (a.seeds > 1 ? " seed " + std::to_string(j + 1) + "/" + std::to_string(a.seeds) : "");
         plan.items.push_back(std::move(item));
       }
     }
   }
   return plan;
+}
+
+std::string pair_label(const ExperimentConfig& c, const std::string& cut, size_t defence) {
+  return defence == 0 ? cut : cut + " | " + c.defences.at(defence).spec.label();
+}
+
+std::string node_tag(const ExperimentConfig& c, const AttackedNode& node) {
+  std::string tag = "[";  // appended: GCC 12 warns (-Wrestrict, falsely) on a literal + a temporary
+  return tag.append(pair_label(c, node.name, node.defence)).append("]");
 }
 
 size_t RunPlan::node_of(size_t cut, size_t defence) const {

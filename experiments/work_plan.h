@@ -1,9 +1,9 @@
 #pragma once
 // The run as a plan of work (docs/design.md, data flow steps 5 and 6): the attacked nodes (every
 // cut, then the output floor unless the last cut is the output) and the work items, one per
-// (node, attacker, restart); a node is a cut under a defence (none first). Seeds and file names derive from positions in the plan alone, so a
-// single process and N ranks run the same items with the same seeds, and a resumed run skips the
-// items whose results exist.
+// (node, attacker, restart); a node is a cut under a defence (none first). Seeds and file names
+// derive from positions in the plan alone, so a single process and N ranks run the same items with
+// the same seeds, and a resumed run skips the items whose results exist.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,6 +51,11 @@ struct RunPlan {
 };
 
 RunPlan plan_work(const ExperimentConfig& config, const victim::Graph& victim, const std::vector<CutChoice>& cuts);
+
+// "cut" for an undefended cut, "cut | defence" (its label) for a defended one: in logs and labels.
+std::string pair_label(const ExperimentConfig& config, const std::string& cut, size_t defence);
+// "[cut]" or "[cut | defence]", for progress lines.
+std::string node_tag(const ExperimentConfig& config, const AttackedNode& node);
 
 // File-name form of a node name (ONNX names hold '/' and ':').
 std::string file_stem(const std::string& name);
