@@ -267,7 +267,7 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
   // The output floor: what the GPU side rebuilds from the model's output alone.
   results.floor.node = g.nodes.back().name;
   results.floor.from_cut = plan.floor_is_cut;
-  results.floor.attackers = plan.floor_is_cut ? attacked.back() : collect_node(c, dir, plan, plan.nodes.size() - 1, log).attackers;
+  results.floor.attackers = plan.floor_is_cut ? attacked.back() : collect_node(c, dir, plan, plan.floor_node(), log).attackers;
   results.floor.best = strongest(results.floor.attackers, baselines.front());
   log->info("output floor at {}: {} SSIM {:.3f} [{:.3f}, {:.3f}]", results.floor.node, results.floor.best.attacker,
             results.floor.best.ssim_mean.mean, results.floor.best.ssim_mean.low, results.floor.best.ssim_mean.high);

@@ -44,6 +44,9 @@ struct RunPlan {
 
   // The node of cut `cut` (its index in the run's cut list) under defence `defence`.
   size_t node_of(size_t cut, size_t defence) const;
+  // The node whose attackers are the output floor's: the last cut's when it is the output, else
+  // the extra output node (after the undefended cuts, before the defended ones).
+  size_t floor_node() const { return cut_count - (floor_is_cut ? 1 : 0); }
   // The items of node `node`, in plan order.
   std::vector<WorkItem> items_of(size_t node) const;
   // The items of `attacker` at `node`, restart by restart.

@@ -240,10 +240,13 @@ grep -q "none (reference), noise(sigma=1), topk(fraction=0.5)" "$DIR/out"
 grep -q "^work: 7 attacked nodes (2 cuts x 3 defences and the output)" "$DIR/out"
 "$SL" run "$DIR/tiny.yaml" --out "$DIR/def" --set victim.cuts=[pool2,fc2] \
   --set 'defences=[{kind: noise, sigma: 1},{kind: topk, fraction: 0.5}]' > /dev/null 2>&1
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/undef" --set victim.cuts=[pool2,fc2] > /dev/null 2>&1
 $PY - "$DIR/def" "$DIR" <<'PY'
 import csv, json, sys, h5py
 d = sys.argv[1]
 r = json.load(open(d + "/results.json"))
+# The output floor is the output node's attackers, the same as without defences.
+assert r["floor"] == json.load(open(sys.argv[2] + "/undef/results.json"))["floor"], r["floor"]
 assert r["defences"] == ["none", "noise(sigma=1)", "topk(fraction=0.5)"], r["defences"]
 pairs = [(p["name"], p["defence"]) for p in r["defended"]]
 assert pairs == [("pool2", "noise(sigma=1)"), ("fc2", "noise(sigma=1)"),

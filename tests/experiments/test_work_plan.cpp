@@ -50,6 +50,8 @@ TEST(WorkPlan, NodesItemsSeedsAndStems) {
   const RunPlan plan2 = plan_work(with_output, g, select_cuts(g, with_output.victim));
   EXPECT_TRUE(plan2.floor_is_cut);
   EXPECT_EQ(plan2.nodes.size(), 2u);
+  EXPECT_EQ(plan.floor_node(), 2u);
+  EXPECT_EQ(plan2.floor_node(), 1u);  // the last cut
 }
 
 // Defended nodes follow the undefended ones and the floor, defence by defence, cut by cut; the
@@ -79,6 +81,9 @@ TEST(WorkPlan, DefendedNodesComeAfterTheUndefendedOnes) {
   for (const AttackedNode& n : plan.nodes) seeds.insert(n.seed);
   EXPECT_EQ(seeds.size(), plan.nodes.size());
   EXPECT_EQ(plan.items_of(plan.node_of(0, 1)).front().label, "[relu1 | noise(sigma=0.5)] rmle");
+  // The floor is the output node, not the plan's last (a defended) node.
+  EXPECT_EQ(plan.floor_node(), 2u);
+  EXPECT_EQ(plan.nodes[plan.floor_node()].file_stem, "floor." + g.output().name);
 }
 
 // A restart's files as the executor writes them: constant per-image scores and a flat curve.
