@@ -169,7 +169,7 @@ TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datas
       ++steps_this_run;
       const bool epoch_done = step + 1 == steps_per_epoch;
       double test_acc = -1;
-      if (epoch_done) test_acc = result.test_accuracy = test.size() ? accuracy(g, test) : 0.0;
+      if (epoch_done && test.size()) test_acc = result.test_accuracy = accuracy(g, test);
       result.final_loss = loss_sum / seen;
       const double elapsed = std::chrono::duration<double>(Clock::now() - t_start).count();
       const int64_t remaining = total_steps - (epoch * steps_per_epoch + step + 1);

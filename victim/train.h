@@ -44,7 +44,7 @@ struct TrainProgress {
   double train_accuracy;  // over the epoch so far
   double images_per_second, eta_seconds;
   bool epoch_done;
-  double test_accuracy;   // at an epoch end; < 0 otherwise
+  double test_accuracy;   // at an epoch end with a test set; < 0 otherwise
 };
 
 struct TrainResult {
