@@ -204,6 +204,8 @@ TEST(Defence, RefusalsNameTheKindAndTheRange) {
   EXPECT_EQ(error_of([] { check_defence({"topk", 0.5, -1}); }), "topk: finetune must be epochs >= 0, got -1");
   EXPECT_EQ(DefenceSpec({"nopeek", 0.25, 1}).label(), "nopeek(weight=0.25,finetune=1)");
   EXPECT_EQ(DefenceSpec({"noise", 0.5, 2}).label(), "noise(sigma=0.5,finetune=2)");
+  EXPECT_EQ(DefenceSpec({"noise", 1e-7}).label(), "noise(sigma=1e-07)");  // not 0
+  EXPECT_NE(DefenceSpec({"noise", 1e-7}).label(), DefenceSpec({"noise", 2e-7}).label());
   const Fixture f;
   FeatureStatistics empty;
   EXPECT_NE(error_of([&] { defend(f.front, {"noise", 1}, empty); }).find("no auxiliary features"), std::string::npos);
