@@ -80,7 +80,7 @@ int run_train_victim(TrainVictimOptions o) {
                  static_cast<long>(p.epoch), static_cast<long>(p.epochs), static_cast<long>(p.step),
                  static_cast<long>(p.steps_per_epoch), p.loss, p.train_accuracy, p.images_per_second,
                  duration(p.eta_seconds).c_str());
-    if (p.epoch_done) std::fprintf(stderr, " test acc %.4f", p.test_accuracy);
+    if (p.test_accuracy >= 0) std::fprintf(stderr, " test acc %.4f", p.test_accuracy);
     std::fprintf(stderr, "%s", tty && !p.epoch_done ? "" : "\n");
   };
   const victim::TrainResult r = victim::train_victim(g, train, test, o.train, progress);

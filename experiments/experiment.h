@@ -122,6 +122,12 @@ struct ExperimentConfig {
   // defences[0] is `none`, the reference, whether the file lists it or not; the file's other
   // entries follow in its order.
   std::vector<DefenceConfig> defences{DefenceConfig{}};
+  // Whether a defence fine-tunes the victim (victim::DefenceSpec::finetune > 0).
+  bool fine_tunes() const {
+    for (const DefenceConfig& d : defences)
+      if (d.spec.finetune > 0) return true;
+    return false;
+  }
   RuntimeConfig runtime;
   PrivacyConfig privacy;
   std::string output;  // run directory; default runs/<name>

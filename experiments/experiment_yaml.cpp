@@ -180,17 +180,23 @@ std::vector<DefenceConfig> parse_defences(const YAML::Node& list, const Origin& 
     d.origin = {source.file, list[i].Mark().is_null() ? 0 : list[i].Mark().line + 1, path};
     if (!list[i].IsMap()) throw Error(d.origin.str() + ": expected a mapping with 'kind', got " + kind_name(list[i]));
     Section e(list[i], path, source);
-    if (!e.has("kind")) e.missing("kind", "none, noise, dropout, quantize or topk");
-    d.spec.kind = e.get_choice("kind", "", {"none", "noise", "dropout", "quantize", "topk"});
+    const std::vector<std::string>& kinds = victim::defence_kinds();
+    if (!e.has("kind")) {
+      std::string listed;
+      for (size_t k = 0; k < kinds.size(); ++k) listed.append(k == 0 ? "" : k + 1 == kinds.size() ? " or " : ", ").append(kinds[k]);
+      e.missing("kind", listed);
+    }
+    d.spec.kind = e.get_choice("kind", "", kinds);
     const std::string key = victim::defence_value_key(d.spec.kind);
     if (!key.empty()) {
       if (!e.has(key)) e.missing(key, "the " + d.spec.kind + " defence's " + key);
       d.spec.value = e.get_double(key, 0.0, -1e30, 1e30);
-      try {
-        victim::check_defence(d.spec);
-      } catch (const Error& error) {
-        e.fail(key, error.what());
-      }
+    }
+    d.spec.finetune = e.get_int("finetune", d.spec.kind == "nopeek" ? 1 : 0, d.spec.kind == "nopeek" ? 1 : 0);
+    try {
+      victim::check_defence(d.spec);
+    } catch (const Error& error) {
+      e.fail(d.spec.finetune > 0 && d.spec.kind == "none" ? "finetune" : key, error.what());
     }
     e.finish();
     const auto same = std::find_if(out.begin(), out.end(), [&](const DefenceConfig& o) { return o.spec.label() == d.spec.label(); });
@@ -366,6 +372,7 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   for (const DefenceConfig& d : c.defences) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << d.spec.kind;
     if (d.spec.kind != "none") out << YAML::Key << victim::defence_value_key(d.spec.kind) << YAML::Value << d.spec.value;
+    if (d.spec.finetune > 0) out << YAML::Key << "finetune" << YAML::Value << d.spec.finetune;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

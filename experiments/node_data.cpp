@@ -71,14 +71,15 @@ Tensor target_features(const ExperimentConfig& c, const RunInputs& in, const dat
   });
 }
 
-// The partition at `node`: the cut's, with the node's defence appended to the front and fitted on
-// the cut's undefended auxiliary features (victim/defence.h).
+// The partition at `node`: the cut's of `g` (the node's victim), with a defence that transforms
+// the features appended to the front and fitted on the cut's undefended auxiliary features
+// (victim/defence.h).
 std::shared_ptr<const victim::Partition> node_partition(const ExperimentConfig& c, const RunInputs& in,
                                                         const datasets::FeatureCache& cache, const victim::Graph& g,
                                                         const AttackedNode& node, const Device& attack_device,
                                                         const std::shared_ptr<spdlog::logger>& log) {
   auto p = std::make_shared<victim::Partition>(victim::partition(g, node.name));
-  if (node.defence == 0) return p;
+  if (!victim::transforms_features(c.defences.at(node.defence).spec)) return p;
   AttackedNode undefended = node;
   undefended.defence = 0;
   const SamplesPtr plain = aux_features(c, in, cache, *p, attack_device, undefended, log);

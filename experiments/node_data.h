@@ -31,7 +31,8 @@ struct RunInputs {
 
 RunInputs prepare_inputs(const ExperimentConfig& config, const VictimSetup& setup);
 
-// The partition at `node`, on `attack_device`'s terms for its features.
+// The partition at `node` of `graph`, the node's victim (experiments/fine_tuning.h), on
+// `attack_device`'s terms for its features.
 std::shared_ptr<const victim::Partition> node_partition(const ExperimentConfig& config, const RunInputs& in,
                                                         const datasets::FeatureCache& cache, const victim::Graph& graph,
                                                         const AttackedNode& node, const Device& attack_device,

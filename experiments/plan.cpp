@@ -89,7 +89,16 @@ std::string defences_text(const ExperimentConfig& c) {
   char line[160];
   std::snprintf(line, sizeof line, "  a defended pair is chosen when safe and losing at most %.4g top-1 accuracy\n",
                 c.privacy.max_accuracy_drop);
-  return out + line;
+  out += line;
+  std::string tuned;
+  for (const auto& d : c.defences)
+    if (d.spec.finetune > 0) tuned.append(tuned.empty() ? "" : ", ").append(d.spec.label());
+  if (!tuned.empty())
+    out.append("  fine-tuned at every cut before the attacks (victim.train's batch size, optimiser and lr, the "
+               "whole training split): ")
+        .append(tuned)
+        .append("\n");
+  return out;
 }
 
 }  // namespace
@@ -192,7 +201,8 @@ std::string plan_experiment(const ExperimentConfig& c) {
     char line[256];
     std::snprintf(line, sizeof line, "estimated time: %s%.0f min for the attacks (steps timed at batches 1 and 2 at the "
                   "first cut, extrapolated)%s\n", estimate->untimed > 0 ? "at least " : "", estimate->seconds / 60,
-                  c.victim.train.enabled ? ", plus victim training" : "");
+                  c.victim.train.enabled ? (c.fine_tunes() ? ", plus victim training and fine-tuning" : ", plus victim training")
+                  : c.fine_tunes() ? ", plus fine-tuning" : "");
     out << line;
     if (estimate->reused > 0 || estimate->untimed > 0)
       out << "  " << estimate->timed << " attacker configurations timed, " << estimate->reused

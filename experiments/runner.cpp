@@ -27,6 +27,7 @@
 #include "experiments/collector.h"
 #include "experiments/defence_stage.h"
 #include "experiments/executor.h"
+#include "experiments/fine_tuning.h"
 #include "experiments/latency_stage.h"
 #include "experiments/memory_estimate.h"
 #include "experiments/node_data.h"
@@ -225,7 +226,14 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
                         &first.front, rank_device(c.runtime.attack_device)});
   });
   const datasets::FeatureCache cache((dir / "cache").string());
-  const ItemWorker::PrepareNode prepare = [&](size_t k) { return node_data(c, in, cache, g, plan.nodes[k], log); };
+  NodeVictims victims;
+  if (c.fine_tunes()) {
+    Stage stage{log, "fine-tuning"};
+    victims = fine_tune_defences(c, dir, plan, setup, in, cache, log);
+  }
+  const ItemWorker::PrepareNode prepare = [&](size_t k) {
+    return node_data(c, in, cache, node_victim(victims, k, g), plan.nodes[k], log);
+  };
   if (cluster::is_root())
     log->info("victim {}: accuracy {} on {} test images; {} cuts, {} attackers", c.victim.model,
               std::isnan(setup.accuracy) ? std::string("n/a (no labels)") : fmt::format("{:.4f}", setup.accuracy),
@@ -281,7 +289,10 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
       Stage stage{log, node_tag(c, node)};
       CutResult r = describe_cut(g, cuts[k]);
       r.defence = d;
-      const auto p = node_partition(c, in, cache, g, node, rank_device(c.runtime.attack_device), log);
+      const Device attack_device = rank_device(c.runtime.attack_device);
+      const auto p = node_partition(c, in, cache, node_victim(victims, plan.node_of(k, d), g), node, attack_device, log);
+      r.distance_correlation =
+          attack::distance_correlation(in.targets.images, target_features(c, in, cache, *p, attack_device, node, log));
       AttackedCut a = collect_node(c, dir, plan, plan.node_of(k, d), log);
       r.reconstructions_sample = stack_samples(a.samples);
       attacked_defended.push_back(std::move(a.attackers));

@@ -69,7 +69,7 @@ datasets::FolderStorage folder_storage(const ExperimentConfig& c, const fs::path
   datasets::FolderStorage s;
   s.dir = (run_dir / "cache").string();
   s.in_memory_bytes = c.runtime.data_in_memory_mib << 20;
-  const bool trains = c.victim.train.enabled && c.victim.weights.empty();
+  const bool trains = (c.victim.train.enabled && c.victim.weights.empty()) || c.fine_tunes();
   s.train_limit = trains ? std::numeric_limits<int64_t>::max() : c.dataset.aux_data == "disjoint" ? c.dataset.aux : 0;
   s.progress = [log, spec = c.dataset.spec()](const std::string& split) -> RowProgress {
     return ProgressLog(log, "decoding " + spec + ", " + split + ", into its image store");
@@ -111,26 +111,36 @@ void give_weights(const ExperimentConfig& c, const fs::path& run_dir, const std:
   } else if (c.victim.train.enabled) {
     check(s.data.train.labelled(), "victim.train: the dataset " + c.dataset.spec() +
                                        " has no labels (a flat folder of images); give the victim's weights instead");
-    victim::TrainOptions o;
-    const VictimTrainConfig& t = c.victim.train;
-    o.epochs = t.epochs, o.batch_size = t.batch_size, o.optimizer = t.optimizer;
-    o.lr = static_cast<float>(t.lr), o.momentum = static_cast<float>(t.momentum);
-    o.weight_decay = static_cast<float>(t.weight_decay), o.lr_decay = t.lr_decay, o.seed = c.seed;
-    o.checkpoint = (run_dir / "checkpoints" / "victim.h5").string();
-    o.resume = true;
-    auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
-    const victim::TrainResult r = victim::train_victim(s.graph, s.data.train, s.data.test, o, [&](const victim::TrainProgress& p) {
-      if (!p.epoch_done && std::chrono::steady_clock::now() - last < std::chrono::seconds(10)) return;
-      last = std::chrono::steady_clock::now();
-      log->info("victim training: epoch {}/{} step {}/{} loss {:.4f}, {:.0f} img/s, ETA {:.0f} s{}", p.epoch, p.epochs,
-                p.step, p.steps_per_epoch, p.loss, p.images_per_second, p.eta_seconds,
-                p.epoch_done ? ", test accuracy " + std::to_string(p.test_accuracy) : std::string());
-    });
+    const victim::TrainOptions o = victim_train_options(c, run_dir / "checkpoints" / "victim.h5");
+    const victim::TrainResult r = victim::train_victim(s.graph, s.data.train, s.data.test, o, training_log(log, "victim training"));
     if (r.resumed_from_step > 0) log->info("victim training resumed at step {}", r.resumed_from_step);
     s.graph.metadata["trained_on"] = c.dataset.spec();
     victim::save_model(trained.string(), s.graph);
   }
   s.accuracy = s.data.test.labelled() ? victim::accuracy(s.graph, s.data.test) : std::nan("");
+}
+
+victim::TrainOptions victim_train_options(const ExperimentConfig& c, const fs::path& checkpoint) {
+  victim::TrainOptions o;
+  const VictimTrainConfig& t = c.victim.train;
+  o.epochs = t.epochs, o.batch_size = t.batch_size, o.optimizer = t.optimizer;
+  o.lr = static_cast<float>(t.lr), o.momentum = static_cast<float>(t.momentum);
+  o.weight_decay = static_cast<float>(t.weight_decay), o.lr_decay = t.lr_decay, o.seed = c.seed;
+  o.checkpoint = checkpoint.string();
+  o.resume = true;
+  return o;
+}
+
+std::function<void(const victim::TrainProgress&)> training_log(const std::shared_ptr<spdlog::logger>& log,
+                                                               const std::string& what) {
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now() - std::chrono::hours(1));
+  return [log, what, last](const victim::TrainProgress& p) {
+    if (!p.epoch_done && std::chrono::steady_clock::now() - *last < std::chrono::seconds(10)) return;
+    *last = std::chrono::steady_clock::now();
+    log->info("{}: epoch {}/{} step {}/{} loss {:.4f}, {:.0f} img/s, ETA {:.0f} s{}", what, p.epoch, p.epochs, p.step,
+              p.steps_per_epoch, p.loss, p.images_per_second, p.eta_seconds,
+              p.test_accuracy >= 0 ? ", test accuracy " + std::to_string(p.test_accuracy) : std::string());
+  };
 }
 
 VictimSetup setup_victim(const ExperimentConfig& c, const fs::path& run_dir, const std::shared_ptr<spdlog::logger>& log) {

@@ -3,6 +3,7 @@
 // run directory, so a killed run resumes training and a finished one is not trained again), the
 // dataset shaped for its input, its accuracy, and the cuts to sweep.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "datasets/ton_iot.h"
 #include "experiments/experiment.h"
 #include "victim/graph.h"
+#include "victim/train.h"
 
 namespace spdlog {
 class logger;
@@ -53,6 +55,11 @@ VictimSetup load_victim_and_data(const ExperimentConfig& config, const datasets:
 // there), then its accuracy.
 void give_weights(const ExperimentConfig& config, const std::filesystem::path& run_dir,
                   const std::shared_ptr<spdlog::logger>& log, VictimSetup& setup);
+// victim.train's settings (the run's seed), checkpointing to `checkpoint` and resuming from it.
+victim::TrainOptions victim_train_options(const ExperimentConfig& config, const std::filesystem::path& checkpoint);
+// Logs training progress as "<what>: epoch e/E step s/S ..." every 10 s and at each epoch end.
+std::function<void(const victim::TrainProgress&)> training_log(const std::shared_ptr<spdlog::logger>& log,
+                                                               const std::string& what);
 // load_victim_and_data, then give_weights.
 // Throws Error naming the key when the dataset is too small for dataset.aux / dataset.test, when
 // weights do not fit the model, and so on.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "core/error.h"
@@ -10,11 +11,11 @@
 namespace splitleak::victim {
 namespace {
 
+// Six significant digits, no trailing zeros: 0.5, 2, 1e-07.
 std::string number(double v) {
-  std::string s = std::to_string(v);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
 }
 
 }  // namespace
@@ -24,31 +25,43 @@ std::string defence_value_key(const std::string& kind) {
   if (kind == "dropout") return "p";
   if (kind == "quantize") return "bits";
   if (kind == "topk") return "fraction";
+  if (kind == "nopeek") return "weight";
   return "";
 }
 
 const std::vector<std::string>& defence_kinds() {
-  static const std::vector<std::string> kinds{"none", "noise", "dropout", "quantize", "topk"};
+  static const std::vector<std::string> kinds{"none", "noise", "dropout", "quantize", "topk", "nopeek"};
   return kinds;
 }
 
 std::string DefenceSpec::label() const {
   if (kind == "none") return kind;
-  return kind + "(" + defence_value_key(kind) + "=" + number(value) + ")";
+  std::string out = kind;
+  out.append("(").append(defence_value_key(kind)).append("=").append(number(value));
+  if (finetune > 0) out.append(",finetune=").append(std::to_string(finetune));
+  return out.append(")");
 }
 
 void check_defence(const DefenceSpec& spec) {
   const auto& kinds = defence_kinds();
+  std::string listed;
+  for (const std::string& k : kinds) listed.append(listed.empty() ? "" : ", ").append(k);
   check(std::find(kinds.begin(), kinds.end(), spec.kind) != kinds.end(),
-        "unknown defence '" + spec.kind + "'" + did_you_mean(spec.kind, kinds) + " (none, noise, dropout, quantize, topk)");
+        "unknown defence '" + spec.kind + "'" + did_you_mean(spec.kind, kinds) + " (" + listed + ")");
   const double v = spec.value;
   const std::string prefix = spec.kind + ": " + defence_value_key(spec.kind) + " must be ";
-  if (spec.kind == "noise") check(std::isfinite(v) && v > 0.0, prefix + "a number > 0, got " + number(v));
+  if (spec.kind == "noise" || spec.kind == "nopeek") check(std::isfinite(v) && v > 0.0, prefix + "a number > 0, got " + number(v));
   if (spec.kind == "dropout") check(v > 0.0 && v < 1.0, prefix + "in (0, 1), got " + number(v));
   if (spec.kind == "quantize")
     check(v >= 1.0 && v <= 16.0 && v == std::floor(v), prefix + "an integer in [1, 16], got " + number(v));
   if (spec.kind == "topk") check(v > 0.0 && v <= 1.0, prefix + "in (0, 1], got " + number(v));
+  if (spec.kind == "none") check(spec.finetune == 0, "none: the undefended victim is not fine-tuned (finetune must be 0)");
+  if (spec.kind == "nopeek")
+    check(spec.finetune >= 1, "nopeek: finetune must be at least 1 epoch, got " + std::to_string(spec.finetune));
+  check(spec.finetune >= 0, spec.kind + ": finetune must be epochs >= 0, got " + std::to_string(spec.finetune));
 }
+
+bool transforms_features(const DefenceSpec& spec) { return spec.kind != "none" && spec.kind != "nopeek"; }
 
 void FeatureStatistics::add(const Tensor& features) {
   const Tensor host = features.on_device() ? features.to(Device{}) : features;
@@ -98,7 +111,7 @@ std::vector<int64_t> top_channels(const std::vector<double>& mean_magnitude, dou
 
 Graph defend(const Graph& front, const DefenceSpec& spec, const FeatureStatistics& statistics) {
   check_defence(spec);
-  if (spec.kind == "none") return front;
+  if (!transforms_features(spec)) return front;
   check(statistics.count() > 0, "defence '" + spec.label() + "': no auxiliary features to fit it on");
   const Shape& out_shape = front.output().shape;
   check(!statistics.channel_min().empty() && out_shape.size() >= 2 &&

@@ -14,21 +14,31 @@
 namespace splitleak::victim {
 
 struct DefenceSpec {
-  std::string kind = "none";  // none | noise | dropout | quantize | topk
+  std::string kind = "none";  // none | noise | dropout | quantize | topk | nopeek
   // noise: sigma relative to the features' standard deviation on the auxiliary data (> 0);
   // dropout: p in (0, 1); quantize: bits, an integer in [1, 16]; topk: the fraction of channels
-  // kept, in (0, 1]. Unused by none.
+  // kept, in (0, 1]; nopeek: the weight of the distance correlation in the loss (> 0). Unused by
+  // none.
   double value = 0.0;
-  std::string label() const;  // "none", "noise(sigma=0.5)", "quantize(bits=4)", ...
+  // Epochs of fine-tuning on the victim's training data (0: none). nopeek (>= 1): the whole victim,
+  // with cross-entropy + value x dCor(input, cut features) (ops::distance_correlation). Another
+  // kind but none: the back partition alone, on the defended features of the unchanged front.
+  int64_t finetune = 0;
+  // "none", "noise(sigma=0.5)", "quantize(bits=4)", "noise(sigma=0.5,finetune=2)",
+  // "nopeek(weight=0.1,finetune=1)", ...
+  std::string label() const;
 };
 
 // The kinds, in the order above.
 const std::vector<std::string>& defence_kinds();
-// The name of the value `kind` takes, as experiment files write it: sigma, p, bits, fraction
-// ("" for none).
+// The name of the value `kind` takes, as experiment files write it: sigma, p, bits, fraction,
+// weight ("" for none).
 std::string defence_value_key(const std::string& kind);
 // Throws Error (BadInput) naming the kind and the value's range when `spec` is not one.
 void check_defence(const DefenceSpec& spec);
+// Whether the defence is a node at the cut fitted on the auxiliary features (noise, dropout,
+// quantize, topk), rather than nothing (none) or the victim's own weights (nopeek).
+bool transforms_features(const DefenceSpec& spec);
 
 // What fitting needs of the auxiliary features, accumulated batch by batch. Channels are
 // dimension 1 of (N, C, ...) features (a flat feature vector: each value is a channel).
@@ -57,7 +67,7 @@ std::vector<int64_t> top_channels(const std::vector<double>& mean_magnitude, dou
 // A copy of `front` whose output is the defended feature map: one node named "defence.<kind>"
 // appended after its output (GaussianNoise with sigma = value x the statistics' standard
 // deviation; FeatureDropout; Quantize with the per-channel ranges; topk as Mul by a 0/1 channel
-// mask). `none` returns `front` unchanged. Throws Error when `statistics` holds no features or
+// mask). `none` and `nopeek` return `front` unchanged. Throws Error when `statistics` holds no features or
 // features of another shape than the front's output.
 Graph defend(const Graph& front, const DefenceSpec& spec, const FeatureStatistics& statistics);
 

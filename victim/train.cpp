@@ -100,6 +100,11 @@ TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datas
   } else {
     throw Error("train-victim: unknown optimizer '" + o.optimizer + "' (adam, sgd)");
   }
+  const Objective objective = o.objective ? o.objective : [](const Graph& graph, const Tensor& images, const Tensor& labels,
+                                                             const RunOptions& run_options) {
+    const Tensor logits = run(graph, images, run_options);
+    return StepLoss{logits, ops::cross_entropy(logits, labels)};
+  };
   const int64_t steps_per_epoch = (train.size() + o.batch_size - 1) / o.batch_size;
   const int64_t total_steps = steps_per_epoch * o.epochs;
   optim::LrSchedule schedule;
@@ -146,8 +151,10 @@ TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datas
       const datasets::ImageSet batch = train.read(std::vector<int64_t>(order.begin() + begin, order.begin() + end));
       Generator gen(mix(o.seed, epoch, step + 1));
       opt->set_lr(schedule.lr_at(epoch * steps_per_epoch + step));
-      const Tensor logits = run(g, batch.images.to(o.device), {true, &gen, nullptr, {}});
-      const Tensor loss = ops::cross_entropy(logits, labels_tensor(batch.labels).to(o.device));
+      const StepLoss step_loss = objective(g, batch.images.to(o.device), labels_tensor(batch.labels).to(o.device),
+                                           {true, &gen, nullptr, {}});
+      const Tensor& logits = step_loss.logits;
+      const Tensor& loss = step_loss.loss;
       opt->zero_grad();
       loss.backward();
       opt->step();
@@ -162,7 +169,7 @@ TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datas
       ++steps_this_run;
       const bool epoch_done = step + 1 == steps_per_epoch;
       double test_acc = -1;
-      if (epoch_done) test_acc = result.test_accuracy = test.size() ? accuracy(g, test) : 0.0;
+      if (epoch_done && test.size()) test_acc = result.test_accuracy = accuracy(g, test);
       result.final_loss = loss_sum / seen;
       const double elapsed = std::chrono::duration<double>(Clock::now() - t_start).count();
       const int64_t remaining = total_steps - (epoch * steps_per_epoch + step + 1);

@@ -7,9 +7,20 @@
 #include <string>
 
 #include "datasets/image_set.h"
+#include "victim/execute.h"
 #include "victim/graph.h"
 
 namespace splitleak::victim {
+
+// One training step's forward of a batch: the logits (for the training accuracy, (N, classes)) and
+// the loss it minimises.
+struct StepLoss {
+  Tensor logits, loss;
+};
+// The loss of `graph` on a batch of images (on the training device) and their labels (floats), run
+// with `options` (training mode, the step's generator). Empty: the cross-entropy of run(graph, images).
+using Objective = std::function<StepLoss(const Graph& graph, const Tensor& images, const Tensor& labels,
+                                         const RunOptions& options)>;
 
 struct TrainOptions {
   int64_t epochs = 10;
@@ -24,6 +35,7 @@ struct TrainOptions {
   // Where the weights train (cpu | an OpenCL device): moved there in place for the run and back
   // to the host at its end; each batch is uploaded, its logits read back for the accuracy.
   Device device;
+  Objective objective;  // empty: cross-entropy (NoPeek adds its distance correlation, victim/defence.h)
 };
 
 struct TrainProgress {
@@ -32,7 +44,7 @@ struct TrainProgress {
   double train_accuracy;  // over the epoch so far
   double images_per_second, eta_seconds;
   bool epoch_done;
-  double test_accuracy;   // at an epoch end; < 0 otherwise
+  double test_accuracy;   // at an epoch end with a test set; < 0 otherwise
 };
 
 struct TrainResult {

@@ -131,4 +131,10 @@ Tensor hardsigmoid(const Tensor& x) {
       [](float v, float) { return (v > -3.0f && v < 3.0f) ? 1.0f / 6.0f : 0.0f; });
 }
 
+Tensor power(const Tensor& x, float exponent) {
+  return pointwise(
+      x, "power", {Activation::power, exponent}, [exponent](float v) { return v > 0.0f ? std::pow(v, exponent) : 0.0f; },
+      [exponent](float v, float y) { return v > 0.0f ? exponent * y / v : 0.0f; });
+}
+
 }  // namespace splitleak::ops

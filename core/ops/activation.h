@@ -14,5 +14,9 @@ Tensor tanh(const Tensor& x);
 Tensor silu(const Tensor& x);
 Tensor hardswish(const Tensor& x);
 Tensor hardsigmoid(const Tensor& x);  // torch's: relu6(x + 3) / 6
+// max(x, 0)^exponent (torch's clamp(x, min=0).pow(exponent)); the derivative is
+// exponent * x^(exponent - 1) where x > 0 and 0 elsewhere, so a square root of a distance that is
+// exactly 0 passes no gradient.
+Tensor power(const Tensor& x, float exponent);
 
 }  // namespace splitleak::ops

@@ -17,7 +17,8 @@ float act(uint f, float v, float a, float b) {
     case 4: return tanh(v);
     case 5: return v / (1.0f + exp(-v));
     case 6: return v <= -3.0f ? 0.0f : (v >= 3.0f ? v : v * (v + 3.0f) / 6.0f);
-    default: return v <= -3.0f ? 0.0f : (v >= 3.0f ? 1.0f : v / 6.0f + 0.5f);
+    case 7: return v <= -3.0f ? 0.0f : (v >= 3.0f ? 1.0f : v / 6.0f + 0.5f);
+    default: return v > 0.0f ? pow(v, a) : 0.0f;
   }
 }
 
@@ -33,7 +34,8 @@ float dact(uint f, float v, float y, float a, float b) {
       return s * (1.0f + v * (1.0f - s));
     }
     case 6: return v < -3.0f ? 0.0f : (v <= 3.0f ? v / 3.0f + 0.5f : 1.0f);
-    default: return (v > -3.0f && v < 3.0f) ? 1.0f / 6.0f : 0.0f;
+    case 7: return (v > -3.0f && v < 3.0f) ? 1.0f / 6.0f : 0.0f;
+    default: return v > 0.0f ? a * y / v : 0.0f;
   }
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 // The OpenCL side of core/ops/activation.h: one kernel per direction, the activation chosen by
-// code with up to two parameters (clamp's lo and hi, leaky relu's slope). No autograd here.
+// code with up to two parameters (clamp's lo and hi, leaky relu's slope,
+// power's exponent). No autograd here.
 #include "core/tensor.h"
 
 namespace splitleak::ops::opencl_impl {
 
-enum class Activation : unsigned { relu, clamp, leaky_relu, sigmoid, tanh, silu, hardswish, hardsigmoid };
+enum class Activation : unsigned { relu, clamp, leaky_relu, sigmoid, tanh, silu, hardswish, hardsigmoid, power };
 
 // y = f(x).
 Tensor activation_forward(Activation f, const Tensor& x, float a = 0.0f, float b = 0.0f);

@@ -4,10 +4,14 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/activation.h"
 #include "core/ops/device_dispatch.h"
+#include "core/ops/elementwise.h"
+#include "core/ops/linear.h"
 #include "core/ops/loss_opencl.h"
 #include "core/ops/reduce.h"
 #include "core/ops/reduce_opencl.h"
+#include "core/ops/shape.h"
 
 namespace splitleak::ops {
 namespace {
@@ -158,6 +162,37 @@ Tensor total_variation(const Tensor& x) {
         }
     }
   });
+}
+
+namespace {
+
+// The double-centred Euclidean distance matrix (N, N) of the rows of x (N, ...).
+Tensor centred_distances(const Tensor& x) {
+  const int64_t n = x.size(0);
+  const Tensor rows = x.dim() == 1 ? reshape(x, {n, 1}) : flatten(x, 1);
+  const Tensor squared_norms = linear(mul(rows, rows), Tensor::ones({1, rows.size(1)}, x.device()), Tensor());  // (N, 1)
+  const Tensor gram = linear(rows, rows, Tensor());                                                             // (N, N)
+  Tensor off_diagonal = Tensor::ones({n, n});
+  for (int64_t i = 0; i < n; ++i) off_diagonal.data()[i * n + i] = 0.0f;
+  // |x_i|² + |x_j|² - 2 x_i.x_j, exactly 0 on the diagonal; rounding below 0 is clamped by power.
+  const Tensor squared = mul(add(add(squared_norms, reshape(squared_norms, {1, n})), mul_scalar(gram, -2.0f)),
+                             off_diagonal.to(x.device()));
+  const Tensor distances = power(squared, 0.5f);
+  const Tensor row_means = linear(distances, Tensor::full({1, n}, 1.0f / static_cast<float>(n), x.device()), Tensor());
+  return add(sub(sub(distances, row_means), reshape(row_means, {1, n})), mean(distances));
+}
+
+}  // namespace
+
+Tensor distance_correlation(const Tensor& x, const Tensor& z) {
+  check(x.defined() && z.defined() && x.dim() >= 1 && z.dim() >= 1 && x.size(0) == z.size(0) && x.size(0) >= 2,
+        "distance_correlation: x and z need the same number (>= 2) of rows, not " +
+            (x.defined() ? shape_str(x.shape()) : std::string("undefined")) + " and " +
+            (z.defined() ? shape_str(z.shape()) : std::string("undefined")));
+  const Tensor a = centred_distances(x), b = centred_distances(z);
+  const Tensor covariance = mean(mul(a, b)), variances = mul(mean(mul(a, a)), mean(mul(b, b)));
+  // 1e-30 keeps a constant x or z (zero variance) finite: its correlation is then 0.
+  return mul(power(covariance, 0.5f), power(add_scalar(variances, 1e-30f), -0.25f));
 }
 
 }  // namespace splitleak::ops

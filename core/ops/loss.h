@@ -15,5 +15,12 @@ Tensor mse_loss(const Tensor& prediction, const Tensor& target);  // mean (p - t
 // squared differences between vertical and horizontal neighbours, averaged over the batch.
 // Gradient: dx += 2 * (differences into x) / N.
 Tensor total_variation(const Tensor& x);
+// Distance correlation (Székely, Rizzo & Bakirov 2007) between the rows of x (N, ...) and z
+// (N, ...), N >= 2, each row flattened: sqrt(dCov²(x, z) / sqrt(dVar²(x) dVar²(z))) from the
+// double-centred Euclidean distance matrices; 0-d, in [0, 1]. NoPeek's loss (Vepakomma et al.
+// 2020). Composed of differentiable ops (linear, power, broadcast arithmetic, mean), so it runs
+// and differentiates on every device they do; a zero distance (the diagonal, coincident rows)
+// passes no gradient. attack::distance_correlation is the same value in double, without autograd.
+Tensor distance_correlation(const Tensor& x, const Tensor& z);
 
 }  // namespace splitleak::ops

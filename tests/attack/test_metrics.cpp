@@ -12,6 +12,8 @@
 #include "attack/metrics.h"
 #include "attack/statistics.h"
 #include "core/error.h"
+#include "core/ops.h"
+#include "core/random.h"
 #include "core/hdf5_io.h"
 #include "tests/core/reference_paths.h"
 
@@ -79,6 +81,25 @@ TEST(Statistics, DistanceCorrelationMatchesNumPy) {
   }
   EXPECT_EQ(distance_correlation(Tensor::ones({5, 3}), Tensor::zeros({5, 2})), 0.0);
   EXPECT_THROW(distance_correlation(Tensor::ones({5, 3}), Tensor::ones({4, 3})), Error);
+}
+
+// NoPeek's differentiable loss (ops::distance_correlation, float, through the Gram matrix) is the
+// metric's value (double, direct differences), on features of a realistic width and on a
+// dependent pair (z a function of x), where the value is far from 0.
+TEST(Statistics, DistanceCorrelationLossIsTheMetric) {
+  Generator gen(5);
+  Tensor x = Tensor::empty({16, 3, 8, 8});
+  init::uniform_(x, 0.0f, 1.0f, gen);
+  Tensor noise = Tensor::empty({16, 40});
+  init::uniform_(noise, -1.0f, 1.0f, gen);
+  const Tensor dependent = ops::tanh(ops::reshape(x, {16, 192}));
+  for (const Tensor& z : {noise, dependent}) {
+    const double metric = distance_correlation(x, z);
+    EXPECT_NEAR(ops::distance_correlation(x, z).item(), metric, 2e-4);
+  }
+  EXPECT_GT(distance_correlation(x, dependent), 0.9);
+  EXPECT_NEAR(ops::distance_correlation(Tensor::ones({16, 3}), noise).item(), 0.0, 1e-6);
+  EXPECT_THROW(ops::distance_correlation(Tensor::ones({1, 3}), Tensor::ones({1, 3})), Error);
 }
 
 TEST(Statistics, BootstrapIntervalContainsTheMeanAndIsSeeded) {

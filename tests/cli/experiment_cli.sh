@@ -286,6 +286,34 @@ expect_code 2 "cuts.pool2.max_accuracy_drop: an undefended cut loses no accuracy
   --thresholds "$DIR/def_undefended.yaml"
 expect_code 2 "defences needs a splitleak.results/2 results file" check "$DIR/v1.json" --thresholds "$DIR/def_pass.yaml"
 
+# Defences that fine-tune: nopeek's whole victim with its dCor loss, and a back partition
+# fine-tuned on noisy features; each fine-tuned victim is saved in defended/ and a resumed run
+# does not train it again. The dry run lists them.
+TUNED='defences=[{kind: nopeek, weight: 1},{kind: noise, sigma: 1, finetune: 1}]'
+expect_code 0 "fine-tuned at every cut before the attacks" run "$DIR/tiny.yaml" --dry-run --set victim.cuts=[pool2] \
+  --set "$TUNED"
+grep -q "nopeek(weight=1,finetune=1), noise(sigma=1,finetune=1)$" "$DIR/out"
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/tuned" --set victim.cuts=[pool2] --set "$TUNED" > /dev/null 2>&1
+test -s "$DIR/tuned/defended/pool2~nopeek_weight_1_finetune_1_.h5"
+test -s "$DIR/tuned/defended/pool2~noise_sigma_1_finetune_1_.h5"
+grep -q "\[pool2 | nopeek(weight=1,finetune=1)\] fine-tuning: epoch 1/1" "$DIR/tuned/log.txt"
+cp "$DIR/tuned/results.json" "$DIR/tuned_first.json"
+rm "$DIR/tuned/results.json"
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/tuned" --resume --set victim.cuts=[pool2] --set "$TUNED" > /dev/null 2>&1
+grep -q "\[pool2 | noise(sigma=1,finetune=1)\] fine-tuned before" "$DIR/tuned/log.txt"
+$PY - "$DIR/tuned/results.json" "$DIR/tuned_first.json" <<'PY'
+import json, sys
+r, first = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert r["defences"] == ["none", "nopeek(weight=1,finetune=1)", "noise(sigma=1,finetune=1)"], r["defences"]
+nopeek, noisy = r["defended"]
+# NoPeek lowered the held-out features' distance correlation at the cut.
+assert nopeek["distance_correlation"] < r["cuts"][0]["distance_correlation"] - 0.05, (nopeek, r["cuts"][0])
+# The fine-tuned victims' accuracies, not the run's victim's, and the same after the resume.
+assert nopeek["accuracy"] != r["victim"]["accuracy"] and noisy["accuracy"] != r["victim"]["accuracy"]
+for p, q in zip(r["defended"], first["defended"]):
+    assert p["accuracy"] == q["accuracy"] and p["attackers"] == q["attackers"], p["defence"]
+PY
+
 # Run directories: only the last level is created; a file, or a place nothing can be created, is
 # bad input.
 expect_code 2 "the folder $DIR/nowhere/a does not exist" run "$DIR/tiny.yaml" --out "$DIR/nowhere/a/b"

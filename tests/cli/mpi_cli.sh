@@ -5,7 +5,9 @@
 # - a job killed (SIGKILL to every rank) mid-sweep resumes with `mpirun -n 1 ... --resume`,
 #   recomputes none of the finished pairs and ends with the same metrics;
 # - a pair that fails (its score file cannot be written) is reported by pair while the others
-#   finish; the job exits 1 and --resume completes it.
+#   finish; the job exits 1 and --resume completes it;
+# - a defence that fine-tunes the victim (nopeek) is fine-tuned on rank 0 and its weights reach
+#   rank 1: two ranks give the single process's metrics.
 set -eu
 SL="$1"
 DIR="$2"
@@ -72,4 +74,13 @@ $MPIRUN -n 2 "$SL" run "$DIR/sweep.yaml" --out "$DIR/failing" --resume > /dev/nu
 test "$(grep -c 'done before' "$DIR/completed.err")" -eq 11
 metrics "$DIR/failing" > "$DIR/failing.metrics"
 cmp -s "$DIR/one.metrics" "$DIR/failing.metrics" || { echo "the completed job differs from one process"; exit 1; }
+
+NOPEEK='defences=[{kind: nopeek, weight: 1}]'
+"$SL" run "$DIR/sweep.yaml" --out "$DIR/nopeek_one" --set victim.cuts=[fc2] --set "$NOPEEK" > /dev/null 2>&1
+$MPIRUN -n 2 "$SL" run "$DIR/sweep.yaml" --out "$DIR/nopeek_two" --set victim.cuts=[fc2] --set "$NOPEEK" > /dev/null 2>&1
+grep -q '\[fc2 | nopeek(weight=1,finetune=1)\] .* on rank 1 (' "$DIR/nopeek_two/log.txt" || {
+  echo "rank 1 attacked no fine-tuned pair"; exit 1; }
+metrics "$DIR/nopeek_one" > "$DIR/nopeek_one.metrics"
+metrics "$DIR/nopeek_two" > "$DIR/nopeek_two.metrics"
+cmp -s "$DIR/nopeek_one.metrics" "$DIR/nopeek_two.metrics" || { echo "fine-tuned pairs differ on two ranks"; exit 1; }
 echo ok

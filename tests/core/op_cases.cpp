@@ -110,6 +110,9 @@ std::vector<OpCase> build_cases() {
   c.push_back({"silu", "silu", json::object(), {kinked({2, 3, 4, 4}, {}, -5.0f, 5.0f)}});
   c.push_back({"hardswish", "hardswish", json::object(), {kinked({2, 3, 4, 4}, {-3.0f, 3.0f}, -5.0f, 5.0f)}});
   c.push_back({"hardsigmoid", "hardsigmoid", json::object(), {kinked({2, 3, 4, 4}, {-3.0f, 3.0f}, -5.0f, 5.0f)}});
+  c.push_back({"power_sqrt", "power", {{"exponent", 0.5}}, {kinked({3, 10}, {}, 0.1f, 2.0f)}});
+  c.push_back({"power_negative_quarter", "power", {{"exponent", -0.25}}, {kinked({3, 10}, {}, 0.1f, 2.0f)}});
+  c.push_back({"power_clamped_below_zero", "power", {{"exponent", 1.5}}, {kinked({3, 10}, {0.0f}, -1.0f, 1.0f)}});
   c.push_back({"dropout_mask", "dropout_mask", {{"p", 0.5}}, {in({2, 3, 4, 4}), mask({2, 3, 4, 4})}});
   // Broadcasting arithmetic.
   c.push_back({"add_same", "add", json::object(), {in({2, 3, 4, 4}), in({2, 3, 4, 4})}});
@@ -155,6 +158,8 @@ std::vector<OpCase> build_cases() {
   c.push_back({"l1_loss", "l1_loss", json::object(), {in({2, 3, 4}), in({2, 3, 4})}});
   c.push_back({"mse_loss", "mse_loss", json::object(), {in({2, 3, 4}), in({2, 3, 4})}});
   c.push_back({"total_variation", "total_variation", json::object(), {in({2, 3, 5, 4})}});
+  c.push_back({"distance_correlation", "distance_correlation", json::object(), {in({6, 5}), in({6, 2, 2, 2})}});
+  c.push_back({"distance_correlation_flat_z", "distance_correlation", json::object(), {in({5, 1, 3, 3}), in({5})}});
   return c;
 }
 
@@ -201,6 +206,7 @@ Tensor run_op(const OpCase& c, const std::vector<Tensor>& x) {
   if (op == "silu") return ops::silu(x[0]);
   if (op == "hardswish") return ops::hardswish(x[0]);
   if (op == "hardsigmoid") return ops::hardsigmoid(x[0]);
+  if (op == "power") return ops::power(x[0], a.at("exponent"));
   if (op == "dropout_mask") return ops::dropout_with_mask(x[0], x[1], a.at("p"));
   if (op == "add") return ops::add(x[0], x[1]);
   if (op == "sub") return ops::sub(x[0], x[1]);
@@ -229,6 +235,7 @@ Tensor run_op(const OpCase& c, const std::vector<Tensor>& x) {
   if (op == "l1_loss") return ops::l1_loss(x[0], x[1]);
   if (op == "mse_loss") return ops::mse_loss(x[0], x[1]);
   if (op == "total_variation") return ops::total_variation(x[0]);
+  if (op == "distance_correlation") return ops::distance_correlation(x[0], x[1]);
   throw Error("op case '" + c.name + "': unknown op '" + op + "'");
 }
 

@@ -128,9 +128,13 @@ TEST(ExperimentYaml, ResolvedYamlLoadsBackToTheSameValues) {
 TEST(ExperimentYaml, DefencesAndTheAccuracyBudget) {
   const TempFile f(
       "victim: {model: lenet5}\nattackers:\n  - kind: rmle\ndefences:\n  - {kind: noise, sigma: 0.5}\n"
-      "  - {kind: none}\n  - {kind: topk, fraction: 0.25}\nprivacy: {max_accuracy_drop: 0.02}\n");
+      "  - {kind: none}\n  - {kind: topk, fraction: 0.25}\n  - {kind: nopeek, weight: 0.5}\n"
+      "  - {kind: quantize, bits: 4, finetune: 2}\nprivacy: {max_accuracy_drop: 0.02}\n");
   const ExperimentConfig c = load_experiment(f.path.string());
-  ASSERT_EQ(c.defences.size(), 3u);
+  ASSERT_EQ(c.defences.size(), 5u);
+  EXPECT_EQ(c.defences[3].spec.label(), "nopeek(weight=0.5,finetune=1)");  // nopeek fine-tunes 1 epoch by default
+  EXPECT_EQ(c.defences[4].spec.label(), "quantize(bits=4,finetune=2)");
+  EXPECT_TRUE(c.fine_tunes());
   EXPECT_EQ(c.defences[0].spec.label(), "none");
   EXPECT_EQ(c.defences[1].spec.label(), "noise(sigma=0.5)");
   EXPECT_EQ(c.defences[2].spec.label(), "topk(fraction=0.25)");
@@ -142,6 +146,7 @@ TEST(ExperimentYaml, DefencesAndTheAccuracyBudget) {
   const ExperimentConfig plain = load_experiment(none.path.string());
   ASSERT_EQ(plain.defences.size(), 1u);
   EXPECT_EQ(plain.defences[0].spec.kind, "none");
+  EXPECT_FALSE(plain.fine_tunes());
   EXPECT_EQ(plain.privacy.max_accuracy_drop, 0.01);
 }
 

@@ -47,6 +47,17 @@ def opt(xs, i):
     return xs[i] if i < len(xs) and xs[i].numel() > 0 else None
 
 
+def distance_correlation(x, z):
+    """NoPeek's dCor: double-centred distance matrices; the eye keeps sqrt's gradient finite at 0."""
+    def centred(t):
+        t = t.reshape(t.shape[0], -1)
+        eye = torch.eye(t.shape[0], dtype=t.dtype)
+        d = (((t[:, None, :] - t[None, :, :]) ** 2).sum(-1) + eye).sqrt() - eye
+        return d - d.mean(0, keepdim=True) - d.mean(1, keepdim=True) + d.mean()
+    a, b = centred(x), centred(z)
+    return ((a * b).mean() / ((a * a).mean() * (b * b).mean()).sqrt()).clamp(min=0).sqrt()
+
+
 def run_op(op, a, xs):
     if op == "conv2d":
         return F.conv2d(xs[0], xs[1], opt(xs, 2), pair(a, "stride", 1), pair(a, "padding", 0),
@@ -84,6 +95,8 @@ def run_op(op, a, xs):
         return F.hardswish(xs[0])
     if op == "hardsigmoid":
         return F.hardsigmoid(xs[0])
+    if op == "power":
+        return xs[0].clamp(min=0).pow(a["exponent"])
     if op == "dropout_mask":
         # What F.dropout computes once its Bernoulli mask is drawn (the mask itself is an input).
         return xs[0] * xs[1] / (1.0 - a["p"])
@@ -131,6 +144,8 @@ def run_op(op, a, xs):
     if op == "total_variation":
         x = xs[0]
         return (((x[:, :, 1:, :] - x[:, :, :-1, :]) ** 2).sum() + ((x[:, :, :, 1:] - x[:, :, :, :-1]) ** 2).sum()) / x.shape[0]
+    if op == "distance_correlation":
+        return distance_correlation(xs[0], xs[1])
     raise ValueError(f"no PyTorch mapping for op '{op}'")
 
 

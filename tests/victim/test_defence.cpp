@@ -124,6 +124,10 @@ TEST(Defence, TopkKeepsTheChannelsOfLargestMeanMagnitudeUnchanged) {
 TEST(Defence, NoneIsTheFrontItselfAndFlatFeaturesAreChannels) {
   const Fixture f;
   EXPECT_EQ(defend(f.front, {"none", 0}, f.statistics).nodes.size(), f.front.nodes.size());
+  // NoPeek's defence is in the victim's weights (victim/defence_training.h), not a node.
+  EXPECT_EQ(defend(f.front, {"nopeek", 0.5, 1}, f.statistics).nodes.size(), f.front.nodes.size());
+  EXPECT_FALSE(transforms_features({"nopeek", 0.5, 1}));
+  EXPECT_TRUE(transforms_features({"topk", 0.5}));
   const Graph fc = partition(zoo::build("lenet5"), "fc1").front;
   FeatureStatistics s;
   s.add(run(fc, f.images));
@@ -194,6 +198,14 @@ TEST(Defence, RefusalsNameTheKindAndTheRange) {
   EXPECT_EQ(error_of([] { check_defence({"topk", 0}); }), "topk: fraction must be in (0, 1], got 0");
   EXPECT_EQ(DefenceSpec({"noise", 0.5}).label(), "noise(sigma=0.5)");
   EXPECT_EQ(DefenceSpec({"quantize", 4}).label(), "quantize(bits=4)");
+  EXPECT_EQ(error_of([] { check_defence({"nopeek", -1, 1}); }), "nopeek: weight must be a number > 0, got -1");
+  EXPECT_EQ(error_of([] { check_defence({"nopeek", 0.5, 0}); }), "nopeek: finetune must be at least 1 epoch, got 0");
+  EXPECT_EQ(error_of([] { check_defence({"none", 0, 2}); }).rfind("none: the undefended victim is not fine-tuned", 0), 0u);
+  EXPECT_EQ(error_of([] { check_defence({"topk", 0.5, -1}); }), "topk: finetune must be epochs >= 0, got -1");
+  EXPECT_EQ(DefenceSpec({"nopeek", 0.25, 1}).label(), "nopeek(weight=0.25,finetune=1)");
+  EXPECT_EQ(DefenceSpec({"noise", 0.5, 2}).label(), "noise(sigma=0.5,finetune=2)");
+  EXPECT_EQ(DefenceSpec({"noise", 1e-7}).label(), "noise(sigma=1e-07)");  // not 0
+  EXPECT_NE(DefenceSpec({"noise", 1e-7}).label(), DefenceSpec({"noise", 2e-7}).label());
   const Fixture f;
   FeatureStatistics empty;
   EXPECT_NE(error_of([&] { defend(f.front, {"noise", 1}, empty); }).find("no auxiliary features"), std::string::npos);
