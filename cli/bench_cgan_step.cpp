@@ -6,6 +6,8 @@
 // timed step (the four scalar losses it reads back); on the CPU also the step's GEMM FLOPs (every
 // convolution, forward and both gradients, runs as GEMMs), their rate, and the rate of one
 // 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by).
+// --profile adds the time per op per step, forward and backward (core/profile.h), over further
+// --steps steps, largest first.
 #include <cstdio>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "core/gemm.h"
 #include "core/opencl/context.h"
 #include "core/parallel.h"
+#include "core/profile.h"
 #include "core/random.h"
 #include "core/timing.h"
 
@@ -25,7 +28,23 @@ struct CganBenchOptions {
   int64_t image_size = 32, feat_channels = 64, batch = 16, ngf = 64, ndf = 64;
   int steps = 5;
   std::string device = "cpu";
+  bool profile = false;
 };
+
+// "ms_forward_<op>=..." and "ms_backward_<op>=..." per step, the op's name with its spaces and
+// brackets as underscores; then the profiled step's total.
+void print_profile(const std::vector<profile::OpTime>& times, int steps) {
+  double total = 0;
+  for (const profile::OpTime& t : times) {
+    std::string key = t.name;
+    for (char& ch : key)
+      if (ch == ' ' || ch == '(' || ch == ')') ch = '_';
+    std::printf("ms_forward_%s=%.2f\nms_backward_%s=%.2f\n", key.c_str(), t.forward_ms / steps, key.c_str(),
+                t.backward_ms / steps);
+    total += t.forward_ms + t.backward_ms;
+  }
+  std::printf("ms_profiled_per_step=%.1f\n", total / steps);
+}
 
 // GFLOP/s of one n x n x n GEMM, the median of `iters` runs.
 double sgemm_gflops(int64_t n, int iters) {
@@ -70,6 +89,11 @@ int run_cgan_bench(const CganBenchOptions& o) {
     std::printf("gemm_gflop_per_step=%.2f\ngflops=%.1f\nsgemm_1024_gflops=%.1f\nshare_of_sgemm=%.3f\n", gflop_per_step,
                 rate, ceiling, rate / ceiling);
   }
+  if (o.profile) {
+    profile::start();
+    for (int i = 0; i < o.steps; ++i) cgan.step(features, images);
+    print_profile(profile::stop(), o.steps);
+  }
   return 0;
 }
 
@@ -83,6 +107,7 @@ const bool registered = add_bench(
        sub.add_option("--ndf", o->ndf, "Discriminator width")->capture_default_str();
        sub.add_option("--steps", o->steps, "Timed steps (median reported)")->capture_default_str();
        sub.add_option("--device", o->device, "cpu, or opencl[:P:D] (splitleak devices)")->capture_default_str();
+       sub.add_flag("--profile", o->profile, "Also print each op's forward and backward time per step (ms_forward_<op>=...)");
        return [o] { return run_cgan_bench(*o); };
      }});
 

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/ops/elementwise.h"
+#include "core/profile.h"
 
 namespace splitleak::autograd {
 namespace {
@@ -73,6 +74,7 @@ GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl
   for (Node* node : reverse_topological(root_node)) {
     auto found = buffers.by_node.find(node);
     if (found == buffers.by_node.end()) continue;  // no gradient flowed here
+    const profile::BackwardTimer timer(node->name);
     Tensor grad_output = found->second;
     std::vector<Tensor> grad_inputs(node->inputs.size());
     for (size_t i = 0; i < node->inputs.size(); ++i) {
@@ -96,6 +98,7 @@ NoGradGuard::NoGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = false;
 NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
 
 Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, BackwardFn backward) {
+  profile::forward_done(name);
   if (!t_grad_enabled) return output;
   bool any = false;
   for (const Tensor& in : inputs) any = any || (in.defined() && in.requires_grad());

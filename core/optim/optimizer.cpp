@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "core/optim/optimizer_opencl.h"
+#include "core/parallel.h"
+#include "core/profile.h"
 
 namespace splitleak::optim {
 
@@ -34,6 +36,7 @@ Adam::Adam(nn::NamedTensors params, const AdamOptions& o) : Optimizer(std::move(
 }
 
 void Adam::step() {
+  const profile::Span span("adam step");
   ++steps_;
   const float b1 = options.beta1, b2 = options.beta2, lr = lr_, wd = options.weight_decay;
   // Bias corrections in double, as torch computes them on Python floats.
@@ -52,17 +55,22 @@ void Adam::step() {
     const float* pg = g.data();
     float* m = exp_avg_[i].data();
     float* v = exp_avg_sq_[i].data();
-    for (int64_t j = 0; j < p.numel(); ++j) {
-      float grad = pg[j];
-      if (wd != 0.0f) {
-        if (options.decoupled_weight_decay) pp[j] *= 1.0f - lr * wd;
-        else grad += wd * pp[j];
+    const bool decoupled = options.decoupled_weight_decay;
+    const float eps = options.eps;
+    // Element by element: any split over threads gives the same values.
+    parallel_for(p.numel(), [=](int64_t begin, int64_t end) {
+      for (int64_t j = begin; j < end; ++j) {
+        float grad = pg[j];
+        if (wd != 0.0f) {
+          if (decoupled) pp[j] *= 1.0f - lr * wd;
+          else grad += wd * pp[j];
+        }
+        m[j] = m[j] * b1 + (1.0f - b1) * grad;
+        v[j] = v[j] * b2 + (1.0f - b2) * grad * grad;
+        const float denom = std::sqrt(v[j]) / bias2_sqrt + eps;
+        pp[j] -= step_size * (m[j] / denom);
       }
-      m[j] = m[j] * b1 + (1.0f - b1) * grad;
-      v[j] = v[j] * b2 + (1.0f - b2) * grad * grad;
-      const float denom = std::sqrt(v[j]) / bias2_sqrt + options.eps;
-      pp[j] -= step_size * (m[j] / denom);
-    }
+    });
   }
 }
 
@@ -91,6 +99,7 @@ Sgd::Sgd(nn::NamedTensors params, const SgdOptions& o) : Optimizer(std::move(par
 }
 
 void Sgd::step() {
+  const profile::Span span("sgd step");
   const bool first = steps_ == 0;
   ++steps_;
   const float mu = options.momentum, wd = options.weight_decay, damp = options.dampening;
@@ -105,14 +114,19 @@ void Sgd::step() {
     float* pp = p.data();
     const float* pg = g.data();
     float* buf = momentum_buffer_[i].data();
-    for (int64_t j = 0; j < p.numel(); ++j) {
-      float d = pg[j] + (wd != 0.0f ? wd * pp[j] : 0.0f);
-      if (mu != 0.0f) {
-        buf[j] = first ? d : buf[j] * mu + (1.0f - damp) * d;
-        d = options.nesterov ? d + mu * buf[j] : buf[j];
+    const bool nesterov = options.nesterov;
+    const float lr = lr_;
+    // Element by element: any split over threads gives the same values.
+    parallel_for(p.numel(), [=](int64_t begin, int64_t end) {
+      for (int64_t j = begin; j < end; ++j) {
+        float d = pg[j] + (wd != 0.0f ? wd * pp[j] : 0.0f);
+        if (mu != 0.0f) {
+          buf[j] = first ? d : buf[j] * mu + (1.0f - damp) * d;
+          d = nesterov ? d + mu * buf[j] : buf[j];
+        }
+        pp[j] -= lr * d;
       }
-      pp[j] -= lr_ * d;
-    }
+    });
   }
 }
 

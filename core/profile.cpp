@@ -1,0 +1,79 @@
+#include "core/profile.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+namespace splitleak::profile {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct State {
+  std::map<std::string, OpTime> by_name;
+  Clock::time_point last_end = Clock::now();
+  int backward_depth = 0;  // ops run inside a backward function belong to it
+};
+
+thread_local std::unique_ptr<State> t_state;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// Adds the time since the last end to `name`'s forward; the clock restarts.
+void close_interval(State& s, const char* name) {
+  const Clock::time_point now = Clock::now();
+  OpTime& t = s.by_name[name];
+  t.forward_ms += ms_between(s.last_end, now);
+  ++t.forward_calls;
+  s.last_end = now;
+}
+
+}  // namespace
+
+void start() { t_state = std::make_unique<State>(); }
+
+std::vector<OpTime> stop() {
+  std::vector<OpTime> out;
+  if (!t_state) return out;
+  for (auto& [name, t] : t_state->by_name) {
+    t.name = name;
+    out.push_back(t);
+  }
+  t_state.reset();
+  std::stable_sort(out.begin(), out.end(), [](const OpTime& a, const OpTime& b) {
+    return a.forward_ms + a.backward_ms > b.forward_ms + b.backward_ms;
+  });
+  return out;
+}
+
+void forward_done(const char* name) {
+  State* s = t_state.get();
+  if (s && s->backward_depth == 0) close_interval(*s, name);
+}
+
+BackwardTimer::BackwardTimer(const char* name) : name_(name), t0_(Clock::now()), active_(t_state != nullptr) {
+  if (active_) ++t_state->backward_depth;
+}
+
+BackwardTimer::~BackwardTimer() {
+  if (!active_ || !t_state) return;
+  State& s = *t_state;
+  --s.backward_depth;
+  const Clock::time_point now = Clock::now();
+  OpTime& t = s.by_name[name_];
+  t.backward_ms += ms_between(t0_, now);
+  ++t.backward_calls;
+  s.last_end = now;
+}
+
+Span::Span(const char* name) : name_(name), active_(t_state != nullptr && t_state->backward_depth == 0) {
+  if (active_) close_interval(*t_state, "(between ops)");
+}
+
+Span::~Span() {
+  if (active_ && t_state) close_interval(*t_state, name_);
+}
+
+}  // namespace splitleak::profile
