@@ -180,13 +180,8 @@ std::vector<DefenceConfig> parse_defences(const YAML::Node& list, const Origin& 
     d.origin = {source.file, list[i].Mark().is_null() ? 0 : list[i].Mark().line + 1, path};
     if (!list[i].IsMap()) throw Error(d.origin.str() + ": expected a mapping with 'kind', got " + kind_name(list[i]));
     Section e(list[i], path, source);
-    const std::vector<std::string>& kinds = victim::defence_kinds();
-    if (!e.has("kind")) {
-      std::string listed;
-      for (size_t k = 0; k < kinds.size(); ++k) listed.append(k == 0 ? "" : k + 1 == kinds.size() ? " or " : ", ").append(kinds[k]);
-      e.missing("kind", listed);
-    }
-    d.spec.kind = e.get_choice("kind", "", kinds);
+    if (!e.has("kind")) e.missing("kind", "one of " + victim::defence_kinds_text());
+    d.spec.kind = e.get_choice("kind", "", victim::defence_kinds());
     const std::string key = victim::defence_value_key(d.spec.kind);
     if (!key.empty()) {
       if (!e.has(key)) e.missing(key, "the " + d.spec.kind + " defence's " + key);

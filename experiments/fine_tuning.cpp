@@ -12,35 +12,24 @@ namespace splitleak::experiments {
 namespace fs = std::filesystem;
 namespace {
 
-// Copies every weight `from` has into `to`, by name (the same shapes: `to` is a victim that
-// `from` was cut from or copied of).
-void copy_weights(victim::Graph& to, const victim::Graph& from) {
-  for (const auto& [name, t] : from.tensors) {
-    auto it = to.tensors.find(name);
-    if (it != to.tensors.end()) it->second.copy_from(t);
-  }
-}
-
-// The victim of defended node `node`, fine-tuned now.
-victim::Graph fine_tune(const ExperimentConfig& c, const fs::path& dir, const VictimSetup& setup, const RunInputs& in,
-                        const datasets::FeatureCache& cache, const AttackedNode& node,
-                        const std::shared_ptr<spdlog::logger>& log) {
+// Fine-tunes `out`, a copy of the run's victim with its own weights, for defended node `node`.
+void fine_tune(const ExperimentConfig& c, const fs::path& dir, const VictimSetup& setup, const RunInputs& in,
+               const datasets::FeatureCache& cache, const AttackedNode& node, const std::shared_ptr<spdlog::logger>& log,
+               victim::Graph& out) {
   const victim::DefenceSpec& spec = c.defences.at(node.defence).spec;
   victim::TrainOptions o = victim_train_options(c, dir / "checkpoints" / (node.file_stem + ".finetune.h5"));
   o.epochs = spec.finetune, o.seed = derive_seed(node.seed, 4);
-  victim::Graph out = victim::with_own_weights(setup.graph);
   const auto progress = training_log(log, node_tag(c, node) + " fine-tuning");
   if (spec.kind == "nopeek") {
     o.objective = victim::nopeek_objective(node.index, spec.value);
     victim::train_victim(out, setup.data.train, datasets::ImageRows{}, o, progress);
-    return out;
+    return;
   }
+  // The back partition of `out` shares its weights, so training it trains them in `out`.
   const auto p = node_partition(c, in, cache, setup.graph, node, rank_device(c.runtime.attack_device), log);
   o.objective = victim::defended_features_objective(p->front);
-  victim::Graph back = victim::with_own_weights(p->back);
+  victim::Graph back = victim::partition(out, node.name).back;
   victim::train_victim(back, setup.data.train, datasets::ImageRows{}, o, progress);
-  copy_weights(out, back);
-  return out;
 }
 
 }  // namespace
@@ -56,14 +45,14 @@ NodeVictims fine_tune_defences(const ExperimentConfig& c, const fs::path& dir, c
     on_root([&] {
       const fs::path saved = dir / "defended" / (node.file_stem + ".h5");
       if (fs::exists(saved)) {
-        copy_weights(g, victim::load_model_file(saved.string()));
+        take_weights(g, victim::load_model_file(saved.string()), saved.string());
         log->info("{} fine-tuned before ({})", node_tag(c, node), saved.string());
         return;
       }
       if (!setup.data.train.labelled())
         throw Error(c.defences.at(node.defence).origin.str() + ": " + c.defences.at(node.defence).spec.label() +
                     " fine-tunes the victim, and the dataset " + c.dataset.spec() + " has no labels");
-      g = fine_tune(c, dir, setup, in, cache, node, log);
+      fine_tune(c, dir, setup, in, cache, node, log, g);
       fs::create_directories(saved.parent_path());
       victim::save_model(saved.string(), g);
     });

@@ -17,16 +17,6 @@
 namespace splitleak::experiments {
 namespace fs = std::filesystem;
 
-namespace {
-
-// Copies every weight of `source` into `graph` by name; both must hold the same names and shapes.
-void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where) {
-  check_weights_fit(graph, source, where);
-  for (auto& [name, t] : graph.tensors) t.copy_from(source.tensors.at(name));
-}
-
-}  // namespace
-
 void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where) {
   for (const auto& [name, t] : graph.tensors) {
     auto it = source.tensors.find(name);
@@ -34,6 +24,11 @@ void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, 
     check(it->second.shape() == t.shape(), where + ": weight '" + name + "' is " + shape_str(it->second.shape()) +
                                                ", the model needs " + shape_str(t.shape()));
   }
+}
+
+void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where) {
+  check_weights_fit(graph, source, where);
+  for (auto& [name, t] : graph.tensors) t.copy_from(source.tensors.at(name));
 }
 
 void check_dataset_sizes(const ExperimentConfig& c, const datasets::TrainTest& data) {

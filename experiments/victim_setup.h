@@ -46,6 +46,8 @@ struct VictimSetup {
 // The victim with the weights its model file or zoo entry gives, and the data shaped for its input.
 // Throws Error naming `where` unless `source` holds every weight of `graph` with its shape.
 void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, const std::string& where);
+// check_weights_fit, then every weight of `graph` copied from `source` by name.
+void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where);
 
 // victim.model as the run builds it, dataset.channels and dataset.size applied to its input; the
 // weights are the model file's or the zoo's initial ones.

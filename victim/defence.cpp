@@ -42,12 +42,16 @@ std::string DefenceSpec::label() const {
   return out.append(")");
 }
 
+std::string defence_kinds_text() {
+  std::string listed;
+  for (const std::string& k : defence_kinds()) listed.append(listed.empty() ? "" : ", ").append(k);
+  return listed;
+}
+
 void check_defence(const DefenceSpec& spec) {
   const auto& kinds = defence_kinds();
-  std::string listed;
-  for (const std::string& k : kinds) listed.append(listed.empty() ? "" : ", ").append(k);
   check(std::find(kinds.begin(), kinds.end(), spec.kind) != kinds.end(),
-        "unknown defence '" + spec.kind + "'" + did_you_mean(spec.kind, kinds) + " (" + listed + ")");
+        "unknown defence '" + spec.kind + "'" + did_you_mean(spec.kind, kinds) + " (" + defence_kinds_text() + ")");
   const double v = spec.value;
   const std::string prefix = spec.kind + ": " + defence_value_key(spec.kind) + " must be ";
   if (spec.kind == "noise" || spec.kind == "nopeek") check(std::isfinite(v) && v > 0.0, prefix + "a number > 0, got " + number(v));

@@ -31,6 +31,8 @@ struct DefenceSpec {
 
 // The kinds, in the order above.
 const std::vector<std::string>& defence_kinds();
+// The kinds as a message lists them: "none, noise, dropout, quantize, topk, nopeek".
+std::string defence_kinds_text();
 // The name of the value `kind` takes, as experiment files write it: sigma, p, bits, fraction,
 // weight ("" for none).
 std::string defence_value_key(const std::string& kind);

@@ -9,7 +9,7 @@
 
 #include "core/autograd.h"
 #include "core/ops.h"
-#include "datasets/fashion_mnist.h"
+#include "tests/support/fashion_sample.h"
 #include "victim/defence.h"
 #include "victim/defence_training.h"
 #include "victim/execute.h"
@@ -19,14 +19,7 @@
 namespace splitleak::victim {
 namespace {
 
-const datasets::ImageSet& small_set() {
-  static const datasets::ImageSet set = [] {
-    datasets::FashionMnistOptions o;
-    o.size = 32;
-    return datasets::load_fashion_mnist(datasets::Part::Train, o).slice(0, 512);
-  }();
-  return set;
-}
+datasets::ImageSet small_set() { return testing::fashion_mnist_32(512); }
 
 // LeNet-5 trained for 3 epochs on the first 384 images (the same weights in every test).
 const Graph& trained_lenet() {

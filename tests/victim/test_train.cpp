@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
-#include "datasets/fashion_mnist.h"
+#include "tests/support/fashion_sample.h"
 #include "tests/support/temp_dir.h"
 #include "victim/train.h"
 #include "victim/zoo/zoo.h"
@@ -13,14 +13,7 @@
 namespace splitleak::victim {
 namespace {
 
-const datasets::ImageSet& small_set() {
-  static const datasets::ImageSet set = [] {
-    datasets::FashionMnistOptions o;
-    o.size = 32;
-    return datasets::load_fashion_mnist(datasets::Part::Train, o).slice(0, 384);
-  }();
-  return set;
-}
+datasets::ImageSet small_set() { return testing::fashion_mnist_32(384); }
 
 std::vector<std::vector<float>> weights(const Graph& g) {
   std::vector<std::vector<float>> out;
