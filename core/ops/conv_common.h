@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/ops/im2col.h"
@@ -54,12 +55,29 @@ void gather_images(const float* src, int64_t first, int64_t m, int64_t channels,
 void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst,
                     bool accumulate);
 
+// "n16 64x32x32->128x16x16 k4x4 s2": a conv's shapes, for profile::label. `in_*` is the op's
+// input, `out_*` its output; the kernel and stride are those of `g`.
+std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int64_t out_c, int64_t out_h, int64_t out_w,
+                       const ConvGeometry& g);
+
 // y[n][c][p] += bias[c] for an (N, C, P) block.
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
 // grad_bias[c] += sum over n, p of grad_y[n][c][p].
 void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p);
-// Per-chunk partial buffers of `count` zeros, and their sum in chunk order added into dst.
-std::vector<std::vector<float>> zero_partials(int chunks, int64_t count);
-void reduce_partials(const std::vector<std::vector<float>>& partials, float* dst, int64_t count);
+// Per-chunk sums of a gradient added into dst[0, count): chunk 0 accumulates straight into dst,
+// every other chunk into its own zeroed buffer, which finish() adds to dst in chunk order. The
+// same chunk count gives the same sums; a lone chunk (one work item, or one thread) costs no
+// buffer and no pass.
+class ChunkSums {
+ public:
+  ChunkSums(int chunks, float* dst, int64_t count);
+  float* of(int chunk) { return chunk == 0 ? dst_ : partials_[static_cast<size_t>(chunk - 1)].data(); }
+  void finish();
+
+ private:
+  float* dst_;
+  int64_t count_;
+  std::vector<std::vector<float>> partials_;
+};
 
 }  // namespace splitleak::ops::detail
