@@ -173,14 +173,14 @@ void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float*
   if (!pgw && !pgx) return;
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, pgw, pl.cout * K);
+  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cout * K);
   detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *cols = scratch, *gy = scratch + K * W;
     detail::gather_images(pgy, first, m, pl.cout, P, gy);
     if (pgw) {
       block_columns(pl, blocks, px, b, cols);
-      gemm(false, true, pl.cout, K, m * P, 1.0f, gy, m * P, cols, m * P, 1.0f, sums.of(chunk), K);
+      gemm(false, true, pl.cout, K, m * P, 1.0f, gy, m * P, cols, m * P, sums.beta(chunk, b), sums.of(chunk), K);
     }
     if (pgx) {
       gemm(true, false, K, m * P, pl.cout, 1.0f, pw, K, gy, m * P, 0.0f, cols, m * P);
@@ -233,13 +233,13 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
       // (detail::ChunkSums).
       const int64_t items = pl.n * tiles.count;
-      detail::ChunkSums sums(detail::item_chunks(items), gw.data(), weight.numel());
+      detail::ChunkSums sums(detail::item_chunks(items), items, gw.data(), weight.numel());
       detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
         const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
         for (int64_t g = 0; g < pl.groups; ++g) {
           auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
           gemm(false, true, pl.cout_g, K, tiles.columns(t), 1.0f, pgy + (n * pl.cout + g * pl.cout_g) * P + p0, P, cols,
-               ld, 1.0f, sums.of(chunk) + g * pl.cout_g * K, K);
+               ld, sums.beta(chunk, item), sums.of(chunk) + g * pl.cout_g * K, K);
         }
       });
       sums.finish();

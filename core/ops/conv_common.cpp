@@ -72,15 +72,17 @@ void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int6
   });
 }
 
-ChunkSums::ChunkSums(int chunks, float* dst, int64_t count)
-    : dst_(dst), count_(count),
-      partials_(static_cast<size_t>(std::max(chunks - 1, 0)), std::vector<float>(static_cast<size_t>(count), 0.0f)) {}
+ChunkSums::ChunkSums(int chunks, int64_t items, float* dst, int64_t count)
+    : chunks_(chunks), items_(items), dst_(dst), count_(count),
+      partials_(chunks > 1 ? new float[static_cast<size_t>((chunks - 1) * count)] : nullptr) {}
 
 void ChunkSums::finish() {
-  if (partials_.empty()) return;
+  if (chunks_ <= 1) return;
   parallel_for(count_, [&](int64_t s, int64_t e) {
-    for (const std::vector<float>& part : partials_)
-      for (int64_t i = s; i < e; ++i) dst_[i] += part[static_cast<size_t>(i)];
+    for (int c = 1; c < chunks_; ++c) {
+      const float* part = of(c);
+      for (int64_t i = s; i < e; ++i) dst_[i] += part[i];
+    }
   });
 }
 

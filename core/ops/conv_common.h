@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/ops/im2col.h"
+#include "core/parallel.h"
 
 namespace splitleak::ops::detail {
 
@@ -64,20 +66,26 @@ std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int6
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
 // grad_bias[c] += sum over n, p of grad_y[n][c][p].
 void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p);
-// Per-chunk sums of a gradient added into dst[0, count): chunk 0 accumulates straight into dst,
-// every other chunk into its own zeroed buffer, which finish() adds to dst in chunk order. The
-// same chunk count gives the same sums; a lone chunk (one work item, or one thread) costs no
-// buffer and no pass.
+// Per-chunk sums of a gradient added into dst[0, count), for for_each_item(items, ...): chunk 0
+// accumulates straight into dst, every other chunk into a buffer of its own, which finish() adds
+// to dst in chunk order. The same chunk count gives the same sums; a lone chunk (one work item,
+// or one thread) costs no buffer and no pass. A chunk's own buffer starts unset: its first item
+// writes with beta(chunk, item) = 0 (and must write all `count` values), the rest with 1.
 class ChunkSums {
  public:
-  ChunkSums(int chunks, float* dst, int64_t count);
-  float* of(int chunk) { return chunk == 0 ? dst_ : partials_[static_cast<size_t>(chunk - 1)].data(); }
+  ChunkSums(int chunks, int64_t items, float* dst, int64_t count);
+  float* of(int chunk) { return chunk == 0 ? dst_ : partials_.get() + (chunk - 1) * count_; }
+  float beta(int chunk, int64_t item) const {
+    return chunk > 0 && item == chunk_begin(items_, chunks_, chunk) ? 0.0f : 1.0f;
+  }
   void finish();
 
  private:
+  int chunks_;
+  int64_t items_;
   float* dst_;
   int64_t count_;
-  std::vector<std::vector<float>> partials_;
+  std::unique_ptr<float[]> partials_;  // chunks - 1 buffers of count_, uninitialised
 };
 
 }  // namespace splitleak::ops::detail

@@ -92,7 +92,7 @@ void backward_blocked(const ConvTransposePlan& pl, const float* px, const float*
                       float* pgw) {
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, pgw, pl.cin * K);
+  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cin * K);
   detail::for_each_item(blocks.count, (K + pl.cin) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *col = scratch, *xb = scratch + K * W;
@@ -103,7 +103,7 @@ void backward_blocked(const ConvTransposePlan& pl, const float* px, const float*
     }
     if (pgw) {
       detail::gather_images(px, first, m, pl.cin, P, xb);
-      gemm(false, true, pl.cin, K, m * P, 1.0f, xb, m * P, col, m * P, 1.0f, sums.of(chunk), K);
+      gemm(false, true, pl.cin, K, m * P, 1.0f, xb, m * P, col, m * P, sums.beta(chunk, b), sums.of(chunk), K);
     }
   });
   sums.finish();
@@ -142,7 +142,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
           return backward_blocked(pl, px, pw, pgy, gx.defined() ? gx.data() : nullptr, gw.defined() ? gw.data() : nullptr);
         // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
         // per chunk (detail::ChunkSums).
-        detail::ChunkSums sums(gw.defined() ? detail::item_chunks(items) : 0, gw.defined() ? gw.data() : nullptr,
+        detail::ChunkSums sums(gw.defined() ? detail::item_chunks(items) : 0, items, gw.defined() ? gw.data() : nullptr,
                                weight.numel());
         float* pgx = gx.defined() ? gx.data() : nullptr;
         detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
@@ -154,8 +154,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
             if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
             // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
             if (gw.defined())
-              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T, 1.0f,
-                   sums.of(chunk) + g * pl.cin_g * K, K);
+              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T,
+                   sums.beta(chunk, item), sums.of(chunk) + g * pl.cin_g * K, K);
           }
         });
         sums.finish();
