@@ -42,9 +42,15 @@ struct ImageBlocks {
   // Whether images of `pixels` output pixels (the GEMM's columns per image) are worth blocking.
   static bool worth_it(int64_t images, int64_t pixels) { return images > 1 && pixels <= kColumns / 4; }
   int64_t per_block, count, images, pixels;
+  // Blocks of at most kColumns / p images (at least 1), as even as their count allows: 32 images
+  // of 9 pixels are 2 blocks of 16, not 29 and 3.
   ImageBlocks(int64_t n, int64_t p)
-      : per_block(std::clamp<int64_t>((kColumns + p - 1) / p, 1, n)), count((n + per_block - 1) / per_block),
-        images(n), pixels(p) {}
+      : per_block(even_split(n, std::clamp<int64_t>((kColumns + p - 1) / p, 1, n))),
+        count((n + per_block - 1) / per_block), images(n), pixels(p) {}
+  static int64_t even_split(int64_t n, int64_t most) {
+    const int64_t blocks = (n + most - 1) / most;
+    return (n + blocks - 1) / blocks;
+  }
   int64_t begin(int64_t b) const { return b * per_block; }
   int64_t size(int64_t b) const { return std::min(images, (b + 1) * per_block) - begin(b); }
   int64_t max_columns() const { return per_block * pixels; }
