@@ -50,19 +50,21 @@ struct GradBuffers {
 };
 
 // The tensors a backward must reach: all that require a gradient (targets null), or only those
-// in `targets` (autograd::grad's), whose gradients flow through `through`: the nodes with a path
-// down to one of them. Inputs off those paths get no gradient slot, so their ops skip that work
+// in `targets` (autograd::grad's). Gradients flow into a target (a leaf, or a non-leaf through its
+// node) and through `through`: the nodes with an input on a path down to a target. Only those
+// nodes run, and their inputs off those paths get no gradient slot, so their ops skip that work
 // (the discriminator's weight gradients when only the generator's are asked for).
 struct Reach {
   const std::unordered_set<TensorImpl*>* targets = nullptr;
-  std::unordered_set<Node*> through;
+  std::unordered_set<Node*> target_nodes, through;
 
   bool wanted(const Tensor& in) const {
     if (!in.defined() || !in.requires_grad()) return false;
     if (!targets) return true;
     Node* n = in.impl()->grad_fn.get();
-    return n ? through.contains(n) : targets->contains(in.impl());
+    return n ? through.contains(n) || target_nodes.contains(n) : targets->contains(in.impl());
   }
+  bool runs(Node* node) const { return !targets || through.contains(node); }
 };
 
 // `order` root first; nodes after all their consumers, so walked backwards inputs come first.
@@ -70,11 +72,10 @@ Reach reach_of(const std::vector<Node*>& order, const std::unordered_set<TensorI
   Reach r;
   r.targets = targets;
   if (!targets) return r;
-  std::unordered_set<Node*> target_nodes;
   for (TensorImpl* t : *targets)
-    if (t->grad_fn) target_nodes.insert(t->grad_fn.get());
+    if (t->grad_fn) r.target_nodes.insert(t->grad_fn.get());
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    bool leads = target_nodes.contains(*it);
+    bool leads = false;
     for (const Tensor& in : (*it)->inputs) leads = leads || r.wanted(in);
     if (leads) r.through.insert(*it);
   }
@@ -111,10 +112,8 @@ GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl
     auto found = buffers.by_node.find(node);
     if (found == buffers.by_node.end()) continue;  // no gradient flowed here
     // A non-leaf's gradient is dropped once consumed unless the caller asked for it.
-    bool keep = false;
-    if (targets)
-      for (TensorImpl* k : *targets) keep = keep || k->grad_fn.get() == node;
-    if (targets && !reach.through.contains(node)) {  // leads to no target
+    const bool keep = reach.target_nodes.contains(node);
+    if (!reach.runs(node)) {  // leads to no target
       if (!keep) buffers.by_node.erase(node);
       continue;
     }
