@@ -30,8 +30,6 @@ void copy_floats(const float* src, int64_t n, float* dst) {
   }
 }
 
-}  // namespace
-
 // The output columns [begin, end) of kernel column j whose input column ox*sw + x_off lies
 // inside [0, width), x_off = j*dw - pw.
 struct ColumnSpan {
@@ -43,6 +41,8 @@ struct ColumnSpan {
     begin = std::min(begin, end);
   }
 };
+
+}  // namespace
 
 // Kernel taps outermost, so each tap's column span is computed once for all channels (a U-Net's
 // innermost maps have 1 to 4 columns per row: the divisions would cost more than the copies).
