@@ -7,7 +7,8 @@
 // convolution, forward and both gradients, runs as GEMMs), their rate, and the rate of one
 // 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by).
 // --profile adds the time per op per step, forward and backward (core/profile.h), over further
-// --steps steps, largest first.
+// --steps steps, largest first, and per convolution shape with its GEMM rate.
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -31,11 +32,23 @@ struct CganBenchOptions {
   bool profile = false;
 };
 
-// "ms_forward_<op>=..." and "ms_backward_<op>=..." per step, the op's name with its spaces and
-// brackets as underscores; then the profiled step's total.
+// The op's name before its shapes (profile::label).
+std::string op_of(const std::string& name) { return name.substr(0, name.find(" [")); }
+
+double gflops(int64_t flops, double ms) { return ms > 0 ? static_cast<double>(flops) / (ms * 1e6) : 0.0; }
+
+// "ms_forward_<op>=..." and "ms_backward_<op>=..." per step, summed over the op's shapes, the
+// op's name with its spaces and brackets as underscores; then the profiled step's total; then
+// one "shape:" line per op and shape with its GEMM rate, largest first.
 void print_profile(const std::vector<profile::OpTime>& times, int steps) {
-  double total = 0;
+  std::vector<profile::OpTime> by_op;
   for (const profile::OpTime& t : times) {
+    auto same = std::find_if(by_op.begin(), by_op.end(), [&](const profile::OpTime& o) { return o.name == op_of(t.name); });
+    if (same == by_op.end()) same = by_op.insert(by_op.end(), profile::OpTime{op_of(t.name)});
+    same->forward_ms += t.forward_ms, same->backward_ms += t.backward_ms;
+  }
+  double total = 0;
+  for (const profile::OpTime& t : by_op) {
     std::string key = t.name;
     for (char& ch : key)
       if (ch == ' ' || ch == '(' || ch == ')') ch = '_';
@@ -44,6 +57,11 @@ void print_profile(const std::vector<profile::OpTime>& times, int steps) {
     total += t.forward_ms + t.backward_ms;
   }
   std::printf("ms_profiled_per_step=%.1f\n", total / steps);
+  for (const profile::OpTime& t : times)
+    if (t.name != op_of(t.name))
+      std::printf("shape: %s | forward %.2f ms, %ld calls, %.1f GFLOP/s | backward %.2f ms, %.1f GFLOP/s\n",
+                  t.name.c_str(), t.forward_ms / steps, static_cast<long>(t.forward_calls / steps),
+                  gflops(t.forward_flops, t.forward_ms), t.backward_ms / steps, gflops(t.backward_flops, t.backward_ms));
 }
 
 // GFLOP/s of one n x n x n GEMM, the median of `iters` runs.

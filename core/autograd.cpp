@@ -49,8 +49,43 @@ struct GradBuffers {
   }
 };
 
-// Seeds root's gradient with grad_root (or 1 for a one-element root) and walks the graph.
-GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl*>& also_keep, const Tensor& grad_root) {
+// The tensors a backward must reach: all that require a gradient (targets null), or only those
+// in `targets` (autograd::grad's). Gradients flow into a target (a leaf, or a non-leaf through its
+// node) and through `through`: the nodes with an input on a path down to a target. Only those
+// nodes run, and their inputs off those paths get no gradient slot, so their ops skip that work
+// (the discriminator's weight gradients when only the generator's are asked for).
+struct Reach {
+  const std::unordered_set<TensorImpl*>* targets = nullptr;
+  std::unordered_set<Node*> target_nodes, through;
+
+  bool wanted(const Tensor& in) const {
+    if (!in.defined() || !in.requires_grad()) return false;
+    if (!targets) return true;
+    Node* n = in.impl()->grad_fn.get();
+    return n ? through.contains(n) || target_nodes.contains(n) : targets->contains(in.impl());
+  }
+  bool runs(Node* node) const { return !targets || through.contains(node); }
+};
+
+// `order` root first; nodes after all their consumers, so walked backwards inputs come first.
+Reach reach_of(const std::vector<Node*>& order, const std::unordered_set<TensorImpl*>* targets) {
+  Reach r;
+  r.targets = targets;
+  if (!targets) return r;
+  for (TensorImpl* t : *targets)
+    if (t->grad_fn) r.target_nodes.insert(t->grad_fn.get());
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    bool leads = false;
+    for (const Tensor& in : (*it)->inputs) leads = leads || r.wanted(in);
+    if (leads) r.through.insert(*it);
+  }
+  return r;
+}
+
+// Seeds root's gradient with grad_root (or 1 for a one-element root) and walks the graph toward
+// `targets` (every leaf that requires a gradient when null). A node that is itself a target keeps
+// its gradient in by_node.
+GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl*>* targets, const Tensor& grad_root) {
   check(root.defined(), "backward from an undefined tensor");
   if (grad_root.defined())
     check(grad_root.shape() == root.shape(), "backward: gradient " + shape_str(grad_root.shape()) + " for output " +
@@ -71,20 +106,23 @@ GradBuffers run_backward(const Tensor& root, const std::unordered_set<TensorImpl
   if (grad_root.defined()) buffers.by_node[root_node] = grad_root;
   else buffers.slot(root).fill(1.0f);
   NoGradGuard no_grad;  // backward functions compute with plain ops
-  for (Node* node : reverse_topological(root_node)) {
+  const std::vector<Node*> order = reverse_topological(root_node);
+  const Reach reach = reach_of(order, targets);
+  for (Node* node : order) {
     auto found = buffers.by_node.find(node);
     if (found == buffers.by_node.end()) continue;  // no gradient flowed here
+    // A non-leaf's gradient is dropped once consumed unless the caller asked for it.
+    const bool keep = reach.target_nodes.contains(node);
+    if (!reach.runs(node)) {  // leads to no target
+      if (!keep) buffers.by_node.erase(node);
+      continue;
+    }
     const profile::BackwardTimer timer(node->name);
     Tensor grad_output = found->second;
     std::vector<Tensor> grad_inputs(node->inputs.size());
-    for (size_t i = 0; i < node->inputs.size(); ++i) {
-      const Tensor& in = node->inputs[i];
-      if (in.defined() && in.requires_grad()) grad_inputs[i] = buffers.slot(in);
-    }
+    for (size_t i = 0; i < node->inputs.size(); ++i)
+      if (reach.wanted(node->inputs[i])) grad_inputs[i] = buffers.slot(node->inputs[i]);
     node->backward(grad_output, grad_inputs);
-    // A non-leaf's gradient is dropped once consumed unless the caller asked for it.
-    bool keep = false;
-    for (TensorImpl* k : also_keep) keep = keep || k->grad_fn.get() == node;
     if (!keep) buffers.by_node.erase(node);
   }
   return buffers;
@@ -113,7 +151,7 @@ Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, Backw
 }
 
 void backward(const Tensor& root) {
-  GradBuffers buffers = run_backward(root, {}, Tensor());
+  GradBuffers buffers = run_backward(root, nullptr, Tensor());
   for (auto& [leaf, g] : buffers.by_leaf) {
     if (leaf->grad) {
       Tensor acc(leaf->grad);
@@ -130,7 +168,7 @@ std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt, con
     check(t.defined() && t.requires_grad(), "autograd::grad: every tensor asked for must require a gradient");
     keep.insert(t.impl());
   }
-  GradBuffers buffers = run_backward(root, keep, grad_root);
+  GradBuffers buffers = run_backward(root, &keep, grad_root);
   std::vector<Tensor> out;
   for (const Tensor& t : wrt) {
     Node* n = t.impl()->grad_fn.get();

@@ -47,7 +47,9 @@ Tensor record(Tensor output, std::vector<Tensor> inputs, const char* name, Backw
 void backward(const Tensor& root);
 
 // Gradients of `root` with respect to `wrt` (leaves or intermediate tensors), returned in order;
-// leaves' grad() are not touched. An entry is zeros when root does not depend on it. The
+// leaves' grad() are not touched. An entry is zeros when root does not depend on it. Only the
+// nodes on a path from root to a `wrt` tensor run, and their inputs off those paths get no
+// gradient slot (a GAN's generator step computes no discriminator weight gradients). The
 // backward starts from grad_root (root's shape), or from 1 for a one-element root when
 // grad_root is undefined.
 std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& wrt, const Tensor& grad_root = Tensor());

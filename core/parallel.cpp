@@ -49,7 +49,7 @@ int parallel_chunks(int64_t count, const std::function<void(int, int64_t, int64_
     return 1;
   }
 #pragma omp parallel for schedule(static, 1) num_threads(chunks)
-  for (int c = 0; c < chunks; ++c) body(c, count * c / chunks, count * (c + 1) / chunks);
+  for (int c = 0; c < chunks; ++c) body(c, chunk_begin(count, chunks, c), chunk_begin(count, chunks, c + 1));
   return chunks;
 }
 }  // namespace splitleak

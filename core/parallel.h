@@ -23,4 +23,6 @@ namespace splitleak {
 int parallel_chunks(int64_t count, const std::function<void(int, int64_t, int64_t)>& body);
 // The number of chunks parallel_chunks(count, ...) uses here.
 int chunk_count(int64_t count);
+// The first index of chunk c of `chunks` over [0, count): chunk c covers [begin(c), begin(c + 1)).
+inline int64_t chunk_begin(int64_t count, int chunks, int c) { return count * c / chunks; }
 }  // namespace splitleak

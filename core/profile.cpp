@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
+
+#include "core/gemm.h"
 
 namespace splitleak::profile {
 namespace {
@@ -12,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 struct State {
   std::map<std::string, OpTime> by_name;
   Clock::time_point last_end = Clock::now();
+  int64_t flops_at_last_end = gemm_flops_done();
   int backward_depth = 0;  // ops run inside a backward function belong to it
 };
 
@@ -25,9 +30,11 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 void close_interval(State& s, const char* name) {
   const Clock::time_point now = Clock::now();
   OpTime& t = s.by_name[name];
+  const int64_t flops = gemm_flops_done();
   t.forward_ms += ms_between(s.last_end, now);
+  t.forward_flops += flops - s.flops_at_last_end;
   ++t.forward_calls;
-  s.last_end = now;
+  s.last_end = now, s.flops_at_last_end = flops;
 }
 
 }  // namespace
@@ -48,12 +55,22 @@ std::vector<OpTime> stop() {
   return out;
 }
 
+bool active() { return t_state != nullptr; }
+
+const char* with_detail(const char* op, const std::string& detail) {
+  static std::mutex mutex;
+  static std::set<std::string> interned;  // never shrinks: nodes hold the pointers
+  const std::lock_guard<std::mutex> lock(mutex);
+  return interned.insert(std::string(op).append(" [").append(detail).append("]")).first->c_str();
+}
+
 void forward_done(const char* name) {
   State* s = t_state.get();
   if (s && s->backward_depth == 0) close_interval(*s, name);
 }
 
-BackwardTimer::BackwardTimer(const char* name) : name_(name), t0_(Clock::now()), active_(t_state != nullptr) {
+BackwardTimer::BackwardTimer(const char* name)
+    : name_(name), t0_(Clock::now()), flops0_(gemm_flops_done()), active_(t_state != nullptr) {
   if (active_) ++t_state->backward_depth;
 }
 
@@ -63,9 +80,11 @@ BackwardTimer::~BackwardTimer() {
   --s.backward_depth;
   const Clock::time_point now = Clock::now();
   OpTime& t = s.by_name[name_];
+  const int64_t flops = gemm_flops_done();
   t.backward_ms += ms_between(t0_, now);
+  t.backward_flops += flops - flops0_;
   ++t.backward_calls;
-  s.last_end = now;
+  s.last_end = now, s.flops_at_last_end = flops;
 }
 
 Span::Span(const char* name) : name_(name), active_(t_state != nullptr && t_state->backward_depth == 0) {

@@ -1,5 +1,5 @@
 #pragma once
-// Per-op wall time of the engine, for `splitleak bench ... --profile` (issue 21: measure before
+// Per-op wall time and GEMM FLOPs of the engine, for `splitleak bench ... --profile` (issue 21: measure before
 // tuning). Off unless started: each op then pays one thread-local load. The engine issues ops from
 // one thread (each op parallelises inside itself), so on the thread that started it:
 // - an op's forward is the time from the end of the previous op (or of a span, or the start) to
@@ -18,6 +18,7 @@ struct OpTime {
   std::string name;
   double forward_ms = 0, backward_ms = 0;  // summed over the calls
   int64_t forward_calls = 0, backward_calls = 0;
+  int64_t forward_flops = 0, backward_flops = 0;  // GEMM FLOPs (core/gemm.h) done in that time
 };
 
 // Clears the totals and starts attributing time on this thread.
@@ -25,6 +26,17 @@ void start();
 // Stops; the totals by name, the largest forward + backward first. Time between the last op and
 // stop() is not counted.
 std::vector<OpTime> stop();
+
+// Whether this thread is profiling.
+bool active();
+// "op [detail]", interned: the pointer stays valid to the program's end.
+const char* with_detail(const char* op, const std::string& detail);
+// The name an op records under: `op`, or while profiling "op [describe()]" (its shapes), so a
+// profile tells an op's shapes apart. describe() runs only while profiling.
+template <class Describe>
+const char* label(const char* op, Describe&& describe) {
+  return active() ? with_detail(op, describe()) : op;
+}
 
 // Called by autograd::record: the forward of `name` ended now.
 void forward_done(const char* name);
@@ -40,6 +52,7 @@ class BackwardTimer {
  private:
   const char* name_;
   std::chrono::steady_clock::time_point t0_;
+  int64_t flops0_;
   bool active_;
 };
 

@@ -56,13 +56,22 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
   last_use[count - 1] = count;
   for (int k : keep) last_use.at(k) = count;
 
-  // Inference runs Conv -> BatchNorm (-> Relu) and Add -> Relu chains whose intermediate values
-  // nothing else reads as one fused kernel (bit-identical to the separate ops, core/ops/fused.h).
+  // Inference runs Conv -> BatchNorm (-> Relu), Conv -> BatchNorm -> Add -> Relu (a residual
+  // block's end) and Add -> Relu chains whose intermediate values nothing else reads as one fused
+  // kernel (bit-identical to the separate ops, core/ops/fused.h).
   bool recording = autograd::grad_enabled() && x.requires_grad();
   for (const auto& [name, t] : graph.tensors) recording = recording || (autograd::grad_enabled() && t.requires_grad());
   std::vector<int> consumers(count, 0);
   for (const Node& node : graph.nodes)
     for (int p : node.inputs) ++consumers[p];
+  // The other input of node `add` when it is an Add of two values, one of them `from`, which only
+  // it reads; -1 otherwise.
+  auto residual_of = [&](int add, int from) {
+    if (add >= count || !is<op::Add>(graph.nodes[add].op) || consumers[from] != 1 || last_use[from] == count) return -1;
+    const std::vector<int>& in = graph.nodes[add].inputs;
+    if (in.size() != 2 || (in[0] == from) == (in[1] == from)) return -1;
+    return in[0] == from ? in[1] : in[0];
+  };
   // The last node of the fused chain starting at conv node i (i itself when none applies).
   auto chain_end = [&](int i) {
     auto feeds_only = [&]<class T>(int from, int to, T) {
@@ -73,6 +82,7 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
     const Node& node = graph.nodes[i];
     if (is<op::Add>(node.op) && node.inputs.size() == 2 && feeds_only(i, i + 1, op::Relu{})) return i + 1;
     if (!is<op::Conv>(node.op) || !feeds_only(i, i + 1, op::BatchNorm{})) return i;
+    if (residual_of(i + 2, i + 1) >= 0 && feeds_only(i + 2, i + 3, op::Relu{})) return i + 3;
     return feeds_only(i + 1, i + 2, op::Relu{}) ? i + 2 : i + 1;
   };
 
@@ -89,10 +99,11 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
       values[end] = ops::add_relu_eval(in[0], in[1]);
     } else if (end > i) {
       const RunContext conv(graph, node, in), bn(graph, graph.nodes[i + 1], in);
+      const Tensor residual = end == i + 3 ? values[residual_of(i + 2, i + 1)] : Tensor();
       values[end] = ops::conv2d_bn_relu_eval(
           in[0], conv.weight(0), conv.optional_weight(1), std::get<op::Conv>(node.op).options(),
           {bn.weight(0), bn.weight(1), bn.weight(2), bn.weight(3), std::get<op::BatchNorm>(bn.node.op).eps},
-          end == i + 2);
+          end >= i + 2, residual);
     } else {
       values[i] = run_op(node.op, RunContext(graph, node, in, options.training, options.generator));
     }
@@ -102,8 +113,9 @@ std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::
       options.node_ms->resize(count, 0.0);
       (*options.node_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
-    for (int p : node.inputs)
-      if (last_use[p] == i) values[p] = Tensor();
+    for (int j = i; j <= end; ++j)  // values whose last reader was in the chain
+      for (int p : graph.nodes[j].inputs)
+        if (last_use[p] == j) values[p] = Tensor();
     i = end;
   }
   std::vector<Tensor> out{values[count - 1]};

@@ -14,6 +14,7 @@
 #include "core/ops/im2col.h"
 #include "core/ops/winograd.h"
 #include "core/parallel.h"
+#include "core/profile.h"
 
 namespace splitleak::ops {
 
@@ -98,9 +99,8 @@ bool blocked(const Conv2dPlan& pl) {
 
 // The column matrix of block b (K x m*P, the block's m images side by side) into `cols`.
 void block_columns(const Conv2dPlan& pl, const detail::ImageBlocks& blocks, const float* x, int64_t b, float* cols) {
-  const int64_t m = blocks.size(b), P = pl.p();
-  for (int64_t i = 0; i < m; ++i)
-    im2col(x + (blocks.begin(b) + i) * pl.cin * pl.h * pl.w, pl.geom, cols + i * P, 0, pl.geom.out_h, m * P);
+  const int64_t image = pl.cin * pl.h * pl.w;
+  im2col_images(x + blocks.begin(b) * image, image, blocks.size(b), pl.geom, cols);
 }
 
 // conv2d_kernel on blocks of images: y[block] (cout x m*P) = W (cout x K) * cols (K x m*P).
@@ -145,15 +145,19 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
   const ConvGeometry& g = pl.geom;
   const int64_t ph = g.dh * (g.kh - 1) - g.ph, pwd = g.dw * (g.kw - 1) - g.pw;
   if (g.sh != 1 || g.sw != 1 || ph < 0 || pwd < 0 || pl.pointwise) return false;
-  // w_t[g*cin_g + ci][co][i][j] = w[g*cout_g + co][ci][kh-1-i][kw-1-j]
-  std::vector<float> w_t(static_cast<size_t>(pl.cout * pl.cin_g * g.kh * g.kw));
-  for (int64_t grp = 0; grp < pl.groups; ++grp)
-    for (int64_t co = 0; co < pl.cout_g; ++co)
-      for (int64_t ci = 0; ci < pl.cin_g; ++ci)
-        for (int64_t i = 0; i < g.kh; ++i)
-          for (int64_t j = 0; j < g.kw; ++j)
-            w_t[static_cast<size_t>((((grp * pl.cin_g + ci) * pl.cout_g + co) * g.kh + (g.kh - 1 - i)) * g.kw + (g.kw - 1 - j))] =
-                pw[(((grp * pl.cout_g + co) * pl.cin_g + ci) * g.kh + i) * g.kw + j];
+  // w_t[g*cin_g + ci][co][i][j] = w[g*cout_g + co][ci][kh-1-i][kw-1-j], written row by row of w_t
+  const int64_t taps = g.kh * g.kw;
+  std::vector<float> w_t(static_cast<size_t>(pl.cout * pl.cin_g * taps));
+  parallel_for(pl.groups * pl.cin_g, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t grp = r / pl.cin_g, ci = r % pl.cin_g;
+      for (int64_t co = 0; co < pl.cout_g; ++co) {
+        const float* from = pw + ((grp * pl.cout_g + co) * pl.cin_g + ci) * taps;
+        float* to = w_t.data() + (r * pl.cout_g + co) * taps;
+        for (int64_t tap = 0; tap < taps; ++tap) to[taps - 1 - tap] = from[tap];
+      }
+    }
+  });
   Conv2dPlan t = pl;
   t.cin = pl.cout, t.cout = pl.cin, t.cin_g = pl.cout_g, t.cout_g = pl.cin_g, t.h = g.out_h, t.w = g.out_w;
   t.geom = {pl.cout_g, g.out_h, g.out_w, g.kh, g.kw, 1, 1, ph, pwd, g.dh, g.dw, pl.h, pl.w};
@@ -163,28 +167,28 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
 }
 
 // The backward of a blocked conv. gW (cout x K) += gy[block] (cout x m*P) * cols^T, summed per
-// chunk and then over chunks in order; gx: col (K x m*P) = W^T * gy[block], col2im per image.
+// chunk (detail::ChunkSums); gx: col (K x m*P) = W^T * gy[block], col2im per image.
 void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float* pw, const float* pgy, float* pgw,
                              float* pgx) {
   if (!pgw && !pgx) return;
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  auto parts = detail::zero_partials(pgw ? detail::item_chunks(blocks.count) : 0, pl.cout * K);
+  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cout * K);
   detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *cols = scratch, *gy = scratch + K * W;
     detail::gather_images(pgy, first, m, pl.cout, P, gy);
     if (pgw) {
       block_columns(pl, blocks, px, b, cols);
-      gemm(false, true, pl.cout, K, m * P, 1.0f, gy, m * P, cols, m * P, 1.0f, parts[static_cast<size_t>(chunk)].data(), K);
+      gemm(false, true, pl.cout, K, m * P, 1.0f, gy, m * P, cols, m * P, sums.beta(chunk, b), sums.of(chunk), K);
     }
     if (pgx) {
       gemm(true, false, K, m * P, pl.cout, 1.0f, pw, K, gy, m * P, 0.0f, cols, m * P);
-      for (int64_t i = 0; i < m; ++i)
-        col2im_add(cols + i * P, pl.geom, pgx + (first + i) * pl.cin * pl.h * pl.w, 0, pl.geom.out_h, m * P);
+      const int64_t image = pl.cin * pl.h * pl.w;
+      col2im_add_images(cols, m, pl.geom, pgx + first * image, image);
     }
   });
-  if (pgw) detail::reduce_partials(parts, pgw, pl.cout * K);
+  sums.finish();
 }
 
 }  // namespace
@@ -203,8 +207,10 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
   else
     conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f);
   if (bias.defined()) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
-
-  return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
+  const char* name = profile::label("conv2d", [&] {
+    return detail::shape_text(pl.n, pl.cin, pl.h, pl.w, pl.cout, pl.geom.out_h, pl.geom.out_w, pl.geom);
+  });
+  return autograd::record(y, {x, weight, bias}, name, [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
     const detail::RowTiles tiles = row_tiles(pl);
     const int64_t K = pl.k(), P = pl.p(), scratch = pl.pointwise ? 0 : K * tiles.max_columns();
     const float* px = x.data();
@@ -218,26 +224,25 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       return;
     }
     if (blocked(pl)) {
-      // A stride-1 input gradient is a blocked conv itself (input_grad_as_conv).
-      const bool gx_as_conv = gx.defined() && input_grad_as_conv(pl, pgy, pw, gx.data());
-      conv2d_blocked_backward(pl, px, pw, pgy, gw.defined() ? gw.data() : nullptr,
-                              gx.defined() && !gx_as_conv ? gx.data() : nullptr);
+      // W^T * gy and col2im, even at stride 1: at these sizes rotating the kernel for
+      // input_grad_as_conv costs as much as the GEMM (4x4, 256 -> 512 at 4x4: 18.8 -> 9.4 ms).
+      conv2d_blocked_backward(pl, px, pw, pgy, gw.defined() ? gw.data() : nullptr, gx.defined() ? gx.data() : nullptr);
       return;
     }
     if (gw.defined()) {
       // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
-      // and then over chunks in order.
+      // (detail::ChunkSums).
       const int64_t items = pl.n * tiles.count;
-      auto parts = detail::zero_partials(detail::item_chunks(items), weight.numel());
+      detail::ChunkSums sums(detail::item_chunks(items), items, gw.data(), weight.numel());
       detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
         const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
         for (int64_t g = 0; g < pl.groups; ++g) {
           auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
           gemm(false, true, pl.cout_g, K, tiles.columns(t), 1.0f, pgy + (n * pl.cout + g * pl.cout_g) * P + p0, P, cols,
-               ld, 1.0f, parts[static_cast<size_t>(chunk)].data() + g * pl.cout_g * K, K);
+               ld, sums.beta(chunk, item), sums.of(chunk) + g * pl.cout_g * K, K);
         }
       });
-      detail::reduce_partials(parts, gw.data(), weight.numel());
+      sums.finish();
     }
     if (gx.defined() && !input_grad_as_conv(pl, pgy, pw, gx.data())) {
       // Tiles of one image overlap in the input (col2im halo), so images are the parallel unit.

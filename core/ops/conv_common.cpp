@@ -37,6 +37,16 @@ void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels
     }
 }
 
+std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int64_t out_c, int64_t out_h, int64_t out_w,
+                       const ConvGeometry& g) {
+  const auto dims = [](int64_t c, int64_t h, int64_t w) {
+    return std::to_string(c).append("x").append(std::to_string(h)).append("x").append(std::to_string(w));
+  };
+  return std::string("n").append(std::to_string(n)).append(" ").append(dims(in_c, in_h, in_w)).append("->")
+      .append(dims(out_c, out_h, out_w)).append(" k").append(std::to_string(g.kh)).append("x")
+      .append(std::to_string(g.kw)).append(" s").append(std::to_string(g.sh));
+}
+
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
   parallel_for(n * c, [&](int64_t s, int64_t e) {
     for (int64_t nc = s; nc < e; ++nc) {
@@ -62,14 +72,17 @@ void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int6
   });
 }
 
-std::vector<std::vector<float>> zero_partials(int chunks, int64_t count) {
-  return std::vector<std::vector<float>>(static_cast<size_t>(chunks), std::vector<float>(static_cast<size_t>(count), 0.0f));
-}
+ChunkSums::ChunkSums(int chunks, int64_t items, float* dst, int64_t count)
+    : chunks_(chunks), items_(items), dst_(dst), count_(count),
+      partials_(chunks > 1 ? new float[static_cast<size_t>((chunks - 1) * count)] : nullptr) {}
 
-void reduce_partials(const std::vector<std::vector<float>>& partials, float* dst, int64_t count) {
-  parallel_for(count, [&](int64_t s, int64_t e) {
-    for (size_t c = 0; c < partials.size(); ++c)
-      for (int64_t i = s; i < e; ++i) dst[i] += partials[static_cast<size_t>(c)][static_cast<size_t>(i)];
+void ChunkSums::finish() {
+  if (chunks_ <= 1) return;
+  parallel_for(count_, [&](int64_t s, int64_t e) {
+    for (int c = 1; c < chunks_; ++c) {
+      const float* part = of(c);
+      for (int64_t i = s; i < e; ++i) dst_[i] += part[i];
+    }
   });
 }
 

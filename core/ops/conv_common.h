@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "core/ops/im2col.h"
+#include "core/parallel.h"
 
 namespace splitleak::ops::detail {
 
@@ -39,9 +42,15 @@ struct ImageBlocks {
   // Whether images of `pixels` output pixels (the GEMM's columns per image) are worth blocking.
   static bool worth_it(int64_t images, int64_t pixels) { return images > 1 && pixels <= kColumns / 4; }
   int64_t per_block, count, images, pixels;
+  // Blocks of at most kColumns / p images (at least 1), as even as their count allows: 32 images
+  // of 9 pixels are 2 blocks of 16, not 29 and 3.
   ImageBlocks(int64_t n, int64_t p)
-      : per_block(std::clamp<int64_t>((kColumns + p - 1) / p, 1, n)), count((n + per_block - 1) / per_block),
-        images(n), pixels(p) {}
+      : per_block(even_split(n, std::clamp<int64_t>((kColumns + p - 1) / p, 1, n))),
+        count((n + per_block - 1) / per_block), images(n), pixels(p) {}
+  static int64_t even_split(int64_t n, int64_t most) {
+    const int64_t blocks = (n + most - 1) / most;
+    return (n + blocks - 1) / blocks;
+  }
   int64_t begin(int64_t b) const { return b * per_block; }
   int64_t size(int64_t b) const { return std::min(images, (b + 1) * per_block) - begin(b); }
   int64_t max_columns() const { return per_block * pixels; }
@@ -54,12 +63,35 @@ void gather_images(const float* src, int64_t first, int64_t m, int64_t channels,
 void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels, int64_t p, float* dst,
                     bool accumulate);
 
+// "n16 64x32x32->128x16x16 k4x4 s2": a conv's shapes, for profile::label. `in_*` is the op's
+// input, `out_*` its output; the kernel and stride are those of `g`.
+std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int64_t out_c, int64_t out_h, int64_t out_w,
+                       const ConvGeometry& g);
+
 // y[n][c][p] += bias[c] for an (N, C, P) block.
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
 // grad_bias[c] += sum over n, p of grad_y[n][c][p].
 void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p);
-// Per-chunk partial buffers of `count` zeros, and their sum in chunk order added into dst.
-std::vector<std::vector<float>> zero_partials(int chunks, int64_t count);
-void reduce_partials(const std::vector<std::vector<float>>& partials, float* dst, int64_t count);
+// Per-chunk sums of a gradient added into dst[0, count), for for_each_item(items, ...): chunk 0
+// accumulates straight into dst, every other chunk into a buffer of its own, which finish() adds
+// to dst in chunk order. The same chunk count gives the same sums; a lone chunk (one work item,
+// or one thread) costs no buffer and no pass. A chunk's own buffer starts unset: its first item
+// writes with beta(chunk, item) = 0 (and must write all `count` values), the rest with 1.
+class ChunkSums {
+ public:
+  ChunkSums(int chunks, int64_t items, float* dst, int64_t count);
+  float* of(int chunk) { return chunk == 0 ? dst_ : partials_.get() + (chunk - 1) * count_; }
+  float beta(int chunk, int64_t item) const {
+    return chunk > 0 && item == chunk_begin(items_, chunks_, chunk) ? 0.0f : 1.0f;
+  }
+  void finish();
+
+ private:
+  int chunks_;
+  int64_t items_;
+  float* dst_;
+  int64_t count_;
+  std::unique_ptr<float[]> partials_;  // chunks - 1 buffers of count_, uninitialised
+};
 
 }  // namespace splitleak::ops::detail

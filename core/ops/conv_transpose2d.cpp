@@ -9,6 +9,7 @@
 #include "core/ops/conv_opencl.h"
 #include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
+#include "core/profile.h"
 
 namespace splitleak::ops {
 namespace {
@@ -81,33 +82,31 @@ void forward_blocked(const ConvTransposePlan& pl, const float* px, const float* 
     float *col = scratch, *xb = scratch + K * W;
     detail::gather_images(px, first, m, pl.cin, P, xb);
     gemm(true, false, K, m * P, pl.cin, 1.0f, pw, K, xb, m * P, 0.0f, col, m * P);
-    for (int64_t i = 0; i < m; ++i)
-      col2im_add(col + i * P, pl.geom, py + (first + i) * pl.cout * pl.out_plane(), 0, pl.h, m * P);
+    col2im_add_images(col, m, pl.geom, py + first * pl.cout * pl.out_plane(), pl.cout * pl.out_plane());
   });
 }
 
 // The backward on blocks: col = im2col(gy) per image (K x m*P); gx[block] (cin x m*P) += W * col;
-// gW (cin x K) += x[block] * col^T, summed per chunk and then over chunks in order.
+// gW (cin x K) += x[block] * col^T, summed per chunk (detail::ChunkSums).
 void backward_blocked(const ConvTransposePlan& pl, const float* px, const float* pw, const float* pgy, float* pgx,
                       float* pgw) {
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  auto parts = detail::zero_partials(pgw ? detail::item_chunks(blocks.count) : 0, pl.cin * K);
+  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cin * K);
   detail::for_each_item(blocks.count, (K + pl.cin) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *col = scratch, *xb = scratch + K * W;
-    for (int64_t i = 0; i < m; ++i)
-      im2col(pgy + (first + i) * pl.cout * pl.out_plane(), pl.geom, col + i * P, 0, pl.h, m * P);
+    im2col_images(pgy + first * pl.cout * pl.out_plane(), pl.cout * pl.out_plane(), m, pl.geom, col);
     if (pgx) {
       gemm(false, false, pl.cin, m * P, K, 1.0f, pw, K, col, m * P, 0.0f, xb, m * P);
       detail::scatter_images(xb, first, m, pl.cin, P, pgx, true);
     }
     if (pgw) {
       detail::gather_images(px, first, m, pl.cin, P, xb);
-      gemm(false, true, pl.cin, K, m * P, 1.0f, xb, m * P, col, m * P, 1.0f, parts[static_cast<size_t>(chunk)].data(), K);
+      gemm(false, true, pl.cin, K, m * P, 1.0f, xb, m * P, col, m * P, sums.beta(chunk, b), sums.of(chunk), K);
     }
   });
-  if (pgw) detail::reduce_partials(parts, pgw, pl.cin * K);
+  sums.finish();
 }
 
 }  // namespace
@@ -126,9 +125,11 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   if (blocked(pl)) forward_blocked(pl, x.data(), weight.data(), py);
   else forward_per_image(pl, x.data(), weight.data(), py);
   if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, pl.out_plane());
-
+  const char* name = profile::label("conv_transpose2d", [&] {
+    return detail::shape_text(pl.n, pl.cin, pl.h, pl.w, pl.cout, pl.geom.height, pl.geom.width, pl.geom);
+  });
   return autograd::record(
-      y, {x, weight, bias}, "conv_transpose2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
+      y, {x, weight, bias}, name, [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
         const detail::RowTiles tiles(pl.geom);
         const int64_t K = pl.k(), P = pl.p(), items = pl.n * tiles.count;
         const float* px = x.data();
@@ -140,8 +141,9 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
         if (blocked(pl))
           return backward_blocked(pl, px, pw, pgy, gx.defined() ? gx.data() : nullptr, gw.defined() ? gw.data() : nullptr);
         // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
-        // per chunk, then over chunks in order.
-        auto parts = detail::zero_partials(gw.defined() ? detail::item_chunks(items) : 0, weight.numel());
+        // per chunk (detail::ChunkSums).
+        detail::ChunkSums sums(gw.defined() ? detail::item_chunks(items) : 0, items, gw.defined() ? gw.data() : nullptr,
+                               weight.numel());
         float* pgx = gx.defined() ? gx.data() : nullptr;
         detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
           const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
@@ -152,11 +154,11 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
             if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
             // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
             if (gw.defined())
-              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T, 1.0f,
-                   parts[static_cast<size_t>(chunk)].data() + g * pl.cin_g * K, K);
+              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T,
+                   sums.beta(chunk, item), sums.of(chunk) + g * pl.cin_g * K, K);
           }
         });
-        if (gw.defined()) detail::reduce_partials(parts, gw.data(), weight.numel());
+        sums.finish();
       });
 }
 

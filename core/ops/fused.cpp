@@ -35,22 +35,33 @@ Tensor add_relu_eval(const Tensor& a, const Tensor& b) {
 }
 
 Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& conv_bias, const Conv2dOptions& options,
-                           const BatchNormEval& bn, bool relu) {
-  check_inference({&x, &weight, &conv_bias, &bn.weight, &bn.bias}, "conv2d_bn_relu_eval");
+                           const BatchNormEval& bn, bool relu, const Tensor& residual) {
+  check_inference({&x, &weight, &conv_bias, &bn.weight, &bn.bias, &residual}, "conv2d_bn_relu_eval");
   Tensor y = conv2d(x, weight, conv_bias, options);
   check(bn.running_mean.numel() == y.size(1), "conv2d_bn_relu_eval: batch norm has " +
                                                   std::to_string(bn.running_mean.numel()) + " channels, conv output " +
                                                   shape_str(y.shape()));
+  check(!residual.defined() || residual.shape() == y.shape(), "conv2d_bn_relu_eval: residual " +
+                                                                  (residual.defined() ? shape_str(residual.shape()) : "") +
+                                                                  " for conv output " + shape_str(y.shape()));
   std::vector<float> scale, shift;
   batch_norm_eval_coefficients(bn.weight, bn.bias, bn.running_mean, bn.running_var, bn.eps, scale, shift);
   const int64_t c = y.size(1), plane = y.numel() / std::max<int64_t>(y.size(0) * c, 1);
   float* py = y.data();
-  // The same expressions as batch_norm's eval path and relu, element by element.
+  const float* pr = residual.defined() ? residual.data() : nullptr;
+  // The same expressions as batch_norm's eval path, add and relu, element by element.
   parallel_for(y.size(0) * c, [&](int64_t s, int64_t e) {
     for (int64_t nc = s; nc < e; ++nc) {
       const float a = scale[nc % c], b = shift[nc % c];
       float* row = py + nc * plane;
-      if (relu) {
+      if (pr) {
+        const float* res = pr + nc * plane;
+        for (int64_t i = 0; i < plane; ++i) {
+          float v = row[i] * a + b;
+          v = v + res[i];
+          row[i] = relu ? (v > 0.0f ? v : 0.0f) : v;
+        }
+      } else if (relu) {
         for (int64_t i = 0; i < plane; ++i) {
           const float v = row[i] * a + b;
           row[i] = v > 0.0f ? v : 0.0f;

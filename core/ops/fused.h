@@ -12,10 +12,11 @@ struct BatchNormEval {
   float eps = 1e-5f;
 };
 
-// relu?(batch_norm_eval(conv2d(x, w, conv_bias))): the conv's output gets the batch norm's
-// per-channel scale and shift (batch_norm_eval_coefficients) and the ReLU in place, in one pass.
+// relu?(batch_norm_eval(conv2d(x, w, conv_bias)) + residual?): the conv's output gets the batch
+// norm's per-channel scale and shift (batch_norm_eval_coefficients), the residual (the conv
+// output's shape; undefined: none) and the ReLU in place, in one pass.
 Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& conv_bias, const Conv2dOptions& options,
-                           const BatchNormEval& bn, bool relu);
+                           const BatchNormEval& bn, bool relu, const Tensor& residual = Tensor());
 
 // relu(add(a, b)) with broadcasting (a residual block's end), the ReLU applied in place.
 Tensor add_relu_eval(const Tensor& a, const Tensor& b);

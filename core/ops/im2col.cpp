@@ -4,37 +4,78 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace splitleak::ops {
+#include "core/parallel.h"
 
+namespace splitleak::ops {
+namespace {
+
+// Rows of a U-Net's innermost maps are 1 to 4 floats: a call to memset or memcpy costs more
+// than the copy.
+constexpr int64_t kShortRow = 16;
+
+void fill_zeros(float* dst, int64_t n) {
+  if (n <= kShortRow) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = 0.0f;
+  } else {
+    std::memset(dst, 0, static_cast<size_t>(n) * sizeof(float));
+  }
+}
+
+void copy_floats(const float* src, int64_t n, float* dst) {
+  if (n <= 0) return;
+  if (n <= kShortRow) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+  }
+}
+
+// The output columns [begin, end) of kernel column j whose input column ox*sw + x_off lies
+// inside [0, width), x_off = j*dw - pw.
+struct ColumnSpan {
+  int64_t x_off, begin, end;
+  ColumnSpan(const ConvGeometry& g, int64_t j) : x_off(j * g.dw - g.pw) {
+    begin = x_off >= 0 ? 0 : (-x_off + g.sw - 1) / g.sw;
+    end = g.width - x_off <= 0 ? 0 : (g.width - x_off + g.sw - 1) / g.sw;
+    end = std::min(end, g.out_w);
+    begin = std::min(begin, end);
+  }
+};
+
+}  // namespace
+
+// Kernel taps outermost, so each tap's column span is computed once for all channels (a U-Net's
+// innermost maps have 1 to 4 columns per row: the divisions would cost more than the copies).
 void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_begin, int64_t oy_end, int64_t ld) {
-  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * g.out_w;
-  const int64_t plane = g.height * g.width;
-  for (int64_t c = 0; c < g.channels; ++c) {
-    const float* src_c = image + c * plane;
-    for (int64_t i = 0; i < g.kh; ++i) {
-      for (int64_t j = 0; j < g.kw; ++j) {
-        float* dst = col + ((c * g.kh + i) * g.kw + j) * tile;
-        const int64_t x_off = j * g.dw - g.pw;
-        // Output columns ox whose input column ox*sw + x_off lies inside [0, width).
-        int64_t ox_begin = x_off >= 0 ? 0 : (-x_off + g.sw - 1) / g.sw;
-        int64_t ox_end = g.width - x_off <= 0 ? 0 : (g.width - x_off + g.sw - 1) / g.sw;
-        if (ox_end > g.out_w) ox_end = g.out_w;
-        if (ox_begin > ox_end) ox_begin = ox_end;
-        for (int64_t oy = oy_begin; oy < oy_end; ++oy, dst += g.out_w) {
-          const int64_t iy = oy * g.sh - g.ph + i * g.dh;
-          if (iy < 0 || iy >= g.height) {
-            std::memset(dst, 0, static_cast<size_t>(g.out_w) * sizeof(float));
+  // Locals, not g's fields: the stores through dst could alias g, forcing a reload per row.
+  const int64_t out_w = g.out_w, height = g.height, width = g.width, sh = g.sh, sw = g.sw;
+  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * out_w;
+  const int64_t plane = height * width, taps = g.kh * g.kw, channels = g.channels;
+  for (int64_t i = 0; i < g.kh; ++i) {
+    const int64_t iy_off = i * g.dh - g.ph;
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const ColumnSpan span(g, j);
+      const int64_t begin = span.begin, end = span.end, x_off = span.x_off;
+      for (int64_t c = 0; c < channels; ++c) {
+        const float* src_c = image + c * plane;
+        float* dst = col + (c * taps + i * g.kw + j) * tile;
+        for (int64_t oy = oy_begin; oy < oy_end; ++oy, dst += out_w) {
+          const int64_t iy = oy * sh + iy_off;
+          if (iy < 0 || iy >= height) {
+            fill_zeros(dst, out_w);
             continue;
           }
-          const float* row = src_c + iy * g.width;
-          for (int64_t ox = 0; ox < ox_begin; ++ox) dst[ox] = 0.0f;
-          if (g.sw == 1) {
-            if (ox_end > ox_begin)
-              std::memcpy(dst + ox_begin, row + ox_begin + x_off, static_cast<size_t>(ox_end - ox_begin) * sizeof(float));
+          const float* row = src_c + iy * width;
+          for (int64_t ox = 0; ox < begin; ++ox) dst[ox] = 0.0f;
+          if (sw == 1) {
+            copy_floats(row + begin + x_off, end - begin, dst + begin);
+          } else if (sw == 2) {  // a constant stride the compiler vectorises (U-Net and PatchGAN convs)
+            const float* from = row + x_off;
+            for (int64_t ox = begin; ox < end; ++ox) dst[ox] = from[2 * ox];
           } else {
-            for (int64_t ox = ox_begin; ox < ox_end; ++ox) dst[ox] = row[ox * g.sw + x_off];
+            for (int64_t ox = begin; ox < end; ++ox) dst[ox] = row[ox * sw + x_off];
           }
-          for (int64_t ox = ox_end; ox < g.out_w; ++ox) dst[ox] = 0.0f;
+          for (int64_t ox = end; ox < out_w; ++ox) dst[ox] = 0.0f;
         }
       }
     }
@@ -42,27 +83,56 @@ void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_be
 }
 
 void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end, int64_t ld) {
-  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * g.out_w;
-  const int64_t plane = g.height * g.width;
-  for (int64_t c = 0; c < g.channels; ++c) {
-    float* dst_c = image + c * plane;
-    for (int64_t i = 0; i < g.kh; ++i) {
-      for (int64_t j = 0; j < g.kw; ++j) {
-        const float* src = col + ((c * g.kh + i) * g.kw + j) * tile;
-        const int64_t x_off = j * g.dw - g.pw;
-        int64_t ox_begin = x_off >= 0 ? 0 : (-x_off + g.sw - 1) / g.sw;
-        int64_t ox_end = g.width - x_off <= 0 ? 0 : (g.width - x_off + g.sw - 1) / g.sw;
-        if (ox_end > g.out_w) ox_end = g.out_w;
-        if (ox_begin > ox_end) ox_begin = ox_end;
-        for (int64_t oy = oy_begin; oy < oy_end; ++oy, src += g.out_w) {
-          const int64_t iy = oy * g.sh - g.ph + i * g.dh;
-          if (iy < 0 || iy >= g.height) continue;
-          float* row = dst_c + iy * g.width;
-          for (int64_t ox = ox_begin; ox < ox_end; ++ox) row[ox * g.sw + x_off] += src[ox];
+  const int64_t out_w = g.out_w, height = g.height, width = g.width, sh = g.sh, sw = g.sw;  // as in im2col
+  const int64_t tile = ld > 0 ? ld : (oy_end - oy_begin) * out_w;
+  const int64_t plane = height * width, taps = g.kh * g.kw, channels = g.channels;
+  for (int64_t i = 0; i < g.kh; ++i) {
+    const int64_t iy_off = i * g.dh - g.ph;
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const ColumnSpan span(g, j);
+      const int64_t begin = span.begin, end = span.end, x_off = span.x_off;
+      for (int64_t c = 0; c < channels; ++c) {
+        float* dst_c = image + c * plane;
+        const float* src = col + (c * taps + i * g.kw + j) * tile;
+        for (int64_t oy = oy_begin; oy < oy_end; ++oy, src += out_w) {
+          const int64_t iy = oy * sh + iy_off;
+          if (iy < 0 || iy >= height) continue;
+          float* row = dst_c + iy * width;
+          for (int64_t ox = begin; ox < end; ++ox) row[ox * sw + x_off] += src[ox];
         }
       }
     }
   }
+}
+
+namespace {
+
+// body(part, c0) for channel ranges [c0, c0 + part.channels) of g, in parallel.
+template <class Body>
+void by_channels(const ConvGeometry& g, Body&& body) {
+  parallel_for(g.channels, [&](int64_t c0, int64_t c1) {
+    ConvGeometry part = g;
+    part.channels = c1 - c0;
+    body(part, c0);
+  });
+}
+
+}  // namespace
+
+void im2col_images(const float* images, int64_t image_stride, int64_t m, const ConvGeometry& g, float* col) {
+  const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
+    for (int64_t i = 0; i < m; ++i)
+      im2col(images + i * image_stride + c0 * plane, part, col + c0 * taps * ld + i * P, 0, g.out_h, ld);
+  });
+}
+
+void col2im_add_images(const float* col, int64_t m, const ConvGeometry& g, float* images, int64_t image_stride) {
+  const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
+    for (int64_t i = 0; i < m; ++i)
+      col2im_add(col + c0 * taps * ld + i * P, part, images + i * image_stride + c0 * plane, 0, g.out_h, ld);
+  });
 }
 
 int64_t tile_rows(const ConvGeometry& g) {

@@ -24,6 +24,14 @@ void im2col(const float* image, const ConvGeometry& g, float* col, int64_t oy_be
 void col2im_add(const float* col, const ConvGeometry& g, float* image, int64_t oy_begin, int64_t oy_end,
                 int64_t ld = 0);
 
+// The whole output of m images side by side (an ImageBlocks block): for image i (at
+// images + i * image_stride), im2col into columns [i*P, (i+1)*P) of col (rows() x m*P), P =
+// cols(). Assigns col. Threads split the channels (rows), never the images, whose columns share
+// cache lines when P is small.
+void im2col_images(const float* images, int64_t image_stride, int64_t m, const ConvGeometry& g, float* col);
+// Its adjoint: col2im_add of each image's columns into its image. Accumulates into images.
+void col2im_add_images(const float* col, int64_t m, const ConvGeometry& g, float* images, int64_t image_stride);
+
 // Output rows per tile so that a column tile stays cache-sized (at least one row).
 int64_t tile_rows(const ConvGeometry& g);
 

@@ -59,9 +59,13 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_winograd_many_tiles", "conv2d", {{"padding", 1}}, {in({3, 128, 22, 26}), in({128, 128, 3, 3}), in({128})}});
   c.push_back({"conv2d_batch3_threads", "conv2d", {{"padding", 1}}, {in({3, 2, 5, 5}), in({2, 2, 3, 3}), in({2})}});
   // Small outputs run on blocks of images side by side (conv_common.h's ImageBlocks): 8x8 outputs
-  // of 9 images are blocks of 4, 4 and 1.
+  // of 9 images are three blocks of 3.
   c.push_back({"conv2d_image_blocks_s2", "conv2d", {{"stride", 2}, {"padding", 1}},
                {in({9, 3, 16, 16}), in({4, 3, 4, 4}), in({4})}});
+  // One block holding every image (2x2 outputs of 6 images), stride 1: the input gradient is
+  // W^T * gy and col2im, and the columns are built by channel across threads; one output channel,
+  // as the PatchGAN's last layer.
+  c.push_back({"conv2d_one_block_s1_cout1", "conv2d", {{"padding", 1}}, {in({6, 4, 3, 3}), in({1, 4, 4, 4}), in({1})}});
   // Transposed convolutions: weight (Cin, Cout/g, kh, kw).
   c.push_back({"conv_transpose2d_4x4_s2_p1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 4, 4, 4}), in({4, 3, 4, 4}), in({3})}});
@@ -73,9 +77,12 @@ std::vector<OpCase> build_cases() {
                {in({2, 2, 3, 3}), in({2, 3, 3, 3}), in({3})}});
   c.push_back({"conv_transpose2d_multi_tile", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 3, 36, 36}), in({3, 2, 4, 4}), in({2})}});
-  // 4x4 inputs of 20 images: blocks of 16 and 4.
+  // 4x4 inputs of 20 images: two blocks of 10.
   c.push_back({"conv_transpose2d_image_blocks", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({20, 3, 4, 4}), in({3, 2, 4, 4}), in({2})}});
+  // 1x1 inputs of 5 images, one block (the U-Net's innermost up-convolution).
+  c.push_back({"conv_transpose2d_one_block_1x1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
+               {in({5, 4, 1, 1}), in({4, 3, 4, 4}), in({3})}});
   c.push_back({"linear", "linear", json::object(), {in({4, 6}), in({3, 6}), in({3})}});
   c.push_back({"linear_nobias", "linear", json::object(), {in({2, 5}), in({7, 5})}});
   // Normalisation: x, weight, bias[, running_mean, running_var].

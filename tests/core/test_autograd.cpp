@@ -92,5 +92,32 @@ TEST(Autograd, OnlyNeededInputGradientsAreComputed) {
   EXPECT_FLOAT_EQ(w.grad().data()[0], 4.0f);
 }
 
+TEST(Autograd, GradSkipsInputsOffThePathsToWhatItReturns) {
+  // grad() wrt the generator's parameter: the discriminator's parameter gets no slot, so its op
+  // computes no gradient for it, and ops that lead to no target do not run.
+  Tensor g_param = leaf({0.5f, -1.0f});
+  Tensor d_param = leaf({2.0f, 3.0f});
+  Tensor unrelated = leaf({1.0f, 1.0f});
+  std::vector<bool> slots_given;
+  int unrelated_runs = 0;
+  const Tensor fake = ops::mul_scalar(g_param, 2.0f);
+  const Tensor judged = autograd::record(ops::mul(fake.detach(), d_param.detach()), {fake, d_param}, "judge",
+                                         [&](const Tensor& go, std::span<Tensor> gi) {
+                                           slots_given = {gi[0].defined(), gi[1].defined()};
+                                           ops::add_into(gi[0], ops::mul(go, d_param.detach()));
+                                         });
+  const Tensor side = autograd::record(unrelated.detach().clone(), {unrelated}, "side",
+                                       [&](const Tensor&, std::span<Tensor>) { ++unrelated_runs; });
+  const Tensor loss = ops::add(ops::sum(judged), ops::sum(side));
+  const std::vector<Tensor> grads = autograd::grad(loss, {g_param});
+  EXPECT_EQ(slots_given, (std::vector<bool>{true, false}));
+  EXPECT_EQ(unrelated_runs, 0);
+  EXPECT_EQ(grads[0].to_vector(), (std::vector<float>{4, 6}));
+  // backward() reaches every leaf that requires a gradient.
+  loss.backward();
+  EXPECT_EQ(slots_given, (std::vector<bool>{true, true}));
+  EXPECT_EQ(unrelated_runs, 1);
+}
+
 }  // namespace
 }  // namespace splitleak

@@ -59,6 +59,22 @@ TEST(Profile, AttributesForwardBackwardAndSpans) {
   EXPECT_EQ(times.front().name, "slow");  // largest first
 }
 
+TEST(Profile, NamesConvolutionsByShapeWithTheirGemmFlops) {
+  Tensor x = Tensor::ones({2, 3, 8, 8});
+  Tensor w = Tensor::ones({4, 3, 4, 4});
+  w.set_requires_grad(true);
+  ops::Conv2dOptions o;
+  o.stride = {2, 2}, o.padding = {1, 1};
+  profile::start();
+  autograd::backward(ops::sum(ops::conv2d(x, w, Tensor(), o)));
+  const std::vector<profile::OpTime> times = profile::stop();
+  const profile::OpTime& conv = find(times, "conv2d [n2 3x8x8->4x4x4 k4x4 s2]");
+  EXPECT_EQ(conv.forward_flops, 2 * 2 * 4 * 16 * 48);  // 2 FLOPs x images x out channels x pixels x K
+  EXPECT_EQ(conv.backward_flops, conv.forward_flops);  // the weight gradient only: x needs none
+  // Not profiling: the plain name.
+  EXPECT_STREQ(profile::label("conv2d", [] { return std::string("shape"); }), "conv2d");
+}
+
 TEST(Profile, CountsNothingUnlessStarted) {
   Tensor x = Tensor::ones({4});
   x.set_requires_grad(true);
