@@ -21,16 +21,21 @@ void check_inference(std::initializer_list<const Tensor*> inputs, const char* wh
   check(!(autograd::grad_enabled() && needs_grad), std::string(what) + ": inference only (a gradient was requested)");
 }
 
+// y = relu(y), element by element as relu computes it.
+void relu_in_place(Tensor& y) {
+  float* py = y.data();
+  parallel_for(y.numel(), [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) py[i] = py[i] > 0.0f ? py[i] : 0.0f;
+  });
+}
+
 }  // namespace
 
 Tensor add_relu_eval(const Tensor& a, const Tensor& b) {
   check_inference({&a, &b}, "add_relu_eval");
   require_cpu("add_relu_eval", {&a, &b});
   Tensor y = add(a, b);
-  float* py = y.data();
-  parallel_for(y.numel(), [&](int64_t s, int64_t e) {
-    for (int64_t i = s; i < e; ++i) py[i] = py[i] > 0.0f ? py[i] : 0.0f;
-  });
+  relu_in_place(y);
   return y;
 }
 
@@ -41,9 +46,11 @@ Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& 
   check(bn.running_mean.numel() == y.size(1), "conv2d_bn_relu_eval: batch norm has " +
                                                   std::to_string(bn.running_mean.numel()) + " channels, conv output " +
                                                   shape_str(y.shape()));
-  check(!residual.defined() || residual.shape() == y.shape(), "conv2d_bn_relu_eval: residual " +
-                                                                  (residual.defined() ? shape_str(residual.shape()) : "") +
-                                                                  " for conv output " + shape_str(y.shape()));
+  if (residual.defined() && residual.shape() != y.shape()) {  // broadcast: the separate ops
+    Tensor sum = add(conv2d_bn_relu_eval(x, weight, conv_bias, options, bn, false), residual);
+    if (relu) relu_in_place(sum);
+    return sum;
+  }
   std::vector<float> scale, shift;
   batch_norm_eval_coefficients(bn.weight, bn.bias, bn.running_mean, bn.running_var, bn.eps, scale, shift);
   const int64_t c = y.size(1), plane = y.numel() / std::max<int64_t>(y.size(0) * c, 1);

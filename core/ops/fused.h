@@ -13,8 +13,9 @@ struct BatchNormEval {
 };
 
 // relu?(batch_norm_eval(conv2d(x, w, conv_bias)) + residual?): the conv's output gets the batch
-// norm's per-channel scale and shift (batch_norm_eval_coefficients), the residual (the conv
-// output's shape; undefined: none) and the ReLU in place, in one pass.
+// norm's per-channel scale and shift (batch_norm_eval_coefficients), the residual (undefined:
+// none) and the ReLU in place, in one pass. A residual of another shape is added as `add` does
+// (broadcasting), after the batch norm's pass.
 Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& conv_bias, const Conv2dOptions& options,
                            const BatchNormEval& bn, bool relu, const Tensor& residual = Tensor());
 

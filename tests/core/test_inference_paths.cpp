@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <span>
 
 #include "core/autograd.h"
 #include "core/ops.h"
@@ -55,6 +56,26 @@ TEST(InferencePaths, ConvOfOneImageEqualsItsRowInABatch) {
     const std::vector<float> a = one.to_vector(), b = batch.slice(2, 3).to_vector();
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-4f * (1.0f + std::fabs(b[i]))) << i;
+  }
+}
+
+TEST(InferencePaths, FusedConvBatchNormResidualReluEqualsTheSeparateOps) {
+  const Tensor x = random_tensor({2, 3, 6, 6}, 11), w = random_tensor({4, 3, 3, 3}, 12);
+  const Tensor gamma = random_tensor({4}, 13), beta = random_tensor({4}, 14), mean = random_tensor({4}, 15);
+  Tensor var = random_tensor({4}, 16);
+  for (float& v : std::span(var.data(), 4)) v = std::fabs(v) + 0.1f;
+  ops::Conv2dOptions o;
+  o.padding = {1, 1};
+  autograd::NoGradGuard no_grad;
+  const Tensor bn = ops::batch_norm(ops::conv2d(x, w, Tensor(), o), gamma, beta, mean, var, false);
+  // The conv output's shape, and one that broadcasts (1, C, 1, 1) as `add` does.
+  for (const Tensor& residual : {random_tensor({2, 4, 6, 6}, 17), random_tensor({1, 4, 1, 1}, 18)}) {
+    const Tensor separate = ops::relu(ops::add(bn, residual));
+    const Tensor fused = ops::conv2d_bn_relu_eval(x, w, Tensor(), o, {gamma, beta, mean, var, 1e-5f}, true, residual);
+    EXPECT_EQ(fused.shape(), separate.shape());
+    EXPECT_EQ(fused.to_vector(), separate.to_vector()) << shape_str(residual.shape());
+    const Tensor no_relu = ops::conv2d_bn_relu_eval(x, w, Tensor(), o, {gamma, beta, mean, var, 1e-5f}, false, residual);
+    EXPECT_EQ(no_relu.to_vector(), ops::add(bn, residual).to_vector()) << shape_str(residual.shape());
   }
 }
 
