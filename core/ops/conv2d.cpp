@@ -173,7 +173,7 @@ void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float*
   if (!pgw && !pgx) return;
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cout * K);
+  detail::ChunkSums sums(blocks.count, pgw, pl.cout * K);
   detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *cols = scratch, *gy = scratch + K * W;
@@ -233,7 +233,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
       // (detail::ChunkSums).
       const int64_t items = pl.n * tiles.count;
-      detail::ChunkSums sums(detail::item_chunks(items), items, gw.data(), weight.numel());
+      detail::ChunkSums sums(items, gw.data(), weight.numel());
       detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
         const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
         for (int64_t g = 0; g < pl.groups; ++g) {

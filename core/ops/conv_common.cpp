@@ -72,9 +72,9 @@ void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int6
   });
 }
 
-ChunkSums::ChunkSums(int chunks, int64_t items, float* dst, int64_t count)
-    : chunks_(chunks), items_(items), dst_(dst), count_(count),
-      partials_(chunks > 1 ? new float[static_cast<size_t>((chunks - 1) * count)] : nullptr) {}
+ChunkSums::ChunkSums(int64_t items, float* dst, int64_t count)
+    : chunks_(dst ? item_chunks(items) : 0), items_(items), dst_(dst), count_(count),
+      partials_(chunks_ > 1 ? new float[static_cast<size_t>((chunks_ - 1) * count)] : nullptr) {}
 
 void ChunkSums::finish() {
   if (chunks_ <= 1) return;

@@ -76,10 +76,11 @@ void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int6
 // accumulates straight into dst, every other chunk into a buffer of its own, which finish() adds
 // to dst in chunk order. The same chunk count gives the same sums; a lone chunk (one work item,
 // or one thread) costs no buffer and no pass. A chunk's own buffer starts unset: its first item
-// writes with beta(chunk, item) = 0 (and must write all `count` values), the rest with 1.
+// writes with beta(chunk, item) = 0 (and must write all `count` values), the rest with 1. A null
+// dst (no gradient wanted) makes no buffer; of() and beta() are then not to be called.
 class ChunkSums {
  public:
-  ChunkSums(int chunks, int64_t items, float* dst, int64_t count);
+  ChunkSums(int64_t items, float* dst, int64_t count);
   float* of(int chunk) { return chunk == 0 ? dst_ : partials_.get() + (chunk - 1) * count_; }
   float beta(int chunk, int64_t item) const {
     return chunk > 0 && item == chunk_begin(items_, chunks_, chunk) ? 0.0f : 1.0f;

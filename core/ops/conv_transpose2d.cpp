@@ -92,7 +92,7 @@ void backward_blocked(const ConvTransposePlan& pl, const float* px, const float*
                       float* pgw) {
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), P = pl.p(), W = blocks.max_columns();
-  detail::ChunkSums sums(pgw ? detail::item_chunks(blocks.count) : 0, blocks.count, pgw, pl.cin * K);
+  detail::ChunkSums sums(blocks.count, pgw, pl.cin * K);
   detail::for_each_item(blocks.count, (K + pl.cin) * W, [&](int chunk, int64_t b, float* scratch) {
     const int64_t m = blocks.size(b), first = blocks.begin(b);
     float *col = scratch, *xb = scratch + K * W;
@@ -142,8 +142,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
           return backward_blocked(pl, px, pw, pgy, gx.defined() ? gx.data() : nullptr, gw.defined() ? gw.data() : nullptr);
         // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
         // per chunk (detail::ChunkSums).
-        detail::ChunkSums sums(gw.defined() ? detail::item_chunks(items) : 0, items, gw.defined() ? gw.data() : nullptr,
-                               weight.numel());
+        detail::ChunkSums sums(items, gw.defined() ? gw.data() : nullptr, weight.numel());
         float* pgx = gx.defined() ? gx.data() : nullptr;
         detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
           const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
