@@ -116,11 +116,13 @@ void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, floa
   });
 }
 
-// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. 3x3 stride-1 convs with enough channels take the
+// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. Convs of one output channel run plane by
+// plane (depthwise.h); 3x3 stride-1 convs with enough channels take the
 // Winograd path; the rest are cut into (image, row tile) items whose columns stay cache-resident
 // between im2col and the GEMM.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
   const ConvGeometry& gm = pl.geom;
+  if (detail::few_outputs(pl.groups, pl.cout)) return detail::few_outputs_forward(px, pw, pl.n, pl.cout, gm, py, beta);
   const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
   if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
     return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
@@ -221,6 +223,11 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
     if (pl.depthwise()) {
       if (gw.defined()) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, gw.data());
       if (gx.defined()) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, gx.data());
+      return;
+    }
+    if (detail::few_outputs(pl.groups, pl.cout)) {
+      if (gw.defined()) detail::few_outputs_weight_grad(pgy, px, pl.n, pl.cout, pl.geom, gw.data());
+      if (gx.defined()) detail::few_outputs_input_grad(pgy, pw, pl.n, pl.cout, pl.geom, gx.data());
       return;
     }
     if (blocked(pl)) {
