@@ -61,14 +61,19 @@ Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias
   return p;
 }
 
-// Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads; but a pointwise
-// conv has no column matrix to keep in cache, and too few tiles to share between threads (small
-// images, batch 1) run better as one GEMM per image, which Eigen threads itself when the batch
-// is a single image.
+// Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads. A pointwise conv has
+// no column matrix to keep in cache: one GEMM per image. Too few tiles to share between threads
+// (small images, batch 1): one tile per thread and image, each building its own columns with no
+// wait between im2col and GEMM, while a tile keeps kMinColumns columns; below that (7x7 maps) one
+// GEMM per image, which gemm() splits by rows when called outside a parallel region.
 detail::RowTiles row_tiles(const Conv2dPlan& pl) {
-  const detail::RowTiles tiles(pl.geom);
-  if (pl.pointwise || pl.n * tiles.count < 2 * num_threads()) return detail::RowTiles(pl.geom, pl.geom.out_h);
-  return tiles;
+  constexpr int64_t kMinColumns = 64;
+  const detail::RowTiles tiles(pl.geom), whole(pl.geom, pl.geom.out_h);
+  if (pl.pointwise) return whole;
+  if (pl.n * tiles.count >= 2 * num_threads()) return tiles;
+  const int64_t per_image = (num_threads() + pl.n - 1) / pl.n;
+  const detail::RowTiles shared(pl.geom, (pl.geom.out_h + per_image - 1) / per_image);
+  return shared.max_columns() >= kMinColumns && shared.count > 1 ? shared : whole;
 }
 
 // The column matrix of image n, group g, row tile t: the input itself for pointwise convs
