@@ -63,7 +63,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
   flops_done.fetch_add(2 * m * n * k, std::memory_order_relaxed);
   // Threads take static row (or, for few rows and many columns, column) ranges of C, each a
   // single-threaded product: on every convolution shape measured this beat Eigen's own threading,
-  // which shares packed panels between threads and waits on them, by 10-60% (bench/RESULTS.md).
+  // which shares packed panels between threads and waits on them, by 8-60% (bench/gemm_split).
   const bool by_rows = m >= n || m >= 256 * num_threads();
   const int64_t units = ((by_rows ? m : n) + kSplitUnit - 1) / kSplitUnit;
   const int64_t parts = split_parts(m, n, k, units);

@@ -74,7 +74,9 @@ TEST(Adam, SameBitsWhateverTheThreadCount) {
   Generator gen(7);
   Tensor initial = Tensor::empty({n}), grad = Tensor::empty({n});
   init::normal_(initial, 0.0f, 1.0f, gen), init::normal_(grad, 0.0f, 1.0f, gen);
-  for (const auto& [wd, decoupled] : std::vector<std::pair<float, bool>>{{0.0f, false}, {0.1f, false}, {0.1f, true}}) {
+  for (const auto& decay : std::vector<std::pair<float, bool>>{{0.0f, false}, {0.1f, false}, {0.1f, true}}) {
+    const float wd = decay.first;
+    const bool decoupled = decay.second;
     auto three_steps = [&](int threads) {
       const int before = num_threads();
       set_num_threads(threads);
