@@ -28,8 +28,8 @@ namespace {
 struct CganBenchOptions {
   int64_t image_size = 32, feat_channels = 64, batch = 16, ngf = 64, ndf = 64;
   int steps = 5;
-  // Untimed steps first. A process's first steps run slower while its memory is first touched
-  // (64²/b8 on the CPU: 540, 410, 356, 324 ms, then about 295 from the fifth on).
+  // Untimed steps first: a process's first steps run slower (64²/b8 on the CPU: 540, 410, 356,
+  // 324 ms, then about 295 from the fifth on; docs/cpu-engine.md, "Measuring").
   int warmup = 5;
   std::string device = "cpu";
   bool profile = false;
