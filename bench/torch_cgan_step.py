@@ -3,7 +3,7 @@ torch_pix2pix.py) with dropout on, random feature maps (C, S, S) and images, one
 then G update (pix2pix's optimize_parameters). Prints ms_per_step (median).
 
 Usage: /usr/bin/python3 bench/torch_cgan_step.py [--image-size 32] [--feat-channels 64] [--batch 16]
-       [--steps 5] [--threads 2]
+       [--steps 5] [--warmup 5] [--threads 2]
 """
 import argparse
 import os
@@ -38,6 +38,7 @@ def main():
     p.add_argument("--feat-channels", type=int, default=64)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=5, help="untimed steps first, as splitleak bench cgan-step")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -68,7 +69,8 @@ def main():
         (bce(pf, torch.ones_like(pf)) + 100 * nn.functional.l1_loss(fake, real)).backward()
         opt_g.step()
 
-    step()
+    for _ in range(a.warmup):
+        step()
     times = []
     for _ in range(a.steps):
         t0 = time.perf_counter()

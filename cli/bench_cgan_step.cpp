@@ -28,6 +28,9 @@ namespace {
 struct CganBenchOptions {
   int64_t image_size = 32, feat_channels = 64, batch = 16, ngf = 64, ndf = 64;
   int steps = 5;
+  // Untimed steps first: a process's first steps run slower (64²/b8 on the CPU: 540, 410, 356,
+  // 324 ms, then about 295 from the fifth on; docs/cpu-engine.md, "Measuring").
+  int warmup = 5;
   std::string device = "cpu";
   bool profile = false;
 };
@@ -76,7 +79,8 @@ int run_cgan_bench(const CganBenchOptions& o) {
   while ((int64_t{1} << downs) < o.image_size) ++downs;
   check((int64_t{1} << downs) == o.image_size && downs >= 5,
         "bench cgan-step: --image-size must be a power of two >= 32");
-  check(o.feat_channels > 0 && o.batch > 1 && o.steps > 0, "bench cgan-step: channels > 0, batch > 1, steps > 0");
+  check(o.feat_channels > 0 && o.batch > 1 && o.steps > 0 && o.warmup >= 0,
+        "bench cgan-step: channels > 0, batch > 1, steps > 0, warmup >= 0");
   attack::CganStepOptions opts;
   opts.generator = {o.feat_channels, 3, downs, o.ngf, attack::NormKind::Batch, true, 1};
   opts.discriminator = {o.feat_channels + 3, o.ndf, 3, attack::NormKind::Batch, 2};
@@ -87,7 +91,7 @@ int run_cgan_bench(const CganBenchOptions& o) {
   Tensor images = Tensor::empty({o.batch, 3, o.image_size, o.image_size});
   init::uniform_(features, 0.0f, 1.0f, gen), init::uniform_(images, 0.0f, 1.0f, gen);
   features = features.to(opts.device), images = images.to(opts.device);
-  cgan.step(features, images);  // warm-up
+  for (int i = 0; i < o.warmup; ++i) cgan.step(features, images);
   const opencl::Transfers before = opencl::transfers();
   const int64_t flops_before = gemm_flops_done();
   const double ms = median_ms(o.steps, [&] { cgan.step(features, images); });
@@ -124,6 +128,7 @@ const bool registered = add_bench(
        sub.add_option("--ngf", o->ngf, "Generator width")->capture_default_str();
        sub.add_option("--ndf", o->ndf, "Discriminator width")->capture_default_str();
        sub.add_option("--steps", o->steps, "Timed steps (median reported)")->capture_default_str();
+       sub.add_option("--warmup", o->warmup, "Untimed steps before them")->capture_default_str();
        sub.add_option("--device", o->device, "cpu, or opencl[:P:D] (splitleak devices)")->capture_default_str();
        sub.add_flag("--profile", o->profile, "Also print each op's forward and backward time per step (ms_forward_<op>=...)");
        return [o] { return run_cgan_bench(*o); };

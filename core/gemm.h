@@ -2,8 +2,10 @@
 // The engine's one matrix product, on row-major buffers with leading dimensions:
 //   C[M x N] = alpha * op(A) * op(B) + beta * C,  op(X) = X or X^T.
 // A is M x K (K x M when trans_a), B is K x N (N x K when trans_b). beta == 0 assigns C
-// (its old contents are ignored). Runs on Eigen; multi-threaded unless called from inside a
-// parallel region.
+// (its old contents are ignored). Runs on Eigen. Outside a parallel region, a product worth it is
+// split into static row (or column) ranges of C, one single-threaded Eigen product per thread;
+// inside one, it runs on the calling thread. Each element of C is computed by one thread, in an
+// order fixed by the shapes and the thread count.
 #include <cstdint>
 
 namespace splitleak {

@@ -61,14 +61,19 @@ Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias
   return p;
 }
 
-// Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads; but a pointwise
-// conv has no column matrix to keep in cache, and too few tiles to share between threads (small
-// images, batch 1) run better as one GEMM per image, which Eigen threads itself when the batch
-// is a single image.
+// Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads. A pointwise conv has
+// no column matrix to keep in cache: one GEMM per image. Too few tiles to share between threads
+// (small images, batch 1): one tile per thread and image, each building its own columns with no
+// wait between im2col and GEMM, while a tile keeps kMinColumns columns; below that (7x7 maps) one
+// GEMM per image, which gemm() splits by rows when called outside a parallel region.
 detail::RowTiles row_tiles(const Conv2dPlan& pl) {
-  const detail::RowTiles tiles(pl.geom);
-  if (pl.pointwise || pl.n * tiles.count < 2 * num_threads()) return detail::RowTiles(pl.geom, pl.geom.out_h);
-  return tiles;
+  constexpr int64_t kMinColumns = 64;
+  const detail::RowTiles tiles(pl.geom), whole(pl.geom, pl.geom.out_h);
+  if (pl.pointwise) return whole;
+  if (pl.n * tiles.count >= 2 * num_threads()) return tiles;
+  const int64_t per_image = (num_threads() + pl.n - 1) / pl.n;
+  const detail::RowTiles shared(pl.geom, (pl.geom.out_h + per_image - 1) / per_image);
+  return shared.max_columns() >= kMinColumns && shared.count > 1 ? shared : whole;
 }
 
 // The column matrix of image n, group g, row tile t: the input itself for pointwise convs
@@ -116,11 +121,13 @@ void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, floa
   });
 }
 
-// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. 3x3 stride-1 convs with enough channels take the
+// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. Convs of one output channel run plane by
+// plane (depthwise.h); 3x3 stride-1 convs with enough channels take the
 // Winograd path; the rest are cut into (image, row tile) items whose columns stay cache-resident
 // between im2col and the GEMM.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
   const ConvGeometry& gm = pl.geom;
+  if (detail::few_outputs(pl.groups, pl.cout)) return detail::few_outputs_forward(px, pw, pl.n, pl.cout, gm, py, beta);
   const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
   if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
     return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
@@ -221,6 +228,11 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
     if (pl.depthwise()) {
       if (gw.defined()) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, gw.data());
       if (gx.defined()) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, gx.data());
+      return;
+    }
+    if (detail::few_outputs(pl.groups, pl.cout)) {
+      if (gw.defined()) detail::few_outputs_weight_grad(pgy, px, pl.n, pl.cout, pl.geom, gw.data());
+      if (gx.defined()) detail::few_outputs_input_grad(pgy, pw, pl.n, pl.cout, pl.geom, gx.data());
       return;
     }
     if (blocked(pl)) {

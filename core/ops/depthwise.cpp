@@ -16,33 +16,88 @@ void valid_columns(const ConvGeometry& g, int64_t j, int64_t& lo, int64_t& hi) {
   if (hi < lo) hi = lo;
 }
 
+// The input row that output row oy reads at kernel row i, or -1 in the padding.
+int64_t input_row(const ConvGeometry& g, int64_t oy, int64_t i) {
+  const int64_t iy = oy * g.sh - g.ph + i * g.dh;
+  return iy < 0 || iy >= g.height ? -1 : iy;
+}
+
+// sum over the output plane of gy * (the input plane under tap (i, j)): rows in order, each row's
+// products in order (deterministic, whatever the threads).
+float tap_dot(const float* gyp, const float* xp, const ConvGeometry& g, int64_t i, int64_t j) {
+  int64_t lo, hi;
+  valid_columns(g, j, lo, hi);
+  float part = 0.0f;
+  for (int64_t oy = 0; oy < g.out_h; ++oy) {
+    const int64_t iy = input_row(g, oy, i);
+    if (iy < 0) continue;
+    const float* row = xp + iy * g.width + j * g.dw - g.pw;
+    const float* go = gyp + oy * g.out_w;
+    for (int64_t ox = lo; ox < hi; ++ox) part += go[ox] * row[ox * g.sw];
+  }
+  return part;
+}
+
 }  // namespace
+
+namespace {
+
+// One tap along one output row: forward out[ox] += w * row[ox * sw]; adjoint row[ox * sw] += w * out[ox].
+template <bool adjoint, typename In, typename Out>
+void tap_row(In* row, Out* out, float wv, int64_t lo, int64_t hi, int64_t sw) {
+  for (int64_t ox = lo; ox < hi; ++ox) {
+    if constexpr (adjoint) row[ox * sw] += wv * out[ox];
+    else out[ox] += wv * row[ox * sw];
+  }
+}
+
+// Every tap over every output pixel whose input pixel lies inside the plane, tap by tap then row
+// by row: the loop nest of plane_conv_add (forward) and plane_conv_adjoint_add (adjoint).
+template <bool adjoint, typename In, typename Out>
+void plane_taps(In* xp, const float* wp, const ConvGeometry& g, Out* yp) {
+  for (int64_t i = 0; i < g.kh; ++i)
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const float wv = wp[i * g.kw + j];
+      int64_t lo, hi;
+      valid_columns(g, j, lo, hi);
+      for (int64_t oy = 0; oy < g.out_h; ++oy) {
+        const int64_t iy = input_row(g, oy, i);
+        if (iy < 0) continue;
+        In* row = xp + iy * g.width + j * g.dw - g.pw;
+        Out* out = yp + oy * g.out_w;
+        if (g.sw == 1) tap_row<adjoint>(row, out, wv, lo, hi, 1);  // contiguous: vectorised
+        else tap_row<adjoint>(row, out, wv, lo, hi, g.sw);
+      }
+    }
+}
+
+}  // namespace
+
+void plane_conv_add(const float* xp, const float* wp, const ConvGeometry& g, float* yp) {
+  plane_taps<false>(xp, wp, g, yp);
+}
+
+void plane_conv_adjoint_add(const float* gyp, const float* wp, const ConvGeometry& g, float* gxp) {
+  plane_taps<true>(gxp, wp, g, gyp);
+}
+
+void planes_weight_grad_add(const float* gy, int64_t gy_stride, const float* x, int64_t x_stride, int64_t n,
+                            const ConvGeometry& g, float* gwp) {
+  for (int64_t i = 0; i < g.kh; ++i)
+    for (int64_t j = 0; j < g.kw; ++j) {
+      double acc = 0.0;
+      for (int64_t img = 0; img < n; ++img) acc += tap_dot(gy + img * gy_stride, x + img * x_stride, g, i, j);
+      gwp[i * g.kw + j] += static_cast<float>(acc);
+    }
+}
 
 void depthwise_forward(const float* x, const float* w, int64_t n, int64_t c, const ConvGeometry& g, float* y) {
   const int64_t in_plane = g.height * g.width, out_plane = g.out_h * g.out_w;
   parallel_for(n * c, [&](int64_t begin, int64_t end) {
     for (int64_t nc = begin; nc < end; ++nc) {
-      const float* xp = x + nc * in_plane;
-      const float* wp = w + (nc % c) * g.kh * g.kw;
       float* yp = y + nc * out_plane;
       std::fill(yp, yp + out_plane, 0.0f);
-      for (int64_t i = 0; i < g.kh; ++i)
-        for (int64_t j = 0; j < g.kw; ++j) {
-          const float wv = wp[i * g.kw + j];
-          int64_t lo, hi;
-          valid_columns(g, j, lo, hi);
-          for (int64_t oy = 0; oy < g.out_h; ++oy) {
-            const int64_t iy = oy * g.sh - g.ph + i * g.dh;
-            if (iy < 0 || iy >= g.height) continue;
-            const float* row = xp + iy * g.width + j * g.dw - g.pw;
-            float* out = yp + oy * g.out_w;
-            if (g.sw == 1) {
-              for (int64_t ox = lo; ox < hi; ++ox) out[ox] += wv * row[ox];
-            } else {
-              for (int64_t ox = lo; ox < hi; ++ox) out[ox] += wv * row[ox * g.sw];
-            }
-          }
-        }
+      plane_conv_add(x + nc * in_plane, w + (nc % c) * g.kh * g.kw, g, yp);
     }
   });
 }
@@ -50,24 +105,8 @@ void depthwise_forward(const float* x, const float* w, int64_t n, int64_t c, con
 void depthwise_input_grad(const float* gy, const float* w, int64_t n, int64_t c, const ConvGeometry& g, float* gx) {
   const int64_t in_plane = g.height * g.width, out_plane = g.out_h * g.out_w;
   parallel_for(n * c, [&](int64_t begin, int64_t end) {
-    for (int64_t nc = begin; nc < end; ++nc) {
-      float* gxp = gx + nc * in_plane;
-      const float* wp = w + (nc % c) * g.kh * g.kw;
-      const float* gyp = gy + nc * out_plane;
-      for (int64_t i = 0; i < g.kh; ++i)
-        for (int64_t j = 0; j < g.kw; ++j) {
-          const float wv = wp[i * g.kw + j];
-          int64_t lo, hi;
-          valid_columns(g, j, lo, hi);
-          for (int64_t oy = 0; oy < g.out_h; ++oy) {
-            const int64_t iy = oy * g.sh - g.ph + i * g.dh;
-            if (iy < 0 || iy >= g.height) continue;
-            float* row = gxp + iy * g.width + j * g.dw - g.pw;
-            const float* go = gyp + oy * g.out_w;
-            for (int64_t ox = lo; ox < hi; ++ox) row[ox * g.sw] += wv * go[ox];
-          }
-        }
-    }
+    for (int64_t nc = begin; nc < end; ++nc)
+      plane_conv_adjoint_add(gy + nc * out_plane, w + (nc % c) * g.kh * g.kw, g, gx + nc * in_plane);
   });
 }
 
@@ -75,26 +114,46 @@ void depthwise_weight_grad(const float* gy, const float* x, int64_t n, int64_t c
   const int64_t in_plane = g.height * g.width, out_plane = g.out_h * g.out_w;
   parallel_for(c, [&](int64_t begin, int64_t end) {
     for (int64_t ch = begin; ch < end; ++ch)
-      for (int64_t i = 0; i < g.kh; ++i)
-        for (int64_t j = 0; j < g.kw; ++j) {
-          int64_t lo, hi;
-          valid_columns(g, j, lo, hi);
-          double acc = 0.0;
-          for (int64_t img = 0; img < n; ++img) {
-            const float* xp = x + (img * c + ch) * in_plane;
-            const float* gyp = gy + (img * c + ch) * out_plane;
-            float part = 0.0f;
-            for (int64_t oy = 0; oy < g.out_h; ++oy) {
-              const int64_t iy = oy * g.sh - g.ph + i * g.dh;
-              if (iy < 0 || iy >= g.height) continue;
-              const float* row = xp + iy * g.width + j * g.dw - g.pw;
-              const float* go = gyp + oy * g.out_w;
-              for (int64_t ox = lo; ox < hi; ++ox) part += go[ox] * row[ox * g.sw];
-            }
-            acc += part;
-          }
-          gw[(ch * g.kh + i) * g.kw + j] += static_cast<float>(acc);
-        }
+      planes_weight_grad_add(gy + ch * out_plane, c * out_plane, x + ch * in_plane, c * in_plane, n, g,
+                             gw + ch * g.kh * g.kw);
+  });
+}
+
+void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout, const ConvGeometry& g, float* y,
+                         float beta) {
+  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
+  parallel_for(n * cout, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t img = item / cout, co = item % cout;
+      float* yp = y + item * out_plane;
+      if (beta == 0.0f) std::fill(yp, yp + out_plane, 0.0f);
+      for (int64_t ci = 0; ci < cin; ++ci)
+        plane_conv_add(x + (img * cin + ci) * in_plane, w + (co * cin + ci) * taps, g, yp);
+    }
+  });
+}
+
+void few_outputs_input_grad(const float* gy, const float* w, int64_t n, int64_t cout, const ConvGeometry& g,
+                            float* gx) {
+  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
+  parallel_for(n * cin, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t img = item / cin, ci = item % cin;
+      for (int64_t co = 0; co < cout; ++co)
+        plane_conv_adjoint_add(gy + (img * cout + co) * out_plane, w + (co * cin + ci) * taps, g, gx + item * in_plane);
+    }
+  });
+}
+
+void few_outputs_weight_grad(const float* gy, const float* x, int64_t n, int64_t cout, const ConvGeometry& g,
+                             float* gw) {
+  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
+  parallel_for(cout * cin, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t co = item / cin, ci = item % cin;
+      planes_weight_grad_add(gy + co * out_plane, cout * out_plane, x + ci * in_plane, cin * in_plane, n, g,
+                             gw + item * taps);
+    }
   });
 }
 

@@ -1,12 +1,25 @@
 #pragma once
-// Direct depthwise convolution (groups == input channels == output channels, one 2-D kernel per
-// channel; MobileNet/EfficientNet). im2col + GEMM degenerates to 1-row GEMMs there, so these
-// loop over each (image, channel) plane directly.
+// Direct convolutions, plane by plane, where im2col + GEMM degenerates:
+// - depthwise (groups == input channels == output channels, one 2-D kernel per channel;
+//   MobileNet/EfficientNet), whose GEMMs would have one row;
+// - one output channel (a PatchGAN's last layer, 512 -> 1), whose column matrix would hold kh*kw
+//   copies of the input for 2 FLOPs per value.
+// Every sum runs in a fixed order whatever the thread count.
 #include <cstdint>
 
 #include "core/ops/im2col.h"
 
 namespace splitleak::ops::detail {
+
+// One plane through one 2-D kernel (g's channels are ignored): yp (out_h x out_w) += conv(xp
+// (height x width), wp (kh x kw)).
+void plane_conv_add(const float* xp, const float* wp, const ConvGeometry& g, float* yp);
+// Its adjoint: gxp (height x width) += the input gradient of gyp (out_h x out_w) through wp.
+void plane_conv_adjoint_add(const float* gyp, const float* wp, const ConvGeometry& g, float* gxp);
+// gwp (kh x kw) += sum over n images of the products of gy's plane and x's plane under each tap;
+// image k's planes at gy + k * gy_stride and x + k * x_stride. Images summed in order, in double.
+void planes_weight_grad_add(const float* gy, int64_t gy_stride, const float* x, int64_t x_stride, int64_t n,
+                            const ConvGeometry& g, float* gwp);
 
 // y (n, c, oh, ow) = depthwise(x (n, c, h, w), w (c, 1, kh, kw)); assigns y. g.channels is 1.
 void depthwise_forward(const float* x, const float* w, int64_t n, int64_t c, const ConvGeometry& g, float* y);
@@ -14,5 +27,20 @@ void depthwise_forward(const float* x, const float* w, int64_t n, int64_t c, con
 void depthwise_input_grad(const float* gy, const float* w, int64_t n, int64_t c, const ConvGeometry& g, float* gx);
 // gw += the weight gradient (summed over images in order, per channel: deterministic).
 void depthwise_weight_grad(const float* gy, const float* x, int64_t n, int64_t c, const ConvGeometry& g, float* gw);
+
+// Whether a convolution takes the few_outputs loops below: one group and one output channel. (The
+// loops hold for any cout; from 2 up the GEMM's 2 * cout FLOPs per column value start to pay for
+// im2col, and the op table's im2col cases have 2 to 5.)
+inline bool few_outputs(int64_t groups, int64_t cout) { return groups == 1 && cout == 1; }
+// y (n, cout, oh, ow) = conv(x (n, g.channels, h, w), w (cout, g.channels, kh, kw)) + beta * y,
+// beta 0 or 1.
+void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout, const ConvGeometry& g, float* y,
+                         float beta);
+// gx (n, g.channels, h, w) += the input gradient from gy (n, cout, oh, ow).
+void few_outputs_input_grad(const float* gy, const float* w, int64_t n, int64_t cout, const ConvGeometry& g,
+                            float* gx);
+// gw (cout, g.channels, kh, kw) += the weight gradient.
+void few_outputs_weight_grad(const float* gy, const float* x, int64_t n, int64_t cout, const ConvGeometry& g,
+                             float* gw);
 
 }  // namespace splitleak::ops::detail

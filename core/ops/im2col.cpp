@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/parallel.h"
 
@@ -119,8 +120,73 @@ void by_channels(const ConvGeometry& g, Body&& body) {
 
 }  // namespace
 
+namespace {
+
+// Rows of at most this many outputs (a U-Net's and a PatchGAN's innermost maps: 1x1 to 4x4) are
+// copied through a table of offsets instead, a per-row branch and bounds test costing more than
+// the row's copy.
+constexpr int64_t kTableRowsUpTo = 4;
+
+// For every kernel tap, the input offset in its channel plane each output pixel reads, or -1 in
+// the padding: taps x P entries, tap-major.
+std::vector<int32_t> tap_offsets(const ConvGeometry& g) {
+  const int64_t P = g.cols();
+  std::vector<int32_t> offsets(static_cast<size_t>(g.kh * g.kw * P));
+  for (int64_t i = 0; i < g.kh; ++i)
+    for (int64_t j = 0; j < g.kw; ++j)
+      for (int64_t oy = 0; oy < g.out_h; ++oy)
+        for (int64_t ox = 0; ox < g.out_w; ++ox) {
+          const int64_t iy = oy * g.sh - g.ph + i * g.dh, ix = ox * g.sw - g.pw + j * g.dw;
+          const bool inside = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width;
+          offsets[static_cast<size_t>(((i * g.kw + j) * g.out_h + oy) * g.out_w + ox)] =
+              inside ? static_cast<int32_t>(iy * g.width + ix) : -1;
+        }
+  return offsets;
+}
+
+// im2col_images through the table, for channels [c0, c0 + count): the same values.
+void im2col_by_table(const float* images, int64_t image_stride, int64_t m, const ConvGeometry& g,
+                     const std::vector<int32_t>& offsets, int64_t c0, int64_t count, float* col) {
+  const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  for (int64_t c = c0; c < c0 + count; ++c)
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      const int32_t* from = offsets.data() + tap * P;
+      float* dst = col + (c * taps + tap) * ld;
+      for (int64_t i = 0; i < m; ++i, dst += P) {
+        const float* src = images + i * image_stride + c * plane;
+        for (int64_t p = 0; p < P; ++p) dst[p] = from[p] >= 0 ? src[from[p]] : 0.0f;
+      }
+    }
+}
+
+// col2im_add_images through the table: each input value receives its taps' terms in the same
+// order as col2im_add (taps in order; one term per tap), so the same sums.
+void col2im_by_table(const float* col, int64_t m, const ConvGeometry& g, const std::vector<int32_t>& offsets,
+                     int64_t c0, int64_t count, float* images, int64_t image_stride) {
+  const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  for (int64_t c = c0; c < c0 + count; ++c)
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      const int32_t* to = offsets.data() + tap * P;
+      const float* src = col + (c * taps + tap) * ld;
+      for (int64_t i = 0; i < m; ++i, src += P) {
+        float* image = images + i * image_stride + c * plane;
+        for (int64_t p = 0; p < P; ++p)
+          if (to[p] >= 0) image[to[p]] += src[p];
+      }
+    }
+}
+
+}  // namespace
+
 void im2col_images(const float* images, int64_t image_stride, int64_t m, const ConvGeometry& g, float* col) {
   const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  if (g.out_w <= kTableRowsUpTo) {
+    const std::vector<int32_t> offsets = tap_offsets(g);
+    by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
+      im2col_by_table(images, image_stride, m, g, offsets, c0, part.channels, col);
+    });
+    return;
+  }
   by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
     for (int64_t i = 0; i < m; ++i)
       im2col(images + i * image_stride + c0 * plane, part, col + c0 * taps * ld + i * P, 0, g.out_h, ld);
@@ -129,6 +195,13 @@ void im2col_images(const float* images, int64_t image_stride, int64_t m, const C
 
 void col2im_add_images(const float* col, int64_t m, const ConvGeometry& g, float* images, int64_t image_stride) {
   const int64_t P = g.cols(), ld = m * P, plane = g.height * g.width, taps = g.kh * g.kw;
+  if (g.out_w <= kTableRowsUpTo) {
+    const std::vector<int32_t> offsets = tap_offsets(g);
+    by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
+      col2im_by_table(col, m, g, offsets, c0, part.channels, images, image_stride);
+    });
+    return;
+  }
   by_channels(g, [&](const ConvGeometry& part, int64_t c0) {
     for (int64_t i = 0; i < m; ++i)
       col2im_add(col + c0 * taps * ld + i * P, part, images + i * image_stride + c0 * plane, 0, g.out_h, ld);

@@ -26,6 +26,32 @@ Tensor find_state(const nn::NamedTensors& state, const std::string& name, const 
   throw Error("optimizer state '" + name + "' is missing");
 }
 
+// The coefficients of one Adam step, bias corrections folded in.
+struct AdamStep {
+  float b1, b2, lr, wd, eps, bias2_sqrt, step_size;
+};
+
+enum class Decay { None, L2, Decoupled };  // weight decay: none, added to the gradient, or AdamW's
+
+// p[0, n) takes one Adam step from g; m and v (the moments) are updated in place. The buffers do
+// not overlap and the coefficients are locals, so the loop vectorises, sqrt included (-fno-math-errno).
+template <Decay decay>
+void adam_update(const AdamStep& c, int64_t n, float* __restrict p, const float* __restrict g, float* __restrict m,
+                 float* __restrict v) {
+  const float b1 = c.b1, b2 = c.b2, eps = c.eps, bias2_sqrt = c.bias2_sqrt, step_size = c.step_size, wd = c.wd;
+  const float keep = 1.0f - c.lr * c.wd;
+  for (int64_t j = 0; j < n; ++j) {
+    float grad = g[j];
+    if constexpr (decay == Decay::L2) grad += wd * p[j];
+    if constexpr (decay == Decay::Decoupled) p[j] *= keep;
+    const float mj = m[j] * b1 + (1.0f - b1) * grad;
+    const float vj = v[j] * b2 + (1.0f - b2) * grad * grad;
+    m[j] = mj;
+    v[j] = vj;
+    p[j] -= step_size * (mj / (std::sqrt(vj) / bias2_sqrt + eps));
+  }
+}
+
 }  // namespace
 
 Adam::Adam(nn::NamedTensors params, const AdamOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
@@ -51,25 +77,18 @@ void Adam::step() {
       opencl_impl::adam_update(p, g, exp_avg_[i], exp_avg_sq_[i], options, lr, bias2_sqrt, step_size);
       continue;
     }
+    const AdamStep coeffs{b1, b2, lr, wd, options.eps, bias2_sqrt, step_size};
+    const Decay decay = wd == 0.0f ? Decay::None : options.decoupled_weight_decay ? Decay::Decoupled : Decay::L2;
     float* pp = p.data();
     const float* pg = g.data();
     float* m = exp_avg_[i].data();
     float* v = exp_avg_sq_[i].data();
-    const bool decoupled = options.decoupled_weight_decay;
-    const float eps = options.eps;
     // Element by element: any split over threads gives the same values.
-    parallel_for(p.numel(), [=](int64_t begin, int64_t end) {
-      for (int64_t j = begin; j < end; ++j) {
-        float grad = pg[j];
-        if (wd != 0.0f) {
-          if (decoupled) pp[j] *= 1.0f - lr * wd;
-          else grad += wd * pp[j];
-        }
-        m[j] = m[j] * b1 + (1.0f - b1) * grad;
-        v[j] = v[j] * b2 + (1.0f - b2) * grad * grad;
-        const float denom = std::sqrt(v[j]) / bias2_sqrt + eps;
-        pp[j] -= step_size * (m[j] / denom);
-      }
+    parallel_for(p.numel(), [&](int64_t begin, int64_t end) {
+      const int64_t n = end - begin;
+      if (decay == Decay::None) adam_update<Decay::None>(coeffs, n, pp + begin, pg + begin, m + begin, v + begin);
+      else if (decay == Decay::L2) adam_update<Decay::L2>(coeffs, n, pp + begin, pg + begin, m + begin, v + begin);
+      else adam_update<Decay::Decoupled>(coeffs, n, pp + begin, pg + begin, m + begin, v + begin);
     });
   }
 }

@@ -63,9 +63,19 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_image_blocks_s2", "conv2d", {{"stride", 2}, {"padding", 1}},
                {in({9, 3, 16, 16}), in({4, 3, 4, 4}), in({4})}});
   // One block holding every image (2x2 outputs of 6 images), stride 1: the input gradient is
-  // W^T * gy and col2im, and the columns are built by channel across threads; one output channel,
-  // as the PatchGAN's last layer.
-  c.push_back({"conv2d_one_block_s1_cout1", "conv2d", {{"padding", 1}}, {in({6, 4, 3, 3}), in({1, 4, 4, 4}), in({1})}});
+  // W^T * gy and col2im, and the columns are built by channel across threads.
+  c.push_back({"conv2d_one_block_s1_cout2", "conv2d", {{"padding", 1}}, {in({6, 4, 3, 3}), in({2, 4, 4, 4}), in({2})}});
+  // Blocks of images whose output rows are at most 4 wide build their columns through a table of
+  // tap offsets (im2col.cpp): strided, dilated, padded on one side only.
+  c.push_back({"conv2d_image_blocks_table_rect", "conv2d",
+               {{"stride", json::array({2, 1})}, {"padding", json::array({1, 0})}, {"dilation", json::array({2, 1})}},
+               {in({5, 3, 6, 5}), in({4, 3, 3, 2}), in({4})}});
+  // One output channel runs plane by plane (depthwise.h's few_outputs loops): the PatchGAN's last
+  // layer, then strided, dilated, padded and rectangular.
+  c.push_back({"conv2d_cout1_patchgan", "conv2d", {{"padding", 1}}, {in({6, 4, 3, 3}), in({1, 4, 4, 4}), in({1})}});
+  c.push_back({"conv2d_cout1_s2_dilated_rect", "conv2d",
+               {{"stride", json::array({2, 1})}, {"padding", json::array({1, 2})}, {"dilation", json::array({2, 1})}},
+               {in({2, 3, 9, 8}), in({1, 3, 3, 2})}});
   // Transposed convolutions: weight (Cin, Cout/g, kh, kw).
   c.push_back({"conv_transpose2d_4x4_s2_p1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 4, 4, 4}), in({4, 3, 4, 4}), in({3})}});

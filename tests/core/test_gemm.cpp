@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/gemm.h"
+#include "core/parallel.h"
 #include "core/random.h"
 
 namespace splitleak {
@@ -18,8 +19,10 @@ std::vector<float> random_values(size_t count, uint64_t seed) {
   return v;
 }
 
-TEST(Gemm, EveryTranspositionAgainstLoops) {
-  const int64_t m = 7, n = 5, k = 9, pad = 3;
+// C = 0.5 op(A) op(B) + 2 C for every transposition, checked element by element, with the padding
+// past each row of C untouched.
+void check_against_loops(int64_t m, int64_t n, int64_t k) {
+  const int64_t pad = 3;
   for (const bool ta : {false, true})
     for (const bool tb : {false, true}) {
       const int64_t lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
@@ -33,11 +36,23 @@ TEST(Gemm, EveryTranspositionAgainstLoops) {
           double sum = 0;
           for (int64_t p = 0; p < k; ++p)
             sum += static_cast<double>(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
-          EXPECT_NEAR(c[i * ldc + j], 0.5 * sum + 2.0 * c0[i * ldc + j], 1e-5) << ta << tb << " " << i << "," << j;
+          ASSERT_NEAR(c[i * ldc + j], 0.5 * sum + 2.0 * c0[i * ldc + j], 1e-4) << ta << tb << " " << i << "," << j;
         }
       for (int64_t i = 0; i < m; ++i)  // the padding is not written
-        for (int64_t j = n; j < ldc; ++j) EXPECT_EQ(c[i * ldc + j], c0[i * ldc + j]);
+        for (int64_t j = n; j < ldc; ++j) ASSERT_EQ(c[i * ldc + j], c0[i * ldc + j]);
     }
+}
+
+TEST(Gemm, EveryTranspositionAgainstLoops) { check_against_loops(7, 5, 9); }
+
+// Products large enough to be split over threads: by rows of C (m >= n), and by columns (few
+// rows, many columns), into 3 parts whose last is not a whole unit of 16.
+TEST(Gemm, SplitOverThreadsByRowsAndByColumns) {
+  const int before = num_threads();
+  set_num_threads(3);
+  check_against_loops(100, 37, 40);
+  check_against_loops(20, 120, 50);
+  set_num_threads(before);
 }
 
 TEST(Gemm, BetaZeroAssignsAndCountsFlops) {
