@@ -53,11 +53,12 @@ int64_t split_parts(int64_t m, int64_t n, int64_t k, int64_t units) {
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc, const GemmBlockDone& done) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     MutMap cm(c, m, n, Eigen::OuterStride<>(ldc));
     if (beta == 0.0f) cm.setZero(); else cm *= beta;
+    if (done) done(0, m, 0, n);
     return;
   }
   flops_done.fetch_add(2 * m * n * k, std::memory_order_relaxed);
@@ -67,7 +68,11 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
   const bool by_rows = m >= n || m >= 256 * num_threads();
   const int64_t units = ((by_rows ? m : n) + kSplitUnit - 1) / kSplitUnit;
   const int64_t parts = split_parts(m, n, k, units);
-  if (parts <= 1) return eigen_gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (parts <= 1) {
+    eigen_gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (done) done(0, m, 0, n);
+    return;
+  }
   const int64_t extent = by_rows ? m : n;
 #pragma omp parallel for schedule(static, 1) num_threads(static_cast<int>(parts))
   for (int64_t part = 0; part < parts; ++part) {
@@ -77,9 +82,11 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
     if (by_rows) {  // rows [first, first + count) of op(A) and C
       eigen_gemm(trans_a, trans_b, count, n, k, alpha, trans_a ? a + first : a + first * lda, lda, b, ldb, beta,
                  c + first * ldc, ldc);
+      if (done) done(first, count, 0, n);
     } else {  // columns [first, first + count) of op(B) and C
       eigen_gemm(trans_a, trans_b, m, count, k, alpha, a, lda, trans_b ? b + first * ldb : b + first, ldb, beta,
                  c + first, ldc);
+      if (done) done(0, m, first, count);
     }
   }
 }
