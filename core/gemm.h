@@ -5,7 +5,8 @@
 // (its old contents are ignored). Runs on Eigen. Outside a parallel region, a product worth it is
 // split into static row (or column) ranges of C, one single-threaded Eigen product per thread;
 // inside one, it runs on the calling thread. Each element of C is computed by one thread, in an
-// order fixed by the shapes and the thread count.
+// order fixed by the shapes and the thread count. A product with fewer columns than Eigen's
+// register panel and many rows is computed through its transpose (docs/cpu-engine.md).
 //
 // `done`, when set, is called on the thread that computed them for each block of C finished:
 // rows [row0, row0 + rows), columns [col0, col0 + cols); the blocks cover C once. A caller may

@@ -47,6 +47,17 @@ void check_against_loops(int64_t m, int64_t n, int64_t k) {
 
 TEST(Gemm, EveryTranspositionAgainstLoops) { check_against_loops(7, 5, 9); }
 
+// Fewer columns than the kernel's register panel and many rows: computed through C's transpose.
+TEST(Gemm, NarrowProductsThroughTheTransposeAgainstLoops) {
+  const int before = num_threads();
+  for (const int threads : {1, 2}) {
+    set_num_threads(threads);
+    check_against_loops(400, 7, 30);
+    check_against_loops(300, 1, 50);
+  }
+  set_num_threads(before);
+}
+
 // Products large enough to be split over threads: by rows of C (m >= n), and by columns (few
 // rows, many columns), into 3 parts whose last is not a whole unit of 16.
 TEST(Gemm, SplitOverThreadsByRowsAndByColumns) {
