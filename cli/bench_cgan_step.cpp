@@ -5,7 +5,8 @@
 // live on that OpenCL device. Prints the median step time and the host<->device transfers per
 // timed step (the four scalar losses it reads back); on the CPU also the step's GEMM FLOPs (every
 // convolution, forward and both gradients, runs as GEMMs), their rate, and the rate of one
-// 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by).
+// 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by),
+// and the step's work as issue 21 counts it (nominal_gflop_per_step) with its rate and share.
 // --profile adds the time per op per step, forward and backward (core/profile.h), over further
 // --steps steps, largest first, and per convolution shape with its GEMM rate.
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "attack/cgan_step.h"
+#include "core/autograd.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/gemm.h"
@@ -67,6 +69,23 @@ void print_profile(const std::vector<profile::OpTime>& times, int steps) {
                   gflops(t.forward_flops, t.forward_ms), t.backward_ms / steps, gflops(t.backward_flops, t.backward_ms));
 }
 
+// Issue 21's count of a step's work: 3 generator forwards and 9 discriminator forwards (each
+// backward counted as two forwards: G forward and backward; D on the real and on the fake pair, and
+// on the fake again in G's update, each forward and backward), as the GEMM FLOPs of one forward of
+// each, run here without gradients. The GEMM FLOPs a step does are fewer, since autograd skips the
+// gradients nothing uses (the discriminator's weights in G's update, the data's inputs). Runs the
+// generator in train mode, as the step does, so it moves batch norm's running statistics: call it
+// after the timed steps.
+double nominal_gflop_per_step(attack::CganStep& cgan, const Tensor& features) {
+  autograd::NoGradGuard no_grad;
+  const int64_t before = gemm_flops_done();
+  const Tensor fake = cgan.generate(features);
+  const int64_t generator = gemm_flops_done() - before;
+  cgan.discriminator().judge(cgan.discriminator().condition(features), fake);
+  const int64_t discriminator = gemm_flops_done() - before - generator;
+  return static_cast<double>(3 * generator + 9 * discriminator) / 1e9;
+}
+
 // GFLOP/s of one n x n x n GEMM, the median of `iters` runs.
 double sgemm_gflops(int64_t n, int iters) {
   std::vector<float> a(static_cast<size_t>(n * n), 0.5f), b(a), c(a.size());
@@ -108,8 +127,10 @@ int run_cgan_bench(const CganBenchOptions& o) {
                                   before.bytes_downloaded) / o.steps);
   if (!opts.device.opencl) {
     const double rate = gflop_per_step / (ms / 1e3), ceiling = sgemm_gflops(1024, 7);
-    std::printf("gemm_gflop_per_step=%.2f\ngflops=%.1f\nsgemm_1024_gflops=%.1f\nshare_of_sgemm=%.3f\n", gflop_per_step,
-                rate, ceiling, rate / ceiling);
+    const double nominal = nominal_gflop_per_step(cgan, features), nominal_rate = nominal / (ms / 1e3);
+    std::printf("gemm_gflop_per_step=%.2f\ngflops=%.1f\nsgemm_1024_gflops=%.1f\nshare_of_sgemm=%.3f\n"
+                "nominal_gflop_per_step=%.2f\nnominal_gflops=%.1f\nnominal_share_of_sgemm=%.3f\n",
+                gflop_per_step, rate, ceiling, rate / ceiling, nominal, nominal_rate, nominal_rate / ceiling);
   }
   if (o.profile) {
     profile::start();

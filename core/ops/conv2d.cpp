@@ -108,8 +108,10 @@ void block_columns(const Conv2dPlan& pl, const detail::ImageBlocks& blocks, cons
   im2col_images(x + blocks.begin(b) * image, image, blocks.size(b), pl.geom, cols);
 }
 
-// conv2d_kernel on blocks of images: y[block] (cout x m*P) = W (cout x K) * cols (K x m*P).
-void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
+// conv2d_kernel on blocks of images: y[block] (cout x m*P) = W (cout x K) * cols (K x m*P), then
+// `map` (when given) on the block's images.
+void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta,
+                    const detail::OutputMap* map) {
   const detail::ImageBlocks blocks(pl.n, pl.p());
   const int64_t K = pl.k(), W = blocks.max_columns();
   detail::for_each_item(blocks.count, (K + pl.cout) * W, [&](int, int64_t b, float* scratch) {
@@ -118,29 +120,44 @@ void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, floa
     block_columns(pl, blocks, px, b, cols);
     gemm(false, false, pl.cout, m * pl.p(), K, 1.0f, pw, K, cols, m * pl.p(), 0.0f, out, m * pl.p());
     detail::scatter_images(out, blocks.begin(b), m, pl.cout, pl.p(), py, beta != 0.0f);
+    for (int64_t i = 0; map && i < m; ++i) map->apply(py, pl.cout, pl.p(), blocks.begin(b) + i, 0, pl.cout, 0, pl.p());
   });
 }
 
-// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1. Convs of one output channel run plane by
-// plane (depthwise.h); 3x3 stride-1 convs with enough channels take the
-// Winograd path; the rest are cut into (image, row tile) items whose columns stay cache-resident
-// between im2col and the GEMM.
-void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta) {
+// y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1, then `map` (when given) on every
+// output value. Convs of one output channel run plane by plane (depthwise.h); 3x3 stride-1 convs
+// with enough channels take the Winograd path; the rest are cut into (image, row tile) items whose
+// columns stay cache-resident between im2col and the GEMM. Except on the plane-by-plane path, each
+// output block is mapped by the thread that computed it, while it is in that thread's cache.
+void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta,
+                   const detail::OutputMap* map) {
   const ConvGeometry& gm = pl.geom;
-  if (detail::few_outputs(pl.groups, pl.cout)) return detail::few_outputs_forward(px, pw, pl.n, pl.cout, gm, py, beta);
+  const int64_t K = pl.k(), P = pl.p();
+  if (detail::few_outputs(pl.groups, pl.cout)) {
+    detail::few_outputs_forward(px, pw, pl.n, pl.cout, gm, py, beta);
+    if (map) map->apply_all(py, pl.n, pl.cout, P);
+    return;
+  }
   const int64_t winograd_tiles = pl.n * ((gm.out_h + 1) / 2) * ((gm.out_w + 1) / 2);
   if (detail::winograd_applicable(gm.kh, gm.kw, gm.sh, gm.sw, gm.dh, gm.dw, pl.groups, pl.cin, pl.cout, winograd_tiles))
-    return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta);
-  if (blocked(pl)) return conv2d_blocked(px, pw, pl, py, beta);
+    return detail::winograd_conv3x3(px, pw, pl.n, pl.cin, pl.h, pl.w, pl.cout, gm.ph, gm.pw, gm.out_h, gm.out_w, py, beta,
+                                    map);
+  if (blocked(pl)) return conv2d_blocked(px, pw, pl, py, beta, map);
   const detail::RowTiles tiles = row_tiles(pl);
-  const int64_t K = pl.k(), P = pl.p();
   detail::for_each_item(pl.n * tiles.count, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t item, float* col) {
     const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
     for (int64_t g = 0; g < pl.groups; ++g) {
       auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
+      // Rows [r0, r0 + rows) and columns [c0, c0 + count) of this product, mapped.
+      const int64_t c_first = g * pl.cout_g, p_first = p0;
+      GemmBlockDone mapped;
+      if (map)
+        mapped = [map, py, &pl, P, n, c_first, p_first](int64_t r0, int64_t rows, int64_t c0, int64_t count) {
+          map->apply(py, pl.cout, P, n, c_first + r0, c_first + r0 + rows, p_first + c0, count);
+        };
       // y[n][g][:, tile] (cout_g x T) = W[g] (cout_g x K) * cols (K x T) + beta * y[n][g][:, tile]
       gemm(false, false, pl.cout_g, tiles.columns(t), K, 1.0f, pw + g * pl.cout_g * K, K, cols, ld, beta,
-           py + (n * pl.cout + g * pl.cout_g) * P + p0, P);
+           py + (n * pl.cout + g * pl.cout_g) * P + p0, P, mapped);
     }
   });
 }
@@ -169,7 +186,7 @@ bool input_grad_as_conv(const Conv2dPlan& pl, const float* pgy, const float* pw,
   t.cin = pl.cout, t.cout = pl.cin, t.cin_g = pl.cout_g, t.cout_g = pl.cin_g, t.h = g.out_h, t.w = g.out_w;
   t.geom = {pl.cout_g, g.out_h, g.out_w, g.kh, g.kw, 1, 1, ph, pwd, g.dh, g.dw, pl.h, pl.w};
   t.pointwise = false;
-  conv2d_kernel(pgy, w_t.data(), t, pgx, 1.0f);
+  conv2d_kernel(pgy, w_t.data(), t, pgx, 1.0f, nullptr);
   return true;
 }
 
@@ -198,7 +215,30 @@ void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float*
   sums.finish();
 }
 
+// The values of a CPU conv2d: conv(x, weight) + bias, or, given `map`, the conv mapped (the map
+// adds the bias itself).
+Tensor conv2d_values(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dPlan& pl,
+                     const detail::OutputMap* map) {
+  Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
+  if (pl.depthwise()) {
+    detail::depthwise_forward(x.data(), weight.data(), pl.n, pl.cin, pl.geom, y.data());
+    if (map) map->apply_all(y.data(), pl.n, pl.cout, pl.p());
+  } else {
+    conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f, map);
+  }
+  if (bias.defined() && !map) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
+  return y;
+}
+
 }  // namespace
+
+Tensor detail::conv2d_mapped(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options,
+                             OutputMap map) {
+  const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  require_cpu("conv2d", {&x, &weight, &bias});
+  map.bias = bias.defined() ? bias.data() : nullptr;
+  return conv2d_values(x, weight, bias, pl, &map);
+}
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
@@ -208,12 +248,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       opencl_impl::conv2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
     });
   }
-  Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
-  if (pl.depthwise())
-    detail::depthwise_forward(x.data(), weight.data(), pl.n, pl.cin, pl.geom, y.data());
-  else
-    conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f);
-  if (bias.defined()) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
+  Tensor y = conv2d_values(x, weight, bias, pl, nullptr);
   const char* name = profile::label("conv2d", [&] {
     return detail::shape_text(pl.n, pl.cin, pl.h, pl.w, pl.cout, pl.geom.out_h, pl.geom.out_w, pl.geom);
   });

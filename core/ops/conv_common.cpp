@@ -57,6 +57,46 @@ void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
   });
 }
 
+namespace {
+
+// row[i] = relu?(row[i] * a + b + res[i]) for i < len, res only when kResidual; __restrict and the
+// coefficients in locals so the loop vectorises.
+template <bool kResidual, bool kRelu>
+void map_row(float* __restrict row, const float* __restrict res, int64_t len, float a, float b) {
+  for (int64_t i = 0; i < len; ++i) {
+    float v = row[i] * a + b;
+    if constexpr (kResidual) v = v + res[i];
+    if constexpr (kRelu) v = v > 0.0f ? v : 0.0f;
+    row[i] = v;
+  }
+}
+
+void add_to_row(float* __restrict row, int64_t len, float b) {
+  for (int64_t i = 0; i < len; ++i) row[i] += b;
+}
+
+}  // namespace
+
+void OutputMap::apply(float* y, int64_t channels, int64_t plane, int64_t n, int64_t c0, int64_t c1, int64_t p0,
+                      int64_t len) const {
+  for (int64_t c = c0; c < c1; ++c) {
+    const int64_t offset = (n * channels + c) * plane + p0;
+    float* row = y + offset;
+    const float* res = residual ? residual + offset : nullptr;
+    if (bias) add_to_row(row, len, bias[c]);
+    if (res && relu) map_row<true, true>(row, res, len, scale[c], shift[c]);
+    else if (res) map_row<true, false>(row, res, len, scale[c], shift[c]);
+    else if (relu) map_row<false, true>(row, res, len, scale[c], shift[c]);
+    else map_row<false, false>(row, res, len, scale[c], shift[c]);
+  }
+}
+
+void OutputMap::apply_all(float* y, int64_t n, int64_t channels, int64_t plane) const {
+  parallel_for(n * channels, [&](int64_t s, int64_t e) {
+    for (int64_t nc = s; nc < e; ++nc) apply(y, channels, plane, nc / channels, nc % channels, nc % channels + 1, 0, plane);
+  });
+}
+
 void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p) {
   parallel_for(c, [&](int64_t s, int64_t e) {
     for (int64_t ch = s; ch < e; ++ch) {

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/ops/conv.h"
 #include "core/ops/im2col.h"
 #include "core/parallel.h"
+#include "core/tensor.h"
 
 namespace splitleak::ops::detail {
 
@@ -70,6 +72,28 @@ std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int6
 
 // y[n][c][p] += bias[c] for an (N, C, P) block.
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
+// What an inference fusion (fused.h) does to each value v of output channel c, right after the
+// conv computed it: v = relu?((v + bias[c]) * scale[c] + shift[c] + residual), each term only
+// where given, in that order: the expressions of add_bias, batch_norm's eval path, add and relu,
+// so the result is bit-identical to those ops run one after another.
+struct OutputMap {
+  const float* bias = nullptr;      // [C], or none
+  const float* scale = nullptr;     // [C]
+  const float* shift = nullptr;     // [C]
+  const float* residual = nullptr;  // laid out as the output (N, C, P), or none
+  bool relu = false;
+  // Maps y[n][c][p0, p0 + len) for c in [c0, c1) of an output (N, channels, plane), in place.
+  void apply(float* y, int64_t channels, int64_t plane, int64_t n, int64_t c0, int64_t c1, int64_t p0,
+             int64_t len) const;
+  // Maps the whole output (n, channels, plane), in parallel.
+  void apply_all(float* y, int64_t n, int64_t channels, int64_t plane) const;
+};
+
+// conv2d's values (CPU only) with `map` applied to each, `map.bias` set from `bias` (undefined:
+// none). Records no autograd history: for inference fusions only.
+Tensor conv2d_mapped(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options,
+                     OutputMap map);
+
 // grad_bias[c] += sum over n, p of grad_y[n][c][p].
 void accumulate_bias_grad(const float* grad_y, float* grad_bias, int64_t n, int64_t c, int64_t p);
 // Per-chunk sums of a gradient added into dst[0, count), for for_each_item(items, ...): chunk 0

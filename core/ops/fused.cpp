@@ -6,6 +6,7 @@
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/ops/conv_common.h"
 #include "core/ops/device_dispatch.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/norm.h"
@@ -42,43 +43,25 @@ Tensor add_relu_eval(const Tensor& a, const Tensor& b) {
 Tensor conv2d_bn_relu_eval(const Tensor& x, const Tensor& weight, const Tensor& conv_bias, const Conv2dOptions& options,
                            const BatchNormEval& bn, bool relu, const Tensor& residual) {
   check_inference({&x, &weight, &conv_bias, &bn.weight, &bn.bias, &residual}, "conv2d_bn_relu_eval");
-  Tensor y = conv2d(x, weight, conv_bias, options);
-  check(bn.running_mean.numel() == y.size(1), "conv2d_bn_relu_eval: batch norm has " +
-                                                  std::to_string(bn.running_mean.numel()) + " channels, conv output " +
-                                                  shape_str(y.shape()));
-  if (residual.defined() && residual.shape() != y.shape()) {  // broadcast: the separate ops
+  check_dim(x, 4, "conv2d_bn_relu_eval input");
+  check_dim(weight, 4, "conv2d_bn_relu_eval weight");
+  const Shape out = {x.size(0), weight.size(0),
+                     conv_out_size(x.size(2), weight.size(2), options.stride[0], options.padding[0], options.dilation[0]),
+                     conv_out_size(x.size(3), weight.size(3), options.stride[1], options.padding[1], options.dilation[1])};
+  check(bn.running_mean.numel() == weight.size(0), "conv2d_bn_relu_eval: batch norm has " +
+                                                       std::to_string(bn.running_mean.numel()) + " channels, conv output " +
+                                                       shape_str(out));
+  if (residual.defined() && residual.shape() != out) {  // broadcast: the separate ops
     Tensor sum = add(conv2d_bn_relu_eval(x, weight, conv_bias, options, bn, false), residual);
     if (relu) relu_in_place(sum);
     return sum;
   }
   std::vector<float> scale, shift;
   batch_norm_eval_coefficients(bn.weight, bn.bias, bn.running_mean, bn.running_var, bn.eps, scale, shift);
-  const int64_t c = y.size(1), plane = y.numel() / std::max<int64_t>(y.size(0) * c, 1);
-  float* py = y.data();
-  const float* pr = residual.defined() ? residual.data() : nullptr;
-  // The same expressions as batch_norm's eval path, add and relu, element by element.
-  parallel_for(y.size(0) * c, [&](int64_t s, int64_t e) {
-    for (int64_t nc = s; nc < e; ++nc) {
-      const float a = scale[nc % c], b = shift[nc % c];
-      float* row = py + nc * plane;
-      if (pr) {
-        const float* res = pr + nc * plane;
-        for (int64_t i = 0; i < plane; ++i) {
-          float v = row[i] * a + b;
-          v = v + res[i];
-          row[i] = relu ? (v > 0.0f ? v : 0.0f) : v;
-        }
-      } else if (relu) {
-        for (int64_t i = 0; i < plane; ++i) {
-          const float v = row[i] * a + b;
-          row[i] = v > 0.0f ? v : 0.0f;
-        }
-      } else {
-        for (int64_t i = 0; i < plane; ++i) row[i] = row[i] * a + b;
-      }
-    }
-  });
-  return y;
+  detail::OutputMap map;
+  map.scale = scale.data(), map.shift = shift.data(), map.relu = relu;
+  map.residual = residual.defined() ? residual.data() : nullptr;
+  return detail::conv2d_mapped(x, weight, conv_bias, options, map);
 }
 
 }  // namespace splitleak::ops

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "core/gemm.h"
@@ -20,28 +21,54 @@ int64_t tiles_per_item() {
   return n;
 }
 
-// U[xi][co][ci] = (G g G^T)[xi / 4][xi % 4] for each 3x3 kernel g = weight[co][ci],
-// G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
-std::vector<float> transform_filters(const float* weight, int64_t cout, int64_t cin) {
-  std::vector<float> u(static_cast<size_t>(16 * cout * cin));
+// out[xi][f] = (G g_f G^T)[xi / 4][xi % 4] for the kFilters 3x3 kernels g_f = g[.][f] (tap-major),
+// G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]; every loop runs across filters.
+constexpr int64_t kFilters = 16;
+void transform_block(const float (&g)[9][kFilters], float (&out)[16][kFilters]) {
+  float t[4][3][kFilters];  // G g
+  for (int j = 0; j < 3; ++j)
+    for (int64_t f = 0; f < kFilters; ++f) {
+      t[0][j][f] = g[j][f];
+      t[1][j][f] = 0.5f * (g[j][f] + g[3 + j][f] + g[6 + j][f]);
+      t[2][j][f] = 0.5f * (g[j][f] - g[3 + j][f] + g[6 + j][f]);
+      t[3][j][f] = g[6 + j][f];
+    }
+  for (int i = 0; i < 4; ++i)
+    for (int64_t f = 0; f < kFilters; ++f) {
+      out[i * 4][f] = t[i][0][f];
+      out[i * 4 + 1][f] = 0.5f * (t[i][0][f] + t[i][1][f] + t[i][2][f]);
+      out[i * 4 + 2][f] = 0.5f * (t[i][0][f] - t[i][1][f] + t[i][2][f]);
+      out[i * 4 + 3][f] = t[i][2][f];
+    }
+}
+
+// U[xi][co][ci] = (G g G^T)[xi / 4][xi % 4] for each 3x3 kernel g = weight[co][ci], kFilters
+// kernels at a time. U is assigned whole.
+std::unique_ptr<float[]> transform_filters(const float* weight, int64_t cout, int64_t cin) {
   const int64_t plane = cout * cin;
-  parallel_for(plane, [&](int64_t s, int64_t e) {
-    for (int64_t idx = s; idx < e; ++idx) {
-      const float* g = weight + idx * 9;
-      float t[4][3];
-      for (int j = 0; j < 3; ++j) {
-        t[0][j] = g[j];
-        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-        t[3][j] = g[6 + j];
-      }
-      for (int i = 0; i < 4; ++i) {
-        const float r[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
-        for (int j = 0; j < 4; ++j) u[static_cast<size_t>((i * 4 + j) * plane + idx)] = r[j];
-      }
+  std::unique_ptr<float[]> u(new float[static_cast<size_t>(16 * plane)]);
+  parallel_for((plane + kFilters - 1) / kFilters, [&](int64_t s, int64_t e) {
+    for (int64_t block = s; block < e; ++block) {
+      const int64_t first = block * kFilters, count = std::min(kFilters, plane - first);
+      float g[9][kFilters] = {}, out[16][kFilters];
+      for (int64_t f = 0; f < count; ++f)
+        for (int tap = 0; tap < 9; ++tap) g[tap][f] = weight[(first + f) * 9 + tap];
+      transform_block(g, out);
+      for (int xi = 0; xi < 16; ++xi) std::copy_n(out[xi], count, u.get() + xi * plane + first);
     }
   });
   return u;
+}
+
+// Tiles per work item: at most tiles_per_item(), at least 32, and as many items as the threads
+// can share evenly (a multiple of `threads` where there are more items than threads), since each
+// thread takes a contiguous run of items. 784 tiles on 2 threads: 4 items of 196, not 3 of 256
+// and one of 16, which left one thread 512 tiles and the other 272.
+int64_t tiles_per_work_item(int64_t tiles, int64_t threads) {
+  const int64_t most = std::min(tiles_per_item(), std::max<int64_t>(32, (tiles + threads - 1) / threads));
+  int64_t items = (tiles + most - 1) / most;
+  if (items > threads) items = (items + threads - 1) / threads * threads;
+  return std::max<int64_t>(std::min<int64_t>(32, tiles), (tiles + items - 1) / items);
 }
 
 // A run of n consecutive tiles along tile row r of image img, from tile column c; t is the index of
@@ -109,11 +136,10 @@ bool winograd_applicable(int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t
 }
 
 void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t cin, int64_t h, int64_t w, int64_t cout,
-                      int64_t ph, int64_t pw, int64_t oh, int64_t ow, float* y, float beta) {
-  const std::vector<float> u = transform_filters(weight, cout, cin);
-  // Up to tiles_per_item() tiles per work item, fewer where that leaves threads idle.
+                      int64_t ph, int64_t pw, int64_t oh, int64_t ow, float* y, float beta, const OutputMap* map) {
+  const std::unique_ptr<float[]> u = transform_filters(weight, cout, cin);
   const int64_t th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = n * th * tw;
-  const int64_t per_item = std::min(tiles_per_item(), std::max<int64_t>(32, (tiles + num_threads() - 1) / num_threads()));
+  const int64_t per_item = tiles_per_work_item(tiles, num_threads());
   const int64_t items = (tiles + per_item - 1) / per_item;
   // Scratch per item: V (16 x cin x T), M (16 x cout x T), and the 4 outputs of each tile (4 x T).
   for_each_item(items, (16 * (cin + cout) + 4) * per_item, [&](int, int64_t item, float* scratch) {
@@ -164,7 +190,7 @@ void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t ci
       }
     // M[xi] (cout x tn) = U[xi] (cout x cin) * V[xi] (cin x tn)
     for (int xi = 0; xi < 16; ++xi)
-      gemm(false, false, cout, tn, cin, 1.0f, u.data() + xi * cout * cin, cin, v + xi * cin * tn, tn, 0.0f,
+      gemm(false, false, cout, tn, cin, 1.0f, u.get() + xi * cout * cin, cin, v + xi * cin * tn, tn, 0.0f,
            m + xi * cout * tn, tn);
     // Y = A^T M A, A^T = [[1,1,1,0],[0,1,-1,-1]], for all tiles of an output channel at once, then
     // written row by row; edge tiles write only their in-range outputs.
@@ -181,6 +207,7 @@ void winograd_conv3x3(const float* x, const float* weight, int64_t n, int64_t ci
           const float* right = outs + (2 * i + 1) * tn + sg.t;
           write_pairs(row, left, right, full, beta);
           if (full < sg.n) row[2 * full] = left[full] + (beta == 0.0f ? 0.0f : beta * row[2 * full]);
+          if (map) map->apply(y, cout, oh * ow, sg.img, co, co + 1, (2 * sg.r + i) * ow + 2 * sg.c, 2 * full + (full < sg.n));
         }
       }
     }

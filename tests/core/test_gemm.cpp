@@ -2,6 +2,8 @@
 // against a plain triple loop; the FLOP count benchmarks read.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -45,6 +47,17 @@ void check_against_loops(int64_t m, int64_t n, int64_t k) {
 
 TEST(Gemm, EveryTranspositionAgainstLoops) { check_against_loops(7, 5, 9); }
 
+// Fewer columns than the kernel's register panel and many rows: computed through C's transpose.
+TEST(Gemm, NarrowProductsThroughTheTransposeAgainstLoops) {
+  const int before = num_threads();
+  for (const int threads : {1, 2}) {
+    set_num_threads(threads);
+    check_against_loops(400, 7, 30);
+    check_against_loops(300, 1, 50);
+  }
+  set_num_threads(before);
+}
+
 // Products large enough to be split over threads: by rows of C (m >= n), and by columns (few
 // rows, many columns), into 3 parts whose last is not a whole unit of 16.
 TEST(Gemm, SplitOverThreadsByRowsAndByColumns) {
@@ -52,6 +65,35 @@ TEST(Gemm, SplitOverThreadsByRowsAndByColumns) {
   set_num_threads(3);
   check_against_loops(100, 37, 40);
   check_against_loops(20, 120, 50);
+  set_num_threads(before);
+}
+
+// `done` sees every element of C once, after it is final, on the thread that computed it: each
+// call checks its block against the finished product and counts the block's elements.
+TEST(Gemm, BlockDoneCoversEveryElementOnceAfterItIsComputed) {
+  const int before = num_threads();
+  set_num_threads(3);
+  for (const auto& shape : {std::array<int64_t, 3>{100, 37, 40}, {20, 120, 50}, {4, 6, 3}, {5, 4, 0}}) {
+    const int64_t m = shape[0], n = shape[1], k = shape[2];
+    const auto a = random_values(static_cast<size_t>(m * std::max<int64_t>(k, 1)), 1);
+    const auto b = random_values(static_cast<size_t>(k * n), 2);
+    std::vector<float> c(static_cast<size_t>(m * n), std::nanf("")), expected(c.size(), 0.0f);
+    gemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, expected.data(), n);
+    std::vector<std::atomic<int>> seen(c.size());
+    std::atomic<int> calls{0}, early{0};
+    gemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n,
+         [&](int64_t r0, int64_t rows, int64_t c0, int64_t cols) {
+           ++calls;
+           for (int64_t i = r0; i < r0 + rows; ++i)
+             for (int64_t j = c0; j < c0 + cols; ++j) {
+               ++seen[i * n + j];
+               if (c[i * n + j] != expected[i * n + j]) ++early;
+             }
+         });
+    for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << m << "x" << n << "x" << k << " at " << i;
+    EXPECT_EQ(early.load(), 0) << m << "x" << n << "x" << k;
+    EXPECT_EQ(calls.load(), m * n * k > 20000 ? 3 : 1) << m << "x" << n << "x" << k;
+  }
   set_num_threads(before);
 }
 
