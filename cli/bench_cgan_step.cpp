@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "attack/cgan_step.h"
-#include "core/autograd.h"
 #include "cli/commands.h"
+#include "core/autograd.h"
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/opencl/context.h"

@@ -148,12 +148,13 @@ void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float
     const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
     for (int64_t g = 0; g < pl.groups; ++g) {
       auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
-      // Rows [r0, r0 + rows) and columns [c0, c0 + count) of this product, mapped.
-      const int64_t c_first = g * pl.cout_g, p_first = p0;
+      // Maps rows [r0, r0 + rows) and columns [c0, c0 + count) of this product: channels from
+      // g * cout_g + r0, positions from p0 + c0.
+      const int64_t c_first = g * pl.cout_g;
       GemmBlockDone mapped;
       if (map)
-        mapped = [map, py, &pl, P, n, c_first, p_first](int64_t r0, int64_t rows, int64_t c0, int64_t count) {
-          map->apply(py, pl.cout, P, n, c_first + r0, c_first + r0 + rows, p_first + c0, count);
+        mapped = [map, py, &pl, P, n, c_first, p0](int64_t r0, int64_t rows, int64_t c0, int64_t count) {
+          map->apply(py, pl.cout, P, n, c_first + r0, c_first + r0 + rows, p0 + c0, count);
         };
       // y[n][g][:, tile] (cout_g x T) = W[g] (cout_g x K) * cols (K x T) + beta * y[n][g][:, tile]
       gemm(false, false, pl.cout_g, tiles.columns(t), K, 1.0f, pw + g * pl.cout_g * K, K, cols, ld, beta,
