@@ -52,6 +52,29 @@ void adam_update(const AdamStep& c, int64_t n, float* __restrict p, const float*
   }
 }
 
+// The coefficients of one SGD step; `first`: the momentum buffer starts from this step's d.
+struct SgdStep {
+  float lr, mu, wd, damp;
+  bool nesterov, first;
+};
+
+// p[0, n) takes one SGD step from g; buf (the momentum) is updated in place when kMomentum. The
+// buffers do not overlap and the coefficients are locals, so the loop vectorises.
+template <bool kMomentum>
+void sgd_update(const SgdStep& c, int64_t n, float* __restrict p, const float* __restrict g, float* __restrict buf) {
+  const float lr = c.lr, mu = c.mu, wd = c.wd, damp = c.damp;
+  const bool nesterov = c.nesterov, first = c.first;
+  for (int64_t j = 0; j < n; ++j) {
+    float d = g[j] + (wd != 0.0f ? wd * p[j] : 0.0f);
+    if constexpr (kMomentum) {
+      const float b = first ? d : buf[j] * mu + (1.0f - damp) * d;
+      buf[j] = b;
+      d = nesterov ? d + mu * b : b;
+    }
+    p[j] -= lr * d;
+  }
+}
+
 }  // namespace
 
 Adam::Adam(nn::NamedTensors params, const AdamOptions& o) : Optimizer(std::move(params), o.lr), options(o) {
@@ -133,18 +156,12 @@ void Sgd::step() {
     float* pp = p.data();
     const float* pg = g.data();
     float* buf = momentum_buffer_[i].data();
-    const bool nesterov = options.nesterov;
-    const float lr = lr_;
+    const SgdStep coeffs{lr_, mu, wd, damp, options.nesterov, first};
     // Element by element: any split over threads gives the same values.
-    parallel_for(p.numel(), [=](int64_t begin, int64_t end) {
-      for (int64_t j = begin; j < end; ++j) {
-        float d = pg[j] + (wd != 0.0f ? wd * pp[j] : 0.0f);
-        if (mu != 0.0f) {
-          buf[j] = first ? d : buf[j] * mu + (1.0f - damp) * d;
-          d = nesterov ? d + mu * buf[j] : buf[j];
-        }
-        pp[j] -= lr * d;
-      }
+    parallel_for(p.numel(), [&](int64_t begin, int64_t end) {
+      const int64_t n = end - begin;
+      if (mu != 0.0f) sgd_update<true>(coeffs, n, pp + begin, pg + begin, buf + begin);
+      else sgd_update<false>(coeffs, n, pp + begin, pg + begin, buf + begin);
     });
   }
 }

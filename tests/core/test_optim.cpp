@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/hdf5_io.h"
@@ -67,35 +69,54 @@ TEST_P(TorchOptimizer, SixStepsMatch) {
 INSTANTIATE_TEST_SUITE_P(Torch, TorchOptimizer,
                          ::testing::Values("adam_wd", "adamw", "sgd_momentum", "sgd_nesterov", "sgd_plain"));
 
-// Adam's update is element by element, so a split over threads at any offset (a vector loop's
-// body against its tail) must give the same bits, with each kind of weight decay.
-TEST(Adam, SameBitsWhateverTheThreadCount) {
+// Three steps of the optimizer make_optimizer(p) builds, on `threads` threads, from `initial`
+// with gradient `grad` each step.
+template <class MakeOptimizer>
+Tensor three_steps(const Tensor& initial, const Tensor& grad, int threads, const MakeOptimizer& make_optimizer) {
+  const int before = num_threads();
+  set_num_threads(threads);
+  Tensor p = initial.clone();
+  p.set_requires_grad(true);
+  auto optimizer = make_optimizer(p);
+  for (int step = 0; step < 3; ++step) {
+    p.impl()->grad = grad.clone().impl_ptr();
+    optimizer.step();
+  }
+  set_num_threads(before);
+  return p;
+}
+
+// An update element by element must give the same bits under any split over threads, at any
+// offset (a vector loop's body against its tail): 1 thread against 3, for each variant.
+template <class MakeOptimizer>
+void expect_same_bits_whatever_the_thread_count(const MakeOptimizer& make_optimizer, const std::string& variant) {
   const int64_t n = 4099;
   Generator gen(7);
   Tensor initial = Tensor::empty({n}), grad = Tensor::empty({n});
   init::normal_(initial, 0.0f, 1.0f, gen), init::normal_(grad, 0.0f, 1.0f, gen);
+  const Tensor one = three_steps(initial, grad, 1, make_optimizer), three = three_steps(initial, grad, 3, make_optimizer);
+  for (int64_t i = 0; i < n; ++i) ASSERT_EQ(one.data()[i], three.data()[i]) << "element " << i << ", " << variant;
+  EXPECT_NE(one.data()[0], initial.data()[0]) << variant;
+}
+
+TEST(Adam, SameBitsWhateverTheThreadCount) {
   for (const auto& decay : std::vector<std::pair<float, bool>>{{0.0f, false}, {0.1f, false}, {0.1f, true}}) {
-    const float wd = decay.first;
-    const bool decoupled = decay.second;
-    auto three_steps = [&](int threads) {
-      const int before = num_threads();
-      set_num_threads(threads);
-      Tensor p = initial.clone();
-      p.set_requires_grad(true);
-      optim::AdamOptions o;
-      o.weight_decay = wd, o.decoupled_weight_decay = decoupled;
-      optim::Adam adam({{"p", p}}, o);
-      for (int step = 0; step < 3; ++step) {
-        p.impl()->grad = grad.clone().impl_ptr();
-        adam.step();
-      }
-      set_num_threads(before);
-      return p;
-    };
-    const Tensor one = three_steps(1), three = three_steps(3);
-    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(one.data()[i], three.data()[i]) << "element " << i << " wd " << wd;
-    EXPECT_NE(one.data()[0], initial.data()[0]);
+    optim::AdamOptions o;
+    o.weight_decay = decay.first, o.decoupled_weight_decay = decay.second;
+    expect_same_bits_whatever_the_thread_count([&](const Tensor& p) { return optim::Adam({{"p", p}}, o); },
+                                               "weight decay " + std::to_string(decay.first) +
+                                                   (decay.second ? " decoupled" : ""));
   }
+}
+
+TEST(Sgd, SameBitsWhateverTheThreadCount) {
+  // plain; momentum with dampening and weight decay; Nesterov.
+  const optim::SgdOptions variants[] = {{0.1f, 0.0f, 0.0f, 0.0f, false},
+                                        {0.1f, 0.9f, 0.1f, 0.01f, false},
+                                        {0.1f, 0.9f, 0.0f, 0.0f, true}};
+  for (const optim::SgdOptions& o : variants)
+    expect_same_bits_whatever_the_thread_count([&](const Tensor& p) { return optim::Sgd({{"p", p}}, o); },
+                                               "momentum " + std::to_string(o.momentum) + (o.nesterov ? " nesterov" : ""));
 }
 
 TEST(LrSchedule, ConstantAndLinearDecay) {
