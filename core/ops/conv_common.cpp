@@ -47,17 +47,12 @@ std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int6
       .append(std::to_string(g.kw)).append(" s").append(std::to_string(g.sh));
 }
 
-void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
-  parallel_for(n * c, [&](int64_t s, int64_t e) {
-    for (int64_t nc = s; nc < e; ++nc) {
-      const float b = bias[nc % c];
-      float* row = y + nc * p;
-      for (int64_t i = 0; i < p; ++i) row[i] += b;
-    }
-  });
-}
-
 namespace {
+
+// row[i] += b for i < len.
+void add_to_row(float* __restrict row, int64_t len, float b) {
+  for (int64_t i = 0; i < len; ++i) row[i] += b;
+}
 
 // row[i] = relu?(row[i] * a + b + res[i]) for i < len, res only when kResidual; __restrict and the
 // coefficients in locals so the loop vectorises.
@@ -71,11 +66,13 @@ void map_row(float* __restrict row, const float* __restrict res, int64_t len, fl
   }
 }
 
-void add_to_row(float* __restrict row, int64_t len, float b) {
-  for (int64_t i = 0; i < len; ++i) row[i] += b;
-}
-
 }  // namespace
+
+void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p) {
+  parallel_for(n * c, [&](int64_t s, int64_t e) {
+    for (int64_t nc = s; nc < e; ++nc) add_to_row(y + nc * p, p, bias[nc % c]);
+  });
+}
 
 void OutputMap::apply(float* y, int64_t channels, int64_t plane, int64_t n, int64_t c0, int64_t c1, int64_t p0,
                       int64_t len) const {
