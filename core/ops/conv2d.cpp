@@ -9,6 +9,7 @@
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
 #include "core/ops/conv_opencl.h"
+#include "core/ops/conv_taps.h"
 #include "core/ops/depthwise.h"
 #include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
@@ -34,6 +35,12 @@ struct Conv2dPlan {
   int64_t p() const { return geom.cols(); }
 };
 
+// 1x1, stride 1, no padding, output the input's size: the input itself is the column matrix.
+bool pointwise(const ConvGeometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.out_h == g.height &&
+         g.out_w == g.width;
+}
+
 Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& o) {
   check_dim(x, 4, "conv2d input");
   check_dim(weight, 4, "conv2d weight");
@@ -57,8 +64,18 @@ Conv2dPlan plan_conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias
   check(oh >= 1 && ow >= 1, "conv2d: kernel " + shape_str({kh, kw}) + " does not fit input " + shape_str(x.shape()));
   p.geom = {p.cin_g, p.h, p.w, kh, kw, o.stride[0], o.stride[1], o.padding[0], o.padding[1],
             o.dilation[0], o.dilation[1], oh, ow};
-  p.pointwise = kh == 1 && kw == 1 && o.stride[0] == 1 && o.stride[1] == 1 && o.padding[0] == 0 && o.padding[1] == 0;
+  p.pointwise = pointwise(p.geom);
   return p;
+}
+
+// A CPU conv2d as it runs: cut to the kernel taps that read the image (conv_taps.h); a kernel
+// cut to 1x1 may make it pointwise.
+using CutConv2d = detail::CutConv<Conv2dPlan>;
+
+CutConv2d cut_taps(const Conv2dPlan& pl, const Tensor& weight) {
+  CutConv2d c = detail::cut_taps(pl, weight);
+  c.plan.pointwise = pointwise(c.plan.geom);
+  return c;
 }
 
 // Row tiles of the output. Cache-sized tiles (im2col.h) spread over threads. A pointwise conv has
@@ -218,17 +235,83 @@ void conv2d_blocked_backward(const Conv2dPlan& pl, const float* px, const float*
 
 // The values of a CPU conv2d: conv(x, weight) + bias, or, given `map`, the conv mapped (the map
 // adds the bias itself).
-Tensor conv2d_values(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dPlan& pl,
-                     const detail::OutputMap* map) {
+Tensor conv2d_values(const Tensor& x, const CutConv2d& c, const Tensor& bias, const detail::OutputMap* map) {
+  const Conv2dPlan& pl = c.plan;
   Tensor y = Tensor::empty({pl.n, pl.cout, pl.geom.out_h, pl.geom.out_w});
   if (pl.depthwise()) {
-    detail::depthwise_forward(x.data(), weight.data(), pl.n, pl.cin, pl.geom, y.data());
+    detail::depthwise_forward(x.data(), c.weight.data(), pl.n, pl.cin, pl.geom, y.data());
     if (map) map->apply_all(y.data(), pl.n, pl.cout, pl.p());
   } else {
-    conv2d_kernel(x.data(), weight.data(), pl, y.data(), 0.0f, map);
+    conv2d_kernel(x.data(), c.weight.data(), pl, y.data(), 0.0f, map);
   }
   if (bias.defined() && !map) detail::add_bias(y.data(), bias.data(), pl.n, pl.cout, pl.p());
   return y;
+}
+
+// The input and weight gradients of a CPU conv2d from gy, each accumulated (+=) where not null.
+void conv2d_kernel_backward(const Conv2dPlan& pl, const float* px, const float* pw, const float* pgy, float* pgx,
+                            float* pgw) {
+  if (pl.depthwise()) {
+    if (pgw) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, pgw);
+    if (pgx) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, pgx);
+    return;
+  }
+  if (detail::few_outputs(pl.groups, pl.cout)) {
+    if (pgw) detail::few_outputs_weight_grad(pgy, px, pl.n, pl.cout, pl.geom, pgw);
+    if (pgx) detail::few_outputs_input_grad(pgy, pw, pl.n, pl.cout, pl.geom, pgx);
+    return;
+  }
+  // W^T * gy and col2im, even at stride 1: at these sizes rotating the kernel for
+  // input_grad_as_conv costs as much as the GEMM (4x4, 256 -> 512 at 4x4: 18.8 -> 9.4 ms).
+  if (blocked(pl)) return conv2d_blocked_backward(pl, px, pw, pgy, pgw, pgx);
+  const detail::RowTiles tiles = row_tiles(pl);
+  const int64_t K = pl.k(), P = pl.p(), scratch = pl.pointwise ? 0 : K * tiles.max_columns();
+  if (pgw) {
+    // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
+    // (detail::ChunkSums).
+    const int64_t items = pl.n * tiles.count;
+    detail::ChunkSums sums(items, pgw, pl.cout * K);
+    detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
+      const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
+      for (int64_t g = 0; g < pl.groups; ++g) {
+        auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
+        gemm(false, true, pl.cout_g, K, tiles.columns(t), 1.0f, pgy + (n * pl.cout + g * pl.cout_g) * P + p0, P, cols,
+             ld, sums.beta(chunk, item), sums.of(chunk) + g * pl.cout_g * K, K);
+      }
+    });
+    sums.finish();
+  }
+  if (!pgx || input_grad_as_conv(pl, pgy, pw, pgx)) return;
+  // Tiles of one image overlap in the input (col2im halo), so images are the parallel unit.
+  detail::for_each_item(pl.n, scratch, [&](int, int64_t n, float* col) {
+    for (int64_t t = 0; t < tiles.count; ++t) {
+      const int64_t p0 = tiles.begin(t) * pl.geom.out_w, T = tiles.columns(t);
+      for (int64_t g = 0; g < pl.groups; ++g) {
+        const float* gyg = pgy + (n * pl.cout + g * pl.cout_g) * P + p0;
+        const float* wg = pw + g * pl.cout_g * K;
+        float* gxg = pgx + (n * pl.cin + g * pl.cin_g) * pl.h * pl.w;
+        if (pl.pointwise) {
+          // gx[n][g][:, tile] (K x T) += W[g]^T (K x cout_g) * gy tile (cout_g x T)
+          gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 1.0f, gxg + p0, P);
+        } else {
+          gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 0.0f, col, T);
+          col2im_add(col, pl.geom, gxg, tiles.begin(t), tiles.end(t));
+        }
+      }
+    }
+  });
+}
+
+// The backward of a CPU conv2d: gradients accumulate into gi (input, weight, bias) where defined;
+// the weight's through a cut-sized buffer when the kernel was cut.
+void conv2d_backward(const CutConv2d& c, const Tensor& x, const Tensor& gy, std::span<Tensor> gi) {
+  const Conv2dPlan& pl = c.plan;
+  Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
+  if (gb.defined()) detail::accumulate_bias_grad(gy.data(), gb.data(), pl.n, pl.cout, pl.p());
+  Tensor gw_run = detail::weight_grad_to_run(c, gw);
+  conv2d_kernel_backward(pl, x.data(), c.weight.data(), gy.data(), gx.defined() ? gx.data() : nullptr,
+                         gw_run.defined() ? gw_run.data() : nullptr);
+  detail::finish_weight_grad(c, gw_run, gw);
 }
 
 }  // namespace
@@ -238,7 +321,7 @@ Tensor detail::conv2d_mapped(const Tensor& x, const Tensor& weight, const Tensor
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
   require_cpu("conv2d", {&x, &weight, &bias});
   map.bias = bias.defined() ? bias.data() : nullptr;
-  return conv2d_values(x, weight, bias, pl, &map);
+  return conv2d_values(x, cut_taps(pl, weight), bias, &map);
 }
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
@@ -249,70 +332,13 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
       opencl_impl::conv2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
     });
   }
-  Tensor y = conv2d_values(x, weight, bias, pl, nullptr);
+  const CutConv2d cut = cut_taps(pl, weight);
+  Tensor y = conv2d_values(x, cut, bias, nullptr);
   const char* name = profile::label("conv2d", [&] {
     return detail::shape_text(pl.n, pl.cin, pl.h, pl.w, pl.cout, pl.geom.out_h, pl.geom.out_w, pl.geom);
   });
-  return autograd::record(y, {x, weight, bias}, name, [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
-    const detail::RowTiles tiles = row_tiles(pl);
-    const int64_t K = pl.k(), P = pl.p(), scratch = pl.pointwise ? 0 : K * tiles.max_columns();
-    const float* px = x.data();
-    const float* pw = weight.data();
-    const float* pgy = gy.data();
-    Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
-    if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, P);
-    if (pl.depthwise()) {
-      if (gw.defined()) detail::depthwise_weight_grad(pgy, px, pl.n, pl.cin, pl.geom, gw.data());
-      if (gx.defined()) detail::depthwise_input_grad(pgy, pw, pl.n, pl.cin, pl.geom, gx.data());
-      return;
-    }
-    if (detail::few_outputs(pl.groups, pl.cout)) {
-      if (gw.defined()) detail::few_outputs_weight_grad(pgy, px, pl.n, pl.cout, pl.geom, gw.data());
-      if (gx.defined()) detail::few_outputs_input_grad(pgy, pw, pl.n, pl.cout, pl.geom, gx.data());
-      return;
-    }
-    if (blocked(pl)) {
-      // W^T * gy and col2im, even at stride 1: at these sizes rotating the kernel for
-      // input_grad_as_conv costs as much as the GEMM (4x4, 256 -> 512 at 4x4: 18.8 -> 9.4 ms).
-      conv2d_blocked_backward(pl, px, pw, pgy, gw.defined() ? gw.data() : nullptr, gx.defined() ? gx.data() : nullptr);
-      return;
-    }
-    if (gw.defined()) {
-      // gW[g] (cout_g x K) += gy[n][g][:, tile] (cout_g x T) * cols^T (T x K), summed per chunk
-      // (detail::ChunkSums).
-      const int64_t items = pl.n * tiles.count;
-      detail::ChunkSums sums(items, gw.data(), weight.numel());
-      detail::for_each_item(items, scratch, [&](int chunk, int64_t item, float* col) {
-        const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.geom.out_w;
-        for (int64_t g = 0; g < pl.groups; ++g) {
-          auto [cols, ld] = columns(pl, tiles, px, n, g, t, col);
-          gemm(false, true, pl.cout_g, K, tiles.columns(t), 1.0f, pgy + (n * pl.cout + g * pl.cout_g) * P + p0, P, cols,
-               ld, sums.beta(chunk, item), sums.of(chunk) + g * pl.cout_g * K, K);
-        }
-      });
-      sums.finish();
-    }
-    if (gx.defined() && !input_grad_as_conv(pl, pgy, pw, gx.data())) {
-      // Tiles of one image overlap in the input (col2im halo), so images are the parallel unit.
-      float* pgx = gx.data();
-      detail::for_each_item(pl.n, pl.pointwise ? 0 : K * tiles.max_columns(), [&](int, int64_t n, float* col) {
-        for (int64_t t = 0; t < tiles.count; ++t) {
-          const int64_t p0 = tiles.begin(t) * pl.geom.out_w, T = tiles.columns(t);
-          for (int64_t g = 0; g < pl.groups; ++g) {
-            const float* gyg = pgy + (n * pl.cout + g * pl.cout_g) * P + p0;
-            const float* wg = pw + g * pl.cout_g * K;
-            float* gxg = pgx + (n * pl.cin + g * pl.cin_g) * pl.h * pl.w;
-            if (pl.pointwise) {
-              // gx[n][g][:, tile] (K x T) += W[g]^T (K x cout_g) * gy tile (cout_g x T)
-              gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 1.0f, gxg + p0, P);
-            } else {
-              gemm(true, false, K, T, pl.cout_g, 1.0f, wg, K, gyg, P, 0.0f, col, T);
-              col2im_add(col, pl.geom, gxg, tiles.begin(t), tiles.end(t));
-            }
-          }
-        }
-      });
-    }
+  return autograd::record(y, {x, weight, bias}, name, [x, cut](const Tensor& gy, std::span<Tensor> gi) {
+    conv2d_backward(cut, x, gy, gi);
   });
 }
 

@@ -7,6 +7,7 @@
 #include "core/ops/conv.h"
 #include "core/ops/conv_common.h"
 #include "core/ops/conv_opencl.h"
+#include "core/ops/conv_taps.h"
 #include "core/ops/device_dispatch.h"
 #include "core/ops/im2col.h"
 #include "core/profile.h"
@@ -51,6 +52,10 @@ ConvTransposePlan plan_conv_transpose(const Tensor& x, const Tensor& weight, con
             o.dilation[0], o.dilation[1], p.h, p.w};
   return p;
 }
+
+// A CPU transposed conv as it runs: cut to the kernel taps that write the output (conv_taps.h on
+// the geometry of the conv it is the adjoint of).
+using CutConvTranspose = detail::CutConv<ConvTransposePlan>;
 
 // Whether the op runs on blocks of images (detail::ImageBlocks): small inputs, one group.
 bool blocked(const ConvTransposePlan& pl) { return pl.groups == 1 && detail::ImageBlocks::worth_it(pl.n, pl.p()); }
@@ -109,6 +114,45 @@ void backward_blocked(const ConvTransposePlan& pl, const float* px, const float*
   sums.finish();
 }
 
+// The input and weight gradients of a CPU transposed conv from gy, each accumulated (+=) where
+// not null.
+void conv_transpose_kernel_backward(const ConvTransposePlan& pl, const float* px, const float* pw, const float* pgy,
+                                    float* pgx, float* pgw) {
+  if (!pgx && !pgw) return;
+  if (blocked(pl)) return backward_blocked(pl, px, pw, pgy, pgx, pgw);
+  // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed per
+  // chunk (detail::ChunkSums).
+  const detail::RowTiles tiles(pl.geom);
+  const int64_t K = pl.k(), P = pl.p(), items = pl.n * tiles.count;
+  detail::ChunkSums sums(items, pgw, pl.cin * K);
+  detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
+    const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
+    for (int64_t g = 0; g < pl.groups; ++g) {
+      im2col(pgy + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), pl.geom, col, tiles.begin(t), tiles.end(t));
+      const float* wg = pw + g * pl.cin_g * K;
+      // gx[n][g][:, tile] (cin_g x T) += W[g] (cin_g x K) * col (K x T)
+      if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
+      // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
+      if (pgw)
+        gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T,
+             sums.beta(chunk, item), sums.of(chunk) + g * pl.cin_g * K, K);
+    }
+  });
+  sums.finish();
+}
+
+// The backward of a CPU transposed conv: gradients accumulate into gi (input, weight, bias) where
+// defined; the weight's through a cut-sized buffer when the kernel was cut.
+void conv_transpose_backward(const CutConvTranspose& c, const Tensor& x, const Tensor& gy, std::span<Tensor> gi) {
+  const ConvTransposePlan& pl = c.plan;
+  Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
+  if (gb.defined()) detail::accumulate_bias_grad(gy.data(), gb.data(), pl.n, pl.cout, pl.out_plane());
+  Tensor gw_run = detail::weight_grad_to_run(c, gw);
+  conv_transpose_kernel_backward(pl, x.data(), c.weight.data(), gy.data(), gx.defined() ? gx.data() : nullptr,
+                                 gw_run.defined() ? gw_run.data() : nullptr);
+  detail::finish_weight_grad(c, gw_run, gw);
+}
+
 }  // namespace
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
@@ -120,45 +164,18 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
       opencl_impl::conv_transpose2d_backward(x, weight, gy, pl.geom, pl.groups, gi[0], gi[1], gi[2]);
     });
   }
+  const CutConvTranspose cut = detail::cut_taps(pl, weight);
   Tensor y = Tensor::zeros({pl.n, pl.cout, pl.geom.height, pl.geom.width});
   float* py = y.data();
-  if (blocked(pl)) forward_blocked(pl, x.data(), weight.data(), py);
-  else forward_per_image(pl, x.data(), weight.data(), py);
+  if (blocked(cut.plan)) forward_blocked(cut.plan, x.data(), cut.weight.data(), py);
+  else forward_per_image(cut.plan, x.data(), cut.weight.data(), py);
   if (bias.defined()) detail::add_bias(py, bias.data(), pl.n, pl.cout, pl.out_plane());
   const char* name = profile::label("conv_transpose2d", [&] {
     return detail::shape_text(pl.n, pl.cin, pl.h, pl.w, pl.cout, pl.geom.height, pl.geom.width, pl.geom);
   });
-  return autograd::record(
-      y, {x, weight, bias}, name, [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {
-        const detail::RowTiles tiles(pl.geom);
-        const int64_t K = pl.k(), P = pl.p(), items = pl.n * tiles.count;
-        const float* px = x.data();
-        const float* pw = weight.data();
-        const float* pgy = gy.data();
-        Tensor &gx = gi[0], &gw = gi[1], &gb = gi[2];
-        if (gb.defined()) detail::accumulate_bias_grad(pgy, gb.data(), pl.n, pl.cout, pl.out_plane());
-        if (!gx.defined() && !gw.defined()) return;
-        if (blocked(pl))
-          return backward_blocked(pl, px, pw, pgy, gx.defined() ? gx.data() : nullptr, gw.defined() ? gw.data() : nullptr);
-        // Input tiles are disjoint in gx, so (image, tile) items run in parallel; gW is summed
-        // per chunk (detail::ChunkSums).
-        detail::ChunkSums sums(items, gw.defined() ? gw.data() : nullptr, weight.numel());
-        float* pgx = gx.defined() ? gx.data() : nullptr;
-        detail::for_each_item(items, K * tiles.max_columns(), [&](int chunk, int64_t item, float* col) {
-          const int64_t n = item / tiles.count, t = item % tiles.count, p0 = tiles.begin(t) * pl.w, T = tiles.columns(t);
-          for (int64_t g = 0; g < pl.groups; ++g) {
-            im2col(pgy + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), pl.geom, col, tiles.begin(t), tiles.end(t));
-            const float* wg = pw + g * pl.cin_g * K;
-            // gx[n][g][:, tile] (cin_g x T) += W[g] (cin_g x K) * col (K x T)
-            if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
-            // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
-            if (gw.defined())
-              gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T,
-                   sums.beta(chunk, item), sums.of(chunk) + g * pl.cin_g * K, K);
-          }
-        });
-        sums.finish();
-      });
+  return autograd::record(y, {x, weight, bias}, name, [x, cut](const Tensor& gy, std::span<Tensor> gi) {
+    conv_transpose_backward(cut, x, gy, gi);
+  });
 }
 
 }  // namespace splitleak::ops

@@ -76,6 +76,19 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_cout1_s2_dilated_rect", "conv2d",
                {{"stride", json::array({2, 1})}, {"padding", json::array({1, 2})}, {"dilation", json::array({2, 1})}},
                {in({2, 3, 9, 8}), in({1, 3, 3, 2})}});
+  // Kernels with taps that read only padding run cut to the rest (conv_taps.h): the U-Net's
+  // innermost 4x4 stride-2 conv (2x2 -> 1x1, 4 of 16 taps) on blocks of images, on one output
+  // channel and depthwise; a 3x3 on 1x1 maps cut to a pointwise conv; a dilated rectangle cut
+  // along its rows only.
+  c.push_back({"conv2d_cut_taps_innermost", "conv2d", {{"stride", 2}, {"padding", 1}},
+               {in({5, 6, 2, 2}), in({4, 6, 4, 4}), in({4})}});
+  c.push_back({"conv2d_cut_taps_cout1", "conv2d", {{"stride", 2}, {"padding", 1}}, {in({3, 4, 2, 2}), in({1, 4, 4, 4})}});
+  c.push_back({"conv2d_cut_taps_depthwise", "conv2d", {{"stride", 2}, {"padding", 1}, {"groups", 4}},
+               {in({2, 4, 2, 2}), in({4, 1, 4, 4}), in({4})}});
+  c.push_back({"conv2d_cut_taps_to_pointwise", "conv2d", {{"padding", 1}}, {in({3, 5, 1, 1}), in({4, 5, 3, 3}), in({4})}});
+  c.push_back({"conv2d_cut_taps_dilated_rows", "conv2d",
+               {{"padding", json::array({2, 1})}, {"dilation", json::array({2, 1})}},
+               {in({2, 3, 1, 5}), in({4, 3, 3, 3}), in({4})}});
   // Transposed convolutions: weight (Cin, Cout/g, kh, kw).
   c.push_back({"conv_transpose2d_4x4_s2_p1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({2, 4, 4, 4}), in({4, 3, 4, 4}), in({3})}});
@@ -93,6 +106,12 @@ std::vector<OpCase> build_cases() {
   // 1x1 inputs of 5 images, one block (the U-Net's innermost up-convolution).
   c.push_back({"conv_transpose2d_one_block_1x1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
                {in({5, 4, 1, 1}), in({4, 3, 4, 4}), in({3})}});
+  // The same up-convolution of one image (not blocked), and a rectangle cut along its rows only.
+  c.push_back({"conv_transpose2d_cut_taps_batch1", "conv_transpose2d", {{"stride", 2}, {"padding", 1}},
+               {in({1, 4, 1, 1}), in({4, 3, 4, 4}), in({3})}});
+  c.push_back({"conv_transpose2d_cut_taps_rows", "conv_transpose2d",
+               {{"stride", json::array({2, 1})}, {"padding", json::array({1, 0})}},
+               {in({1, 3, 1, 3}), in({3, 2, 4, 2}), in({2})}});
   c.push_back({"linear", "linear", json::object(), {in({4, 6}), in({3, 6}), in({3})}});
   c.push_back({"linear_nobias", "linear", json::object(), {in({2, 5}), in({7, 5})}});
   // Normalisation: x, weight, bias[, running_mean, running_var].
