@@ -12,6 +12,7 @@
 #include "core/ops/conv_taps.h"
 #include "core/ops/depthwise.h"
 #include "core/ops/device_dispatch.h"
+#include "core/ops/few_outputs.h"
 #include "core/ops/im2col.h"
 #include "core/ops/winograd.h"
 #include "core/parallel.h"
@@ -142,9 +143,9 @@ void conv2d_blocked(const float* px, const float* pw, const Conv2dPlan& pl, floa
 }
 
 // y (N, cout, oh, ow) = conv(x, w) + beta * y, beta 0 or 1, then `map` (when given) on every
-// output value. Convs of one output channel run plane by plane (depthwise.h); 3x3 stride-1 convs
+// output value. Convs of one output channel run channels-last (few_outputs.h); 3x3 stride-1 convs
 // with enough channels take the Winograd path; the rest are cut into (image, row tile) items whose
-// columns stay cache-resident between im2col and the GEMM. Except on the plane-by-plane path, each
+// columns stay cache-resident between im2col and the GEMM. Except for one output channel, each
 // output block is mapped by the thread that computed it, while it is in that thread's cache.
 void conv2d_kernel(const float* px, const float* pw, const Conv2dPlan& pl, float* py, float beta,
                    const detail::OutputMap* map) {

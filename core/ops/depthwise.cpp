@@ -119,42 +119,4 @@ void depthwise_weight_grad(const float* gy, const float* x, int64_t n, int64_t c
   });
 }
 
-void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout, const ConvGeometry& g, float* y,
-                         float beta) {
-  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
-  parallel_for(n * cout, [&](int64_t begin, int64_t end) {
-    for (int64_t item = begin; item < end; ++item) {
-      const int64_t img = item / cout, co = item % cout;
-      float* yp = y + item * out_plane;
-      if (beta == 0.0f) std::fill(yp, yp + out_plane, 0.0f);
-      for (int64_t ci = 0; ci < cin; ++ci)
-        plane_conv_add(x + (img * cin + ci) * in_plane, w + (co * cin + ci) * taps, g, yp);
-    }
-  });
-}
-
-void few_outputs_input_grad(const float* gy, const float* w, int64_t n, int64_t cout, const ConvGeometry& g,
-                            float* gx) {
-  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
-  parallel_for(n * cin, [&](int64_t begin, int64_t end) {
-    for (int64_t item = begin; item < end; ++item) {
-      const int64_t img = item / cin, ci = item % cin;
-      for (int64_t co = 0; co < cout; ++co)
-        plane_conv_adjoint_add(gy + (img * cout + co) * out_plane, w + (co * cin + ci) * taps, g, gx + item * in_plane);
-    }
-  });
-}
-
-void few_outputs_weight_grad(const float* gy, const float* x, int64_t n, int64_t cout, const ConvGeometry& g,
-                             float* gw) {
-  const int64_t cin = g.channels, in_plane = g.height * g.width, out_plane = g.out_h * g.out_w, taps = g.kh * g.kw;
-  parallel_for(cout * cin, [&](int64_t begin, int64_t end) {
-    for (int64_t item = begin; item < end; ++item) {
-      const int64_t co = item / cin, ci = item % cin;
-      planes_weight_grad_add(gy + co * out_plane, cout * out_plane, x + ci * in_plane, cin * in_plane, n, g,
-                             gw + item * taps);
-    }
-  });
-}
-
 }  // namespace splitleak::ops::detail

@@ -1,9 +1,7 @@
 #pragma once
-// Direct convolutions, plane by plane, where im2col + GEMM degenerates:
-// - depthwise (groups == input channels == output channels, one 2-D kernel per channel;
-//   MobileNet/EfficientNet), whose GEMMs would have one row;
-// - one output channel (a PatchGAN's last layer, 512 -> 1), whose column matrix would hold kh*kw
-//   copies of the input for 2 FLOPs per value.
+// Direct depthwise convolutions, plane by plane, where im2col + GEMM degenerates: groups ==
+// input channels == output channels, one 2-D kernel per channel (MobileNet/EfficientNet), whose
+// GEMMs would have one row.
 // Every sum runs in a fixed order whatever the thread count.
 #include <cstdint>
 
@@ -27,20 +25,5 @@ void depthwise_forward(const float* x, const float* w, int64_t n, int64_t c, con
 void depthwise_input_grad(const float* gy, const float* w, int64_t n, int64_t c, const ConvGeometry& g, float* gx);
 // gw += the weight gradient (summed over images in order, per channel: deterministic).
 void depthwise_weight_grad(const float* gy, const float* x, int64_t n, int64_t c, const ConvGeometry& g, float* gw);
-
-// Whether a convolution takes the few_outputs loops below: one group and one output channel. (The
-// loops hold for any cout; from 2 up the GEMM's 2 * cout FLOPs per column value start to pay for
-// im2col, and the op table's im2col cases have 2 to 5.)
-inline bool few_outputs(int64_t groups, int64_t cout) { return groups == 1 && cout == 1; }
-// y (n, cout, oh, ow) = conv(x (n, g.channels, h, w), w (cout, g.channels, kh, kw)) + beta * y,
-// beta 0 or 1.
-void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout, const ConvGeometry& g, float* y,
-                         float beta);
-// gx (n, g.channels, h, w) += the input gradient from gy (n, cout, oh, ow).
-void few_outputs_input_grad(const float* gy, const float* w, int64_t n, int64_t cout, const ConvGeometry& g,
-                            float* gx);
-// gw (cout, g.channels, kh, kw) += the weight gradient.
-void few_outputs_weight_grad(const float* gy, const float* x, int64_t n, int64_t cout, const ConvGeometry& g,
-                             float* gw);
 
 }  // namespace splitleak::ops::detail

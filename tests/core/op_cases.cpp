@@ -70,9 +70,11 @@ std::vector<OpCase> build_cases() {
   c.push_back({"conv2d_image_blocks_table_rect", "conv2d",
                {{"stride", json::array({2, 1})}, {"padding", json::array({1, 0})}, {"dilation", json::array({2, 1})}},
                {in({5, 3, 6, 5}), in({4, 3, 3, 2}), in({4})}});
-  // One output channel runs plane by plane (depthwise.h's few_outputs loops): the PatchGAN's last
-  // layer, then strided, dilated, padded and rectangular.
+  // One output channel runs channels-last (few_outputs.h): the PatchGAN's last layer; strided,
+  // dilated, padded and rectangular; 80 channels, one 64-lane pass plus a tail and two weight
+  // gradient blocks.
   c.push_back({"conv2d_cout1_patchgan", "conv2d", {{"padding", 1}}, {in({6, 4, 3, 3}), in({1, 4, 4, 4}), in({1})}});
+  c.push_back({"conv2d_cout1_80_channels", "conv2d", {{"padding", 1}}, {in({2, 80, 3, 3}), in({1, 80, 2, 2}), in({1})}});
   c.push_back({"conv2d_cout1_s2_dilated_rect", "conv2d",
                {{"stride", json::array({2, 1})}, {"padding", json::array({1, 2})}, {"dilation", json::array({2, 1})}},
                {in({2, 3, 9, 8}), in({1, 3, 3, 2})}});
