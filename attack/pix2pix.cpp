@@ -117,7 +117,7 @@ PatchDiscriminator::PatchDiscriminator(const PatchOptions& o, std::shared_ptr<nn
   const bool use_bias = o.norm == NormKind::Instance;
   const ops::Conv2dOptions s2{{2, 2}, {1, 1}, {1, 1}, 1}, s1{{1, 1}, {1, 1}, {1, 1}, 1};
   model_ = register_module("model", std::make_shared<nn::Sequential>());
-  model_->add(std::make_shared<nn::Conv2d>(o.input_channels, o.ndf, 4, s2, true, gen));
+  first_ = model_->add(std::make_shared<nn::Conv2d>(o.input_channels, o.ndf, 4, s2, true, gen));
   model_->add(leaky_relu());
   int64_t mult = 1;
   for (int64_t n = 1; n < o.n_layers; ++n) {
@@ -143,10 +143,27 @@ Tensor PatchDiscriminator::forward(const Tensor& x) {
   return model_->forward(x);
 }
 
-Tensor PatchDiscriminator::condition(const Tensor& input) { return condition_ ? condition_->forward(input) : input; }
+Tensor PatchDiscriminator::condition(const Tensor& input) {
+  const Tensor c = condition_ ? condition_->forward(input) : input;
+  check(c.dim() == 4 && c.size(1) < options.input_channels,
+        "patchgan: condition " + shape_str(c.shape()) + " must leave image channels of the " +
+            std::to_string(options.input_channels) + " the discriminator takes");
+  return ops::conv2d(c, ops::narrow(first_->weight, 1, 0, c.size(1)), first_->bias, first_->options);
+}
 
 Tensor PatchDiscriminator::judge(const Tensor& condition, const Tensor& image) {
-  return forward(ops::concat({condition, image}, 1));
+  const int64_t image_channels = image.size(1), condition_channels = options.input_channels - image_channels;
+  check(image.dim() == 4 && condition_channels > 0,
+        "patchgan: image " + shape_str(image.shape()) + " must leave condition channels of the " +
+            std::to_string(options.input_channels) + " the discriminator takes");
+  const Tensor image_term =
+      ops::conv2d(image, ops::narrow(first_->weight, 1, condition_channels, image_channels), Tensor(), first_->options);
+  check(image_term.shape() == condition.shape(), "patchgan: image " + shape_str(image.shape()) + " gives first-layer map " +
+                                                     shape_str(image_term.shape()) + ", the condition " +
+                                                     shape_str(condition.shape()));
+  Tensor h = ops::add(condition, image_term);
+  for (size_t i = 1; i < model_->size(); ++i) h = (*model_)[i].forward(h);
+  return h;
 }
 
 void init_pix2pix_weights(nn::Module& module, Generator& gen) {

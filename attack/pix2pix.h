@@ -61,15 +61,21 @@ class PatchDiscriminator : public nn::Module {
   explicit PatchDiscriminator(const PatchOptions& options, std::shared_ptr<nn::Module> condition = nullptr);
   // (N, input_channels, H, W) -> (N, 1, h, w) logits, one per patch.
   Tensor forward(const Tensor& x) override;
-  // What the patches are judged beside, for the generator's `input`: condition(input), or the
-  // input itself when there is no condition module.
+  // What the patches are judged beside, for the generator's `input`, as the first conv sees it:
+  // conv(c, W[:, :Cc]) + bias, where c is condition(input) (or the input itself when there is no
+  // condition module) and Cc its channels. The first conv is linear, so on concat(c, image) it is
+  // this plus conv(image, W[:, Cc:]): one discriminator step judges the real and the fake image
+  // beside one condition term (and sums its weight gradient once), and the generator's step
+  // computes no input gradient for the condition's channels.
   Tensor condition(const Tensor& input);
-  // The logits for `image` (N, C, H, W) beside `condition` (from condition()): forward(concat).
+  // The logits for `image` (N, C, H, W) beside `condition` (from condition()): forward(concat(c,
+  // image)), up to the order of the first conv's sums.
   Tensor judge(const Tensor& condition, const Tensor& image);
   PatchOptions options;
 
  private:
   std::shared_ptr<nn::Sequential> model_;
+  std::shared_ptr<nn::Conv2d> first_;  // model_'s layer 0
   std::shared_ptr<nn::Module> condition_;
 };
 

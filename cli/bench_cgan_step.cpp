@@ -3,10 +3,11 @@
 // input_nc = C and num_downs = log2(S), the PatchGAN on C + 3 channels, batch norm, dropout on;
 // one step = D update then G update. With --device opencl[:P:D] the networks, optimizers and data
 // live on that OpenCL device. Prints the median step time and the host<->device transfers per
-// timed step (the four scalar losses it reads back); on the CPU also the step's GEMM FLOPs (every
-// convolution, forward and both gradients, runs as GEMMs), their rate, and the rate of one
-// 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21 measures by),
-// and the step's work as issue 21 counts it (nominal_gflop_per_step) with its rate and share.
+// timed step (the four scalar losses it reads back); on the CPU also the GEMM FLOPs the step does
+// (gemm_flops_done: the convolutions' forwards and gradients as they run), their rate, and the
+// rate of one 1024 x 1024 x 1024 GEMM on the same threads (Eigen's sgemm, the ceiling issue 21
+// measures by), and the step's work as issue 21 counts it (nominal_gflop_per_step: dense direct
+// convolutions) with its rate and share.
 // --profile adds the time per op per step, forward and backward (core/profile.h), over further
 // --steps steps, largest first, and per convolution shape with its GEMM rate.
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/opencl/context.h"
+#include "core/ops/conv.h"
 #include "core/parallel.h"
 #include "core/profile.h"
 #include "core/random.h"
@@ -72,17 +74,20 @@ void print_profile(const std::vector<profile::OpTime>& times, int steps) {
 // Issue 21's count of a step's work: 3 generator forwards and 9 discriminator forwards (each
 // backward counted as two forwards: G forward and backward; D on the real and on the fake pair, and
 // on the fake again in G's update, each forward and backward), as the GEMM FLOPs of one forward of
-// each, run here without gradients. The GEMM FLOPs a step does are fewer, since autograd skips the
-// gradients nothing uses (the discriminator's weights in G's update, the data's inputs). Runs the
+// each, run here without gradients, with every convolution counted as a dense direct one
+// (ops::conv_flops_called). The GEMM FLOPs a step does are fewer: autograd skips the gradients
+// nothing uses (the discriminator's weights in G's update, the data's inputs), kernel taps that
+// read only padding are cut away, one discriminator step shares its condition's first-layer term
+// between the real and the fake pair, and one-channel convs run outside the GEMM. Runs the
 // generator in train mode, as the step does, so it moves batch norm's running statistics: call it
 // after the timed steps.
 double nominal_gflop_per_step(attack::CganStep& cgan, const Tensor& features) {
   autograd::NoGradGuard no_grad;
-  const int64_t before = gemm_flops_done();
+  const int64_t before = ops::conv_flops_called();
   const Tensor fake = cgan.generate(features);
-  const int64_t generator = gemm_flops_done() - before;
+  const int64_t generator = ops::conv_flops_called() - before;
   cgan.discriminator().judge(cgan.discriminator().condition(features), fake);
-  const int64_t discriminator = gemm_flops_done() - before - generator;
+  const int64_t discriminator = ops::conv_flops_called() - before - generator;
   return static_cast<double>(3 * generator + 9 * discriminator) / 1e9;
 }
 

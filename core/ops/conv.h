@@ -29,6 +29,11 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options = {});
 
+// The FLOPs (2 per multiply-add) of every conv2d and conv_transpose2d called so far, on any
+// device, counted as dense direct convolutions whatever path ran them (kernel taps cut away,
+// Winograd, one output channel): the work a training step is judged by (bench cgan-step).
+int64_t conv_flops_called();
+
 // Output size of a convolution along one axis.
 int64_t conv_out_size(int64_t in, int64_t kernel, int64_t stride, int64_t padding, int64_t dilation);
 

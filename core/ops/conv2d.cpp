@@ -320,6 +320,7 @@ void conv2d_backward(const CutConv2d& c, const Tensor& x, const Tensor& gy, std:
 Tensor detail::conv2d_mapped(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options,
                              OutputMap map) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  count_conv(pl.n * pl.cout * pl.k() * pl.p());
   require_cpu("conv2d", {&x, &weight, &bias});
   map.bias = bias.defined() ? bias.data() : nullptr;
   return conv2d_values(x, cut_taps(pl, weight), bias, &map);
@@ -327,6 +328,7 @@ Tensor detail::conv2d_mapped(const Tensor& x, const Tensor& weight, const Tensor
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
   const Conv2dPlan pl = plan_conv2d(x, weight, bias, options);
+  detail::count_conv(pl.n * pl.cout * pl.k() * pl.p());
   if (on_device("conv2d", {&x, &weight, &bias})) {
     Tensor y = opencl_impl::conv2d(x, weight, bias, pl.geom, pl.groups);
     return autograd::record(y, {x, weight, bias}, "conv2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {

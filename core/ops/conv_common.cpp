@@ -1,11 +1,18 @@
 #include "core/ops/conv_common.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include "core/parallel.h"
 
 namespace splitleak::ops::detail {
+
+namespace {
+std::atomic<int64_t> conv_flops{0};
+}  // namespace
+
+void count_conv(int64_t macs) { conv_flops.fetch_add(2 * macs, std::memory_order_relaxed); }
 
 int item_chunks(int64_t items) { return chunk_count(items); }
 
@@ -124,3 +131,7 @@ void ChunkSums::finish() {
 }
 
 }  // namespace splitleak::ops::detail
+
+namespace splitleak::ops {
+int64_t conv_flops_called() { return detail::conv_flops.load(std::memory_order_relaxed); }
+}  // namespace splitleak::ops

@@ -70,6 +70,9 @@ void scatter_images(const float* src, int64_t first, int64_t m, int64_t channels
 std::string shape_text(int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, int64_t out_c, int64_t out_h, int64_t out_w,
                        const ConvGeometry& g);
 
+// Adds to conv_flops_called() a convolution of `macs` multiply-adds.
+void count_conv(int64_t macs);
+
 // y[n][c][p] += bias[c] for an (N, C, P) block.
 void add_bias(float* y, const float* bias, int64_t n, int64_t c, int64_t p);
 // What an inference fusion (fused.h) does to each value v of output channel c, right after the

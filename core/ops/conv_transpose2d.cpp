@@ -158,6 +158,7 @@ void conv_transpose_backward(const CutConvTranspose& c, const Tensor& x, const T
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const ConvTranspose2dOptions& options) {
   const ConvTransposePlan pl = plan_conv_transpose(x, weight, bias, options);
+  detail::count_conv(pl.n * pl.cin * pl.k() * pl.p());
   if (on_device("conv_transpose2d", {&x, &weight, &bias})) {
     Tensor y = opencl_impl::conv_transpose2d(x, weight, bias, pl.geom, pl.groups);
     return autograd::record(y, {x, weight, bias}, "conv_transpose2d", [x, weight, pl](const Tensor& gy, std::span<Tensor> gi) {

@@ -86,4 +86,34 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
   });
 }
 
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  check(dim >= 0 && dim < x.dim(), "narrow: dim " + std::to_string(dim) + " out of range for shape " + shape_str(x.shape()));
+  check(start >= 0 && length >= 0 && start + length <= x.size(dim),
+        "narrow: [" + std::to_string(start) + ", " + std::to_string(start + length) + ") out of range for size " +
+            std::to_string(x.size(dim)) + " of dim " + std::to_string(dim));
+  on_device("narrow", {&x});
+  Shape out_shape = x.shape();
+  out_shape[static_cast<size_t>(dim)] = length;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < dim; ++d) outer *= x.size(d);
+  for (int64_t d = dim + 1; d < x.dim(); ++d) inner *= x.size(d);
+  // Per outer index: x's block of in_block entries, the output's `block` of them starting at `at`.
+  const int64_t in_block = x.size(dim) * inner, block = length * inner, at = start * inner;
+  Tensor y;
+  if (x.on_device()) {
+    y = Tensor::zeros(out_shape, x.device());
+    opencl_impl::gather_blocks_into(y, x, outer, block, in_block, at);
+  } else {
+    y = Tensor::empty(out_shape);
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(y.data() + o * block, x.data() + o * in_block + at, static_cast<size_t>(block) * sizeof(float));
+  }
+  return autograd::record(y, {x}, "narrow", [outer, block, in_block, at](const Tensor& gy, std::span<Tensor> gi) {
+    if (gy.on_device()) return opencl_impl::add_blocks_into(gy, gi[0], outer, block, in_block, at);
+    float* g = gi[0].data();
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < block; ++j) g[o * in_block + at + j] += gy.data()[o * block + j];
+  });
+}
+
 }  // namespace splitleak::ops

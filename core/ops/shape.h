@@ -1,6 +1,6 @@
 #pragma once
 // Shape ops. reshape/flatten share storage with the input (a view) and pass the gradient back
-// reshaped; concat copies.
+// reshaped; concat and narrow copy.
 #include <vector>
 
 #include "core/tensor.h"
@@ -14,5 +14,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim = 1);
 // Concatenates along `dim` (default: channels); all other dims must agree. Each input's
 // gradient slot accumulates (+=) its slice of the output gradient.
 Tensor concat(const std::vector<Tensor>& xs, int64_t dim = 1);
+// Entries [start, start + length) of x along `dim`, copied (torch.narrow's values). The input's
+// gradient slot accumulates (+=) the output gradient into that slice.
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
 
 }  // namespace splitleak::ops

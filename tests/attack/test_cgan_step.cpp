@@ -8,6 +8,7 @@
 #include <map>
 
 #include "attack/cgan_step.h"
+#include "core/error.h"
 #include "core/hdf5_io.h"
 #include "core/ops.h"
 #include "core/random.h"
@@ -116,6 +117,33 @@ TEST(PatchDiscriminator, ReceptiveFieldAndDefaultDepth) {
   EXPECT_EQ(default_patch_layers(128), 2);
   EXPECT_EQ(default_patch_layers(224), 3);
   EXPECT_EQ(default_patch_layers(512), 3);
+}
+
+// judge(condition(c), image) splits the first conv over the condition's and the image's channels:
+// the same logits and gradients as forward(concat(c, image)), up to the order of the sums.
+TEST(PatchDiscriminator, JudgingBesideTheConditionTermEqualsTheConcatenatedForward) {
+  PatchDiscriminator d({5, 8, 2, NormKind::Batch, 3});
+  Generator gen(5);
+  Tensor c = Tensor::empty({2, 3, 16, 16}), image = Tensor::empty({2, 2, 16, 16});
+  init::uniform_(c, -1.0f, 1.0f, gen), init::uniform_(image, -1.0f, 1.0f, gen);
+  image.set_requires_grad(true);
+  const auto run = [&](bool split) {
+    for (auto& [name, p] : d.named_parameters()) p.zero_grad();
+    image.zero_grad();
+    const Tensor logits = split ? d.judge(d.condition(c), image) : d.forward(ops::concat({c, image}, 1));
+    ops::sum(ops::mul(logits, logits)).backward();
+    std::vector<std::vector<float>> out{logits.to_vector(), image.grad().to_vector()};
+    for (auto& [name, p] : d.named_parameters()) out.push_back(p.grad().to_vector());
+    return out;
+  };
+  const auto whole = run(false), split = run(true);
+  ASSERT_EQ(whole.size(), split.size());
+  for (size_t t = 0; t < whole.size(); ++t) {
+    ASSERT_EQ(whole[t].size(), split[t].size());
+    for (size_t i = 0; i < whole[t].size(); ++i)
+      ASSERT_NEAR(whole[t][i], split[t][i], 1e-4f * (1.0f + std::fabs(whole[t][i]))) << "tensor " << t << " at " << i;
+  }
+  EXPECT_THROW(d.judge(d.condition(c), Tensor::empty({2, 5, 16, 16})), splitleak::Error);
 }
 
 }  // namespace

@@ -166,6 +166,8 @@ std::vector<OpCase> build_cases() {
   c.push_back({"crop2d_asymmetric", "crop2d", {{"crops", json::array({1, 0, 2, 3})}}, {in({2, 2, 6, 7})}});
   c.push_back({"pad2d_asymmetric", "pad2d", {{"pads", json::array({1, 0, 2, 3})}, {"value", 0.5}}, {in({2, 2, 3, 4})}});
   c.push_back({"concat_batch", "concat", {{"dim", 0}}, {in({1, 2, 3}), in({2, 2, 3})}});
+  c.push_back({"narrow_channels", "narrow", {{"dim", 1}, {"start", 2}, {"length", 3}}, {in({2, 6, 3, 3})}});
+  c.push_back({"narrow_last_dim", "narrow", {{"dim", 2}, {"start", 0}, {"length", 2}}, {in({2, 3, 5})}});
   c.push_back({"reshape", "reshape", {{"shape", json::array({2, -1})}}, {in({2, 3, 2, 2})}});
   c.push_back({"flatten", "flatten", {{"start_dim", 1}}, {in({3, 2, 2, 3})}});
   // Resizing.
@@ -259,6 +261,7 @@ Tensor run_op(const OpCase& c, const std::vector<Tensor>& x) {
     return ops::crop2d(x[0], {p[0], p[1], p[2], p[3]});
   }
   if (op == "concat") return ops::concat(x, a.at("dim"));
+  if (op == "narrow") return ops::narrow(x[0], a.at("dim"), a.at("start"), a.at("length"));
   if (op == "reshape") return ops::reshape(x[0], a.at("shape").get<Shape>());
   if (op == "flatten") return ops::flatten(x[0], a.at("start_dim"));
   if (op == "upsample_nearest") return ops::upsample_nearest(x[0], a.at("size")[0], a.at("size")[1]);

@@ -95,5 +95,18 @@ TEST(ConvTaps, CutKernelAndItsAdjointMoveTheWindow) {
       }
 }
 
+// conv_flops_called counts the whole kernel, cut or not: 2 FLOPs per multiply-add of a dense
+// direct convolution.
+TEST(ConvTaps, CutConvsCountTheirWholeKernelInTheConvFlops) {
+  const Tensor x = Tensor::zeros({2, 6, 2, 2}), w = Tensor::zeros({4, 6, 4, 4});
+  int64_t before = conv_flops_called();
+  conv2d(x, w, Tensor(), {{2, 2}, {1, 1}, {1, 1}, 1});  // 2x2 -> 1x1 through 4 of 16 taps
+  EXPECT_EQ(conv_flops_called() - before, 2 * 2 * 4 * (6 * 16) * 1);
+  const Tensor up = Tensor::zeros({2, 6, 1, 1}), w_up = Tensor::zeros({6, 4, 4, 4});
+  before = conv_flops_called();
+  conv_transpose2d(up, w_up, Tensor(), {{2, 2}, {1, 1}, {0, 0}, {1, 1}, 1});  // 1x1 -> 2x2
+  EXPECT_EQ(conv_flops_called() - before, 2 * 2 * 6 * (4 * 16) * 1);
+}
+
 }  // namespace
 }  // namespace splitleak::ops::detail

@@ -117,6 +117,8 @@ def run_op(op, a, xs):
         return x[:, :, top:x.shape[2] - bottom, left:x.shape[3] - right]
     if op == "concat":
         return torch.cat(xs, a["dim"])
+    if op == "narrow":
+        return xs[0].narrow(a["dim"], a["start"], a["length"])
     if op == "reshape":
         return xs[0].reshape(a["shape"])
     if op == "flatten":
