@@ -158,9 +158,9 @@ Tensor PatchDiscriminator::judge(const Tensor& condition, const Tensor& image) {
             std::to_string(options.input_channels) + " the discriminator takes");
   const Tensor image_term =
       ops::conv2d(image, ops::narrow(first_->weight, 1, condition_channels, image_channels), Tensor(), first_->options);
-  check(image_term.shape() == condition.shape(), "patchgan: image " + shape_str(image.shape()) + " gives first-layer map " +
-                                                     shape_str(image_term.shape()) + ", the condition " +
-                                                     shape_str(condition.shape()));
+  check(image_term.shape() == condition.shape(),
+        "patchgan: image " + shape_str(image.shape()) + " gives first-layer map " + shape_str(image_term.shape()) +
+            ", the condition " + shape_str(condition.shape()));
   Tensor h = ops::add(condition, image_term);
   for (size_t i = 1; i < model_->size(); ++i) h = (*model_)[i].forward(h);
   return h;

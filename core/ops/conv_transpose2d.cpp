@@ -131,7 +131,8 @@ void conv_transpose_kernel_backward(const ConvTransposePlan& pl, const float* px
       im2col(pgy + (n * pl.cout + g * pl.cout_g) * pl.out_plane(), pl.geom, col, tiles.begin(t), tiles.end(t));
       const float* wg = pw + g * pl.cin_g * K;
       // gx[n][g][:, tile] (cin_g x T) += W[g] (cin_g x K) * col (K x T)
-      if (pgx) gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
+      if (pgx)
+        gemm(false, false, pl.cin_g, T, K, 1.0f, wg, K, col, T, 1.0f, pgx + (n * pl.cin + g * pl.cin_g) * P + p0, P);
       // gW[g] (cin_g x K) += x[n][g][:, tile] (cin_g x T) * col^T (T x K)
       if (pgw)
         gemm(false, true, pl.cin_g, K, T, 1.0f, px + (n * pl.cin + g * pl.cin_g) * P + p0, P, col, T,

@@ -33,7 +33,8 @@ std::vector<float> taps_by_channels(const float* w, int64_t cout, int64_t channe
   std::vector<float> out(static_cast<size_t>(cout * channels * taps));
   for (int64_t co = 0; co < cout; ++co)
     for (int64_t c = 0; c < channels; ++c)
-      for (int64_t t = 0; t < taps; ++t) out[static_cast<size_t>((co * taps + t) * channels + c)] = w[(co * channels + c) * taps + t];
+      for (int64_t t = 0; t < taps; ++t)
+        out[static_cast<size_t>((co * taps + t) * channels + c)] = w[(co * channels + c) * taps + t];
   return out;
 }
 
@@ -72,6 +73,19 @@ int64_t input_col(const ConvGeometry& g, int64_t ox, int64_t j) {
   return ix >= 0 && ix < g.width ? ix : -1;
 }
 
+// Calls f(tap, input pixel) for each kernel tap that output (oy, ox) reads the image through, in
+// tap order; the pixel is iy * width + ix.
+template <typename F>
+void for_taps_reading_image(const ConvGeometry& g, int64_t oy, int64_t ox, F f) {
+  for (int64_t i = 0; i < g.kh; ++i) {
+    const int64_t iy = input_row(g, oy, i);
+    for (int64_t j = 0; iy >= 0 && j < g.kw; ++j) {
+      const int64_t ix = input_col(g, ox, j);
+      if (ix >= 0) f(i * g.kw + j, iy * g.width + ix);
+    }
+  }
+}
+
 }  // namespace
 
 void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout, const ConvGeometry& g, float* y,
@@ -88,13 +102,9 @@ void few_outputs_forward(const float* x, const float* w, int64_t n, int64_t cout
       for (int64_t co = 0; co < cout; ++co)
         for (int64_t ox = 0; ox < g.out_w; ++ox) {
           Lanes sum;
-          for (int64_t i = 0; i < g.kh; ++i) {
-            const int64_t iy = input_row(g, oy, i);
-            for (int64_t j = 0; iy >= 0 && j < g.kw; ++j) {
-              const int64_t ix = input_col(g, ox, j);
-              if (ix >= 0) sum.add_products(wt.data() + (co * taps + i * g.kw + j) * cin, image + (iy * g.width + ix) * cin, cin);
-            }
-          }
+          for_taps_reading_image(g, oy, ox, [&](int64_t tap, int64_t pixel) {
+            sum.add_products(wt.data() + (co * taps + tap) * cin, image + pixel * cin, cin);
+          });
           float& out = y[((img * cout + co) * g.out_h + oy) * g.out_w + ox];
           out = beta == 0.0f ? sum.total() : out + sum.total();
         }
@@ -118,15 +128,17 @@ void few_outputs_input_grad(const float* gy, const float* w, int64_t n, int64_t 
           const int64_t t = iy + g.ph - i * g.dh;  // oy * sh for the output row reading iy at tap row i
           if (t < 0 || t % g.sh != 0 || t / g.sh >= g.out_h) continue;
           const float* gy_row = gy + (img * cout + co) * out_plane + (t / g.sh) * g.out_w;
+          const float* w_row = wt.data() + (co * taps + i * g.kw) * cin;  // kernel row i's taps
           for (int64_t ox = 0; ox < g.out_w; ++ox)
             for (int64_t j = 0; j < g.kw; ++j) {
               const int64_t ix = input_col(g, ox, j);
-              if (ix >= 0) axpy(row.data() + ix * cin, gy_row[ox], wt.data() + (co * taps + i * g.kw + j) * cin, cin);
+              if (ix >= 0) axpy(row.data() + ix * cin, gy_row[ox], w_row + j * cin, cin);
             }
         }
-      float* gx_row = gx + img * cin * g.height * g.width + iy * g.width;
+      const int64_t plane = g.height * g.width;
+      float* gx_row = gx + img * cin * plane + iy * g.width;
       for (int64_t c = 0; c < cin; ++c)
-        for (int64_t ix = 0; ix < g.width; ++ix) gx_row[c * g.height * g.width + ix] += row[static_cast<size_t>(ix * cin + c)];
+        for (int64_t ix = 0; ix < g.width; ++ix) gx_row[c * plane + ix] += row[static_cast<size_t>(ix * cin + c)];
     }
   });
 }
@@ -149,17 +161,14 @@ void few_outputs_weight_grad(const float* gy, const float* x, int64_t n, int64_t
           for (int64_t oy = 0; oy < g.out_h; ++oy)
             for (int64_t ox = 0; ox < g.out_w; ++ox) {
               const float grad = gy[(img * cout + co) * out_plane + oy * g.out_w + ox];
-              for (int64_t i = 0; i < g.kh; ++i) {
-                const int64_t iy = input_row(g, oy, i);
-                for (int64_t j = 0; iy >= 0 && j < g.kw; ++j) {
-                  const int64_t ix = input_col(g, ox, j);
-                  if (ix >= 0)
-                    axpy(acc.data() + (i * g.kw + j) * len, grad, xt.get() + (img * plane + iy * g.width + ix) * cin + c0, len);
-                }
-              }
+              const float* image = xt.get() + img * plane * cin + c0;
+              for_taps_reading_image(g, oy, ox, [&](int64_t tap, int64_t pixel) {
+                axpy(acc.data() + tap * len, grad, image + pixel * cin, len);
+              });
             }
         for (int64_t c = 0; c < len; ++c)
-          for (int64_t t = 0; t < taps; ++t) gw[(co * cin + c0 + c) * taps + t] += acc[static_cast<size_t>(t * len + c)];
+          for (int64_t t = 0; t < taps; ++t)
+            gw[(co * cin + c0 + c) * taps + t] += acc[static_cast<size_t>(t * len + c)];
       }
     }
   });

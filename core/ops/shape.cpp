@@ -87,7 +87,8 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
-  check(dim >= 0 && dim < x.dim(), "narrow: dim " + std::to_string(dim) + " out of range for shape " + shape_str(x.shape()));
+  check(dim >= 0 && dim < x.dim(),
+        "narrow: dim " + std::to_string(dim) + " out of range for shape " + shape_str(x.shape()));
   check(start >= 0 && length >= 0 && start + length <= x.size(dim),
         "narrow: [" + std::to_string(start) + ", " + std::to_string(start + length) + ") out of range for size " +
             std::to_string(x.size(dim)) + " of dim " + std::to_string(dim));
