@@ -69,9 +69,12 @@ void check_image_size(const std::string& path, int64_t max_pixels) {
 
 bool is_decoded_format(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  uint8_t head[12] = {};
+  uint8_t head[132] = {};
   in.read(reinterpret_cast<char*>(head), sizeof head);
   if (in.gcount() < 3) return false;
+  // A DICOM preamble's "DICM" at byte 128 sends any file to OpenCV's DICOM decoder (GDCM), whatever
+  // its first bytes: refused whatever they are.
+  if (in.gcount() == sizeof head && std::equal(head + 128, head + 132, "DICM")) return false;
   const uint8_t png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   if (std::equal(png, png + 8, head)) return true;
   if (head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return true;

@@ -23,7 +23,9 @@ void check_image_size(const std::string& path, int64_t max_pixels = kMaxImagePix
 
 // True when the file starts with the signature of a format splitleak decodes: PNG, JPEG, BMP,
 // PNM (P1-P6) or WebP. OpenCV picks a decoder by content, not by name, and some of its decoders (GDCM for
-// DICOM, found by fuzz_image) abort the process on damaged input: only these reach it.
+// DICOM, found by fuzz_image) abort the process on damaged input: only these reach it, and no
+// file with a DICOM preamble ("DICM" at byte 128), which OpenCV sends to GDCM whatever its first
+// bytes (a WebP signature, found by fuzz_image: GDCM then ran out of memory).
 bool is_decoded_format(const std::string& path);
 
 // Error naming the file when it cannot be opened or is not is_decoded_format, then check_image_size: what every image file

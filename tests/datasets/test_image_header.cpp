@@ -76,6 +76,13 @@ TEST(ImageHeader, OnlyTheDecodedFormatsReachTheDecoder) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("a.dcm: not a PNG, JPEG, BMP, PNM or WebP image"), std::string::npos) << e.what();
   }
+  // Found by fuzz_image too: a WebP signature with "DICM" at byte 128 still went to GDCM, which
+  // ran out of memory.
+  std::string webp_dicom("RIFF:\0\0\0WEBPVP8 ", 16);
+  webp_dicom += std::string(128 - 16, '\xff') + "DICM" + std::string(64, '\x01');
+  const std::string webp_path = (dir / "b.webp").string();
+  std::ofstream(webp_path, std::ios::binary) << webp_dicom;
+  EXPECT_FALSE(is_decoded_format(webp_path));
   EXPECT_FALSE(is_decoded_format((dir / "absent.png").string()));
   std::ofstream(dir / "P7.pam") << "P7\nWIDTH 1\n";
   EXPECT_FALSE(is_decoded_format((dir / "P7.pam").string()));
