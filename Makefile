@@ -7,16 +7,24 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SPLITLEAK = $(BUILD)/cli/splitleak
 
-.PHONY: all deps build test test-sanitize fuzz quickstart bench clean
+.PHONY: all deps configure build build-cli test test-sanitize fuzz quickstart bench clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+# Every target: the executables, the tests and the benchmarks.
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# Only what the command line runs: the splitleak executable, the enclave child it starts
+# (runtime.tee.backend: process) and the libraries they link; no test or benchmark.
+build-cli: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target splitleak splitleak-enclave
 
 # Every test through ctest; under CI (CI=true) the core suites also run once under ASan+UBSan,
 # and every fuzz target for 20 seconds.
@@ -41,9 +49,11 @@ fuzz: deps
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	bash scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# The quick-start experiment (experiments/quickstart.yaml), in a fresh run directory each time;
-# prints where the report is and the recommended cut.
-quickstart: build
+# The quick-start experiment (experiments/quickstart.yaml), in a fresh run directory under runs/
+# each time (created here: splitleak itself creates only the run directory); prints where the
+# report is and the recommended cut.
+quickstart: build-cli
+	@mkdir -p runs
 	@$(SPLITLEAK) run experiments/quickstart.yaml --out runs/quickstart-$$(date +%Y%m%d-%H%M%S)
 
 # Engine benchmarks, then PyTorch on the same shapes and thread count (bench/RESULTS.md).

@@ -24,11 +24,15 @@ struct Candidate {
   size_t cut, defence;
 };
 
-// "noise(sigma=0.5) at pool1 is safe and 3.1x faster than ..." against the recommended undefended cut.
+// "noise(sigma=0.5) at pool1 is safe ..., 3.1x the speed of ..." against the recommended undefended
+// cut; an undefended pair reads "fc3, undefended, is safe ...", which cannot be read as "no defence
+// is safe".
 std::string sentence(const RunResults& r, const Candidate& chosen) {
   const CutResult& c = *chosen.result;
-  const std::string what = chosen.defence == 0 ? "no defence" : r.config.defences[chosen.defence].spec.label();
-  std::string s = what + " at " + r.cuts[chosen.cut].name + " is safe under " + r.config.privacy.rule + ", " +
+  const std::string& cut = r.cuts[chosen.cut].name;
+  const std::string what = chosen.defence == 0 ? cut + ", undefended,"
+                                               : r.config.defences[chosen.defence].spec.label() + " at " + cut;
+  std::string s = what + " is safe under " + r.config.privacy.rule + ", " +
                   fmt::format("{:.2f} ms per split", c.latency.total_ms());
   if (r.recommended && chosen.defence > 0) {
     const CutResult& plain = r.cuts[*r.recommended];

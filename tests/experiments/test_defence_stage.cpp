@@ -83,7 +83,7 @@ TEST(DefenceStage, TheFastestSafePairWithinTheAccuracyBudget) {
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->cut, 2u);
   EXPECT_EQ(d->defence, 0u);
-  EXPECT_EQ(d->sentence, "no defence at fc1 is safe under absolute, 10.00 ms per split.");
+  EXPECT_EQ(d->sentence, "fc1, undefended, is safe under absolute, 10.00 ms per split.");
   t.r.recommended.reset(), t.set(2, 0, false, 10), t.set(1, 2, false, 40);
   EXPECT_FALSE(decide_pair(t.r).has_value());
 }
