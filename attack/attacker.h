@@ -1,6 +1,7 @@
 #pragma once
 // The attacker interface: learn to turn the feature maps exposed at a cut back into inputs.
-// Attackers are made by name from a registry (one file each registers itself), from their
+// Attackers are made by name from a registry (each attacker file defines a register_*()
+// function, and make_attacker calls them all on first use: attacker.cpp), from their
 // settings (attack/config.h) and the context of the cut they attack.
 #include <functional>
 #include <memory>

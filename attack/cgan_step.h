@@ -3,7 +3,8 @@
 // its input A to a fake image; the discriminator learns on (A, real) against (A, fake) with the
 // vanilla GAN loss (BCE with logits, halved), seeing A through its own condition map; then the
 // generator learns against the updated discriminator with GAN + lambda * L1(fake, real).
-// Adam for both, pix2pix's defaults (2e-4, betas 0.5 / 0.999).
+// Adam for both; CganStepOptions' defaults are pix2pix's (2e-4, betas 0.5 / 0.999), and the
+// `cgan` attacker sets its own learning rate (1e-3 by default, attack/inversion_attackers.cpp).
 #include <functional>
 #include <memory>
 

@@ -22,9 +22,13 @@ inline void check(bool cond, const std::string& message) {
   if (!cond) throw Error(message);
 }
 
-// A value from the user echoed in a message: cut to about `limit` characters.
+// A value from the user echoed in a message: cut to about `limit` characters, and control
+// characters (a line break, a NUL) shown as '?', so the message stays one line.
 inline std::string shown(const std::string& value, size_t limit = 80) {
-  return value.size() <= limit ? value : value.substr(0, limit - 3) + "...";
+  std::string out = value.size() <= limit ? value : value.substr(0, limit - 3) + "...";
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
 }
 
 // A library exception's message for the user: without nlohmann-json's "[json.exception.kind.N] "

@@ -1,7 +1,8 @@
 #pragma once
-// splitleak's model serialisations. The HDF5 model file: the graph (as JSON in the root attribute "graph", format
-// "splitleak.model/1"), every weight as dataset "weights/<i>" (names kept in the JSON, since
-// ONNX names may hold '/'), and the metadata as root attributes. Written atomically.
+// splitleak's model serialisations. The HDF5 model file: the graph (as JSON in the root attribute
+// "graph", format "splitleak.model/2"; files of format 1 still load, docs/victim-ops.md), every
+// weight as dataset "weights/<i>" (names kept in the JSON, since ONNX names may hold '/'), and the
+// metadata as root attributes. Written atomically.
 #include <string>
 #include <string_view>
 

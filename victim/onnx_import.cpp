@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "victim/onnx_external_data.h"
 
 namespace splitleak::victim {
 namespace {
@@ -75,28 +75,28 @@ class Importer {
     return it->second;
   }
 
-  // Raw bytes of a tensor, from raw_data or an external file.
+  // Raw bytes of a tensor, from raw_data or an external file (victim/onnx_external_data.h).
   std::string raw_bytes(const onnx::TensorProto& t, const std::string& name) const {
     if (t.data_location() != onnx::TensorProto::EXTERNAL) return t.raw_data();
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto& kv : t.external_data()) {
-      if (kv.key() == "location") location = kv.value();
-      if (kv.key() == "offset") offset = std::stoll(kv.value());
-      if (kv.key() == "length") length = std::stoll(kv.value());
+    const std::string where = path_ + ": initializer '" + shown(name) + "'";
+    std::vector<std::pair<std::string, std::string>> records;
+    for (const auto& kv : t.external_data()) records.emplace_back(kv.key(), kv.value());
+    return read_external_data(dir_, parse_external_data(records, where), bytes_of_shape(t, where), where);
+  }
+
+  // The bytes a tensor's dims and data type say it holds; Error when they cannot (a negative
+  // dim, a count past 2^62 bytes, a type splitleak does not read).
+  static uint64_t bytes_of_shape(const onnx::TensorProto& t, const std::string& where) {
+    const int type = t.data_type();
+    check(type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32,
+          where + ": data type " + std::to_string(type) + "; only float32, int64 and int32 are supported");
+    uint64_t bytes = type == onnx::TensorProto::INT64 ? 8 : 4;
+    constexpr uint64_t kLimit = uint64_t{1} << 62;
+    for (const int64_t d : t.dims()) {
+      check(d >= 0 && (d == 0 || bytes <= kLimit / static_cast<uint64_t>(d)),
+            where + ": its shape " + shape_str(Shape(t.dims().begin(), t.dims().end())) + " is negative or too large");
+      bytes *= static_cast<uint64_t>(d);
     }
-    const std::string file = (dir_ / location).string();
-    std::ifstream in(file, std::ios::binary);
-    check(!location.empty() && in.good(), path_ + ": initializer '" + name + "' keeps its data in external file '" +
-                                              location + "', which is missing");
-    in.seekg(0, std::ios::end);
-    const int64_t size = in.tellg();
-    if (length < 0) length = size - offset;
-    check(offset >= 0 && offset + length <= size,
-          path_ + ": external file '" + location + "' is too short for initializer '" + name + "'");
-    std::string bytes(static_cast<size_t>(length), '\0');
-    in.seekg(offset);
-    in.read(bytes.data(), length);
     return bytes;
   }
 

@@ -5,8 +5,9 @@
 // one of them.
 //
 // Adding an op: write its struct and its .cpp, add it to `Op` below, and add a case to the op
-// table of tests (tests/victim/test_ops.cpp). An op missing a member does not compile (the
-// VictimOp concept), and every switch over ops is a std::visit, so none can miss it.
+// table of tests (tests/victim/op_table.cpp; test_ops.cpp and test_ops_device.cpp run it). An
+// op missing a member does not compile (the VictimOp concept), and every switch over ops is a
+// std::visit, so none can miss it.
 #include <array>
 #include <concepts>
 #include <cstddef>

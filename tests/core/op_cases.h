@@ -1,7 +1,8 @@
 #pragma once
 // The one table of op test cases. The numeric gradient check (test_gradcheck.cpp) and the
-// PyTorch cross-check (test_torch_reference.cpp, with tests/reference/torch_reference.py reading
-// the table dumped as JSON) both run every case, so an op in the table has both checks.
+// PyTorch cross-check (test_torch_reference.cpp, with tests/reference/torch_ops.py reading
+// the table dumped as JSON) both run every case, and so does the OpenCL check against the CPU
+// engine (test_opencl_ops.cpp): an op in the table has all three checks.
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -24,7 +25,7 @@ struct InputSpec {
 
 struct OpCase {
   std::string name;  // unique; the HDF5 group of its reference data
-  std::string op;    // dispatch key, mirrored in torch_reference.py
+  std::string op;    // dispatch key, mirrored in tests/reference/torch_ops.py
   nlohmann::json attrs;
   std::vector<InputSpec> inputs;
 };

@@ -71,7 +71,7 @@ TEST(OnnxImport, BrokenFilesGiveClearErrors) {
   expect_error("truncated.onnx", {"truncated.onnx", "not an ONNX model"});
   expect_error("not_onnx.onnx", {"not_onnx.onnx", "not an ONNX model"});
   expect_error("unsupported_op.onnx", {"final_softmax", "(Softmax)", "unsupported operator"});
-  expect_error("missing_external.onnx", {"missing_external.data", "missing"});
+  expect_error("missing_external.onnx", {"missing_external.data", "cannot be opened"});
   expect_error("no_such_file.onnx", {"no_such_file.onnx", "cannot open"});
   expect_error("huge_initializer.onnx", {"huge_initializer.onnx", "[1000000000, 512] says otherwise"});
   expect_error("overflowing_initializer.onnx", {"overflowing_initializer.onnx", "says otherwise"});
