@@ -19,10 +19,10 @@ uint64_t parse_unsigned(const std::string& key, const std::string& value, const 
   return out;
 }
 
-// The model's folder and the data file, both with every link resolved; Error when the file does
-// not exist or the location leaves the folder.
-fs::path resolve_inside(const fs::path& model_dir, const std::string& location, const std::string& where) {
-  const std::string named = where + ": external data file '" + shown(location) + "'";
+// The data file with every link resolved; Error (`named` names the file) when it does not exist
+// or the location leaves the model's folder.
+fs::path resolve_inside(const fs::path& model_dir, const std::string& location, const std::string& where,
+                        const std::string& named) {
   check(!location.empty(), where + ": external data without a location");
   check(location.find('\0') == std::string::npos, named + " holds a NUL byte");
   const fs::path relative(location);
@@ -71,8 +71,8 @@ ExternalData parse_external_data(const std::vector<std::pair<std::string, std::s
 
 std::string read_external_data(const fs::path& model_dir, const ExternalData& data, uint64_t expected_bytes,
                                const std::string& where) {
-  const fs::path path = resolve_inside(model_dir, data.location, where);
-  const InputFile file(path.string(), where + ": external data file '" + shown(data.location) + "'");
+  const std::string named = where + ": external data file '" + shown(data.location) + "'";
+  const InputFile file(resolve_inside(model_dir, data.location, where, named).string(), named);
   const std::string range = "bytes " + std::to_string(data.offset) + " + " +
                             (data.has_length ? std::to_string(data.length) : std::string("the rest"));
   check(data.offset <= file.size() && (!data.has_length || data.length <= file.size() - data.offset),

@@ -84,13 +84,10 @@ class Importer {
     return read_external_data(dir_, parse_external_data(records, where), bytes_of_shape(t, where), where);
   }
 
-  // The bytes a tensor's dims and data type say it holds; Error when they cannot (a negative
-  // dim, a count past 2^62 bytes, a type splitleak does not read).
+  // The bytes a tensor's dims say it holds; Error for a negative dim or a count past 2^62 bytes.
+  // Its callers have checked the type: float32 (to_tensor), int64 or int32 (to_ints).
   static uint64_t bytes_of_shape(const onnx::TensorProto& t, const std::string& where) {
-    const int type = t.data_type();
-    check(type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32,
-          where + ": data type " + std::to_string(type) + "; only float32, int64 and int32 are supported");
-    uint64_t bytes = type == onnx::TensorProto::INT64 ? 8 : 4;
+    uint64_t bytes = t.data_type() == onnx::TensorProto::INT64 ? 8 : 4;
     constexpr uint64_t kLimit = uint64_t{1} << 62;
     for (const int64_t d : t.dims()) {
       check(d >= 0 && (d == 0 || bytes <= kLimit / static_cast<uint64_t>(d)),
