@@ -100,7 +100,7 @@ class CganAttacker : public InversionInverter {
     o.discriminator.input_channels = condition.channels + ctx.image_shape[0];
     o.discriminator.ndf = c.get_int("ndf", 64, 1, 1024);
     o.discriminator.n_layers =
-        c.get_int("n_layers", default_patch_layers(std::min(ctx.image_shape[1], ctx.image_shape[2])));
+        c.get_int("n_layers", default_patch_layers(std::min(ctx.image_shape[1], ctx.image_shape[2])), 1, 8);
     o.discriminator.norm = generator_->options.norm;
     o.discriminator.seed = generator_->options.seed + 1;
     o.lambda_l1 = static_cast<float>(c.get_double("lambda_l1", 100.0));

@@ -24,10 +24,10 @@ class RmleAttacker : public Attacker {
   RmleAttacker(const Config& c, const AttackContext& ctx) : ctx_(ctx) {
     check(ctx.front != nullptr, "rmle: a white-box attack needs the victim's front partition");
     front_ = victim::on_device(victim::expected_front(*ctx.front), ctx.device);
-    options_.iterations = c.get_int("iterations", 300);
+    options_.iterations = c.get_int("iterations", 300, 1, 1'000'000);
     options_.lr = static_cast<float>(c.get_double("lr", 0.05));
     options_.tv_weight = static_cast<float>(c.get_double("tv_weight", 0.05));
-    batch_ = c.get_int("batch_size", 64);
+    batch_ = c.get_int("batch_size", 64, 1, 65536);
     check(options_.iterations > 0 && options_.lr > 0 && options_.tv_weight >= 0 && batch_ > 0,
           "rmle: iterations, lr and batch_size must be positive, tv_weight >= 0");
   }

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/atomic_file.h"
+#include "core/error.h"
+
 namespace splitleak::cli {
 
 std::vector<Command>& commands() {
@@ -43,10 +46,10 @@ std::string parent_exists(const fs::path& path) {
 CLI::Validator output_file() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        std::error_code ec;
-        if (fs::is_directory(value, ec)) return value + " is a directory, not a file";
+        const std::string problem = output_target_problem(value);
+        if (!problem.empty()) return shown(value, 200) + ": " + problem;
         const std::string missing = parent_exists(value);
-        return missing.empty() ? "" : value + ": " + missing;
+        return missing.empty() ? "" : shown(value, 200) + ": " + missing;
       },
       "FILE");
 }
@@ -57,9 +60,9 @@ CLI::Validator output_dir() {
         fs::path dir(value);
         if (!dir.has_filename()) dir = dir.parent_path();  // "runs/a/"
         std::error_code ec;
-        if (fs::exists(dir, ec)) return fs::is_directory(dir, ec) ? "" : value + " exists and is not a directory";
+        if (fs::exists(dir, ec)) return fs::is_directory(dir, ec) ? "" : shown(value, 200) + " exists and is not a directory";
         const std::string missing = parent_exists(dir);
-        return missing.empty() ? "" : value + ": " + missing + " (splitleak creates only the run directory itself)";
+        return missing.empty() ? "" : shown(value, 200) + ": " + missing + " (splitleak creates only the run directory itself)";
       },
       "DIR");
 }

@@ -3,8 +3,10 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <exception>
@@ -27,6 +29,9 @@ int run_main(int argc, char** argv) {
   // handing it back to the kernel and faulting it in again (9k page faults per VGG-16 forward).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // Warnings go to stderr, with the one-line errors; stdout holds the command's results alone.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("splitleak"));
+  spdlog::set_pattern("splitleak: %l: %v");  // "splitleak: warning: ...", as core/finite.h warns
   CLI::App app{"splitleak: adversarial evaluation of where to cut a DNN between a TEE and a GPU"};
   app.set_version_flag("--version", std::string("splitleak ") + kVersion);
   app.require_subcommand(0, 1);
@@ -41,7 +46,7 @@ int run_main(int argc, char** argv) {
     std::vector<CLI::App*> all{sub};
     for (CLI::App* nested : sub->get_subcommands([](CLI::App*) { return true; })) all.push_back(nested);
     for (CLI::App* a : all) {
-      a->add_option("--threads", threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+      a->add_option("--threads", threads, "Worker threads (default: all cores)")->check(CLI::Range(0, kMaxThreads));
       a->add_flag("--strict-inputs", strict_inputs, "Refuse NaN or infinity in weights and inputs (default: warn)");
     }
     std::function<int()>* raw = act.get();
@@ -57,7 +62,8 @@ int run_main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, like every other refusal (CLI11 would add "Run with --help ..." on a second).
+    std::fprintf(stderr, "splitleak: error: %s (--help lists the options)\n", shown(e.what(), 300).c_str());
     return 2;
   }
   if (!action) {
@@ -85,6 +91,9 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) makes a write fail with EFBIG, which the writer reports, instead
+  // of killing the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   // One of several ranks under mpirun or srun (docs/cluster.md): MPI first, before anything
   // reads argv.
   try {

@@ -21,7 +21,7 @@ int run_command(RunCommandOptions o) {
   if (requested_threads() > 0) o.overrides.push_back("threads=" + std::to_string(requested_threads()));
   const experiments::ExperimentConfig config = experiments::load_experiment(o.file, o.overrides);
   if (o.dry_run) {
-    if (experiments::cluster::is_root()) std::printf("%s", experiments::plan_experiment(config).c_str());
+    if (experiments::cluster::is_root()) std::printf("%s", experiments::plan_experiment(config, {o.out, o.resume}).c_str());
     return 0;
   }
   const experiments::RunSummary s = experiments::run_experiment(config, {o.out, o.resume});

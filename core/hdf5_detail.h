@@ -8,10 +8,14 @@
 
 namespace splitleak::h5::detail {
 
-// Silences the HDF5 library's own error printing (once); errors surface as exceptions.
+// Silences the HDF5 library's own error printing (once): errors surface as exceptions, and each
+// failing call's system error is kept for failure().
 void quiet();
 // Error naming `path` when it is missing or not a readable HDF5 file.
 H5::H5File open_for_read(const std::string& path);
+// Why an HDF5 call failed: the system's own words (errno's message, "No space left on device")
+// when a file driver reported them for the call that failed last, else the exception's message.
+std::string failure(const H5::Exception& e);
 // A new file at `path` (replacing one there) with dense attribute storage (no 64 KiB limit).
 H5::H5File create_file(const std::string& path);
 // Chunked (about 1 MiB of floats a chunk, whole rows), deflated and Fletcher-32 checksummed.

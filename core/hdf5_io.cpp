@@ -3,28 +3,59 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
 #include <functional>
-#include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hdf5_detail.h"
+#include "core/input_file.h"
 
 namespace splitleak::h5 {
 namespace detail {
 
+namespace {
+
+// The system's words ("No space left on device") that the last failing HDF5 call left on its error
+// stack, recorded by the library's error hook when the call fails: by the time a handler runs,
+// the destructors of the wrappers unwound before it have cleared the stack.
+thread_local std::string last_system_error;
+
+herr_t record_failure(hid_t stack, void*) {
+  last_system_error.clear();
+  H5Ewalk2(
+      stack, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* err, void* out) -> herr_t {
+        const std::string desc = err->desc ? err->desc : "";
+        const size_t at = desc.find("error message = '");
+        if (at != std::string::npos) {
+          const size_t from = at + 17, to = desc.find('\'', from);
+          *static_cast<std::string*>(out) = desc.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        }
+        return 0;
+      },
+      &last_system_error);
+  return 0;
+}
+
+}  // namespace
+
 void quiet() {
   static const bool done = [] {
-    H5::Exception::dontPrint();
+    H5Eset_auto2(H5E_DEFAULT, record_failure, nullptr);  // prints nothing: errors surface as exceptions
     return true;
   }();
   (void)done;
 }
 
+std::string failure(const H5::Exception& e) {
+  std::string system = std::move(last_system_error);
+  last_system_error.clear();
+  return system.empty() ? e.getDetailMsg() : system;
+}
+
 H5::H5File open_for_read(const std::string& path) {
   quiet();
-  check(std::filesystem::exists(path), "file not found: " + path);
+  require_input_file(path);
   try {
     check(H5::H5File::isHdf5(path), path + ": not an HDF5 file");
     return H5::H5File(path, H5F_ACC_RDONLY);
@@ -116,11 +147,11 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
                    const std::map<std::string, std::string>& attributes, bool compress) {
   quiet();
   for (const auto& [name, t] : tensors) check(t.defined(), path + ": tensor '" + name + "' is undefined");
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  AtomicOutput output(path);
   std::unique_ptr<H5::H5File> file;
   std::unique_ptr<H5::DataSet> ds;
   try {
-    file = std::make_unique<H5::H5File>(detail::create_file(tmp));
+    file = std::make_unique<H5::H5File>(detail::create_file(output.temporary()));
     H5::LinkCreatPropList lcpl;
     lcpl.setCreateIntermediateGroup(true);  // "a/b/c" creates groups a and a/b
     for (const auto& [name, t] : tensors) {
@@ -140,19 +171,17 @@ void write_tensors(const std::string& path, const nn::NamedTensors& tensors,
       detail::write_attributes(root, attributes);
     }
     file->close();
-    std::filesystem::rename(tmp, path);
   } catch (const H5::Exception& e) {
-    detail::abandon(ds), detail::abandon(file);
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot write HDF5 (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot write: " + e.what(), Error::Kind::Failure);
+    const std::string why = detail::failure(e);
+    detail::abandon(ds);
+    detail::abandon(file);
+    throw Error(output.what() + ": cannot write HDF5: " + why, Error::Kind::Failure);
   } catch (...) {
-    detail::abandon(ds), detail::abandon(file);
-    std::remove(tmp.c_str());
+    detail::abandon(ds);
+    detail::abandon(file);
     throw;
   }
+  output.commit();
 }
 
 nn::NamedTensors read_tensors(const std::string& path) {

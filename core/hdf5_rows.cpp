@@ -1,12 +1,9 @@
 #include "core/hdf5_rows.h"
 
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
 #include <mutex>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hdf5_detail.h"
 
@@ -44,7 +41,8 @@ std::vector<uint8_t> to_bytes(const Tensor& rows, const std::string& where) {
 }  // namespace
 
 struct RowWriter::Impl {
-  std::string path, tmp, name;
+  std::string path, name;
+  std::unique_ptr<AtomicOutput> output;
   int64_t rows = 0, written = 0;
   Shape row_shape;
   RowType type;
@@ -54,9 +52,11 @@ struct RowWriter::Impl {
 
   // A write failed: the file's objects are abandoned, never closed (hdf5_detail.h).
   [[noreturn]] void fail(const std::string& what, const H5::Exception& e) {
-    detail::abandon(ds), detail::abandon(file);
-    std::remove(tmp.c_str());
-    throw Error(path + ": " + what + " (disk full?): " + e.getDetailMsg(), Error::Kind::Failure);
+    const std::string why = detail::failure(e);
+    detail::abandon(ds);
+    detail::abandon(file);
+    output.reset();  // the temporary goes
+    throw Error(path + ": " + what + ": " + why, Error::Kind::Failure);
   }
 };
 
@@ -64,8 +64,8 @@ RowWriter::RowWriter(std::string path, std::string name, int64_t rows, Shape row
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
   w.path = std::move(path), w.name = std::move(name), w.rows = rows, w.row_shape = std::move(row_shape), w.type = type;
-  w.tmp = w.path + ".tmp." + std::to_string(::getpid());
   check(rows >= 1 || rows == -1, w.path + ": a row file needs at least one row");
+  w.output = std::make_unique<AtomicOutput>(w.path);
   std::vector<hsize_t> chunk_dims{static_cast<hsize_t>(rows == -1 ? (int64_t{1} << 30) : rows)}, dims{0}, max_dims{H5S_UNLIMITED};
   for (int64_t d : w.row_shape) {
     chunk_dims.push_back(static_cast<hsize_t>(d)), dims.push_back(static_cast<hsize_t>(d));
@@ -73,7 +73,7 @@ RowWriter::RowWriter(std::string path, std::string name, int64_t rows, Shape row
   }
   std::lock_guard lock(library_mutex());
   try {
-    w.file = std::make_unique<H5::H5File>(detail::create_file(w.tmp));
+    w.file = std::make_unique<H5::H5File>(detail::create_file(w.output->temporary()));
     const H5::DataSpace space(static_cast<int>(dims.size()), dims.data(), max_dims.data());
     w.ds = std::make_unique<H5::DataSet>(
         w.file->createDataSet(w.name, type == RowType::Unorm8 ? H5::PredType::STD_U8LE : H5::PredType::IEEE_F32LE,
@@ -91,9 +91,9 @@ RowWriter::~RowWriter() {
     if (w.ds) w.ds->close();
     if (w.file) w.file->close();
   } catch (const H5::Exception&) {
-    detail::abandon(w.ds), detail::abandon(w.file);
+    detail::abandon(w.ds);
+    detail::abandon(w.file);
   }
-  std::remove(w.tmp.c_str());
 }
 
 int64_t RowWriter::rows_written() const { return impl_->written; }
@@ -159,9 +159,7 @@ void RowWriter::commit(const std::map<std::string, std::string>& attributes) {
       w.fail("cannot finish HDF5", e);
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(w.tmp, w.path, ec);
-  if (ec) throw Error(w.path + ": cannot move the written file into place: " + ec.message(), Error::Kind::Failure);
+  w.output->commit();
   w.committed = true;
 }
 

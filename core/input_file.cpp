@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,7 +13,16 @@
 namespace splitleak {
 namespace {
 
-std::string kind_of(mode_t mode) {
+// "300 bytes", "12 MiB".
+std::string amount(uint64_t bytes) {
+  return bytes < (uint64_t{1} << 20) ? std::to_string(bytes) + " bytes" : std::to_string(bytes >> 20) + " MiB";
+}
+
+}  // namespace
+
+std::string file_kind_name(unsigned st_mode) {
+  const auto mode = static_cast<mode_t>(st_mode);
+  if (S_ISREG(mode)) return "a regular file";
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO";
   if (S_ISCHR(mode)) return "a character device";
@@ -20,8 +30,6 @@ std::string kind_of(mode_t mode) {
   if (S_ISSOCK(mode)) return "a socket";
   return "neither a file nor a directory";
 }
-
-}  // namespace
 
 InputFile::InputFile(const std::string& path, const std::string& what) : what_(what.empty() ? shown(path, 200) : what) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -31,10 +39,11 @@ InputFile::InputFile(const std::string& path, const std::string& what) : what_(w
   const int stat_errno = errno;
   if (!stated || !S_ISREG(st.st_mode)) {
     ::close(fd_);
-    throw Error(what_ + ": " + (stated ? "is " + kind_of(st.st_mode) + ", not a regular file"
+    throw Error(what_ + ": " + (stated ? "is " + file_kind_name(st.st_mode) + ", not a regular file"
                                        : std::string("cannot stat: ") + std::strerror(stat_errno)));
   }
   size_ = static_cast<uint64_t>(st.st_size);
+  mode_ = static_cast<unsigned>(st.st_mode);
 }
 
 InputFile::~InputFile() {
@@ -54,6 +63,20 @@ std::string InputFile::read(uint64_t offset, uint64_t length) const {
     done += static_cast<uint64_t>(got);
   }
   return bytes;
+}
+
+void require_input_file(const std::string& path, const std::string& what) { InputFile checked(path, what); }
+
+std::string read_file_start(const std::string& path, size_t max_bytes, const std::string& what) {
+  const InputFile file(path, what);
+  return file.read(0, std::min<uint64_t>(file.size(), max_bytes));
+}
+
+std::string read_file(const std::string& path, size_t max_bytes, const std::string& what) {
+  const InputFile file(path, what);
+  check(file.size() <= max_bytes,
+        file.what() + ": " + amount(file.size()) + ", more than the " + amount(max_bytes) + " such a file may hold");
+  return file.read(0, file.size());
 }
 
 }  // namespace splitleak

@@ -1,7 +1,10 @@
 #include "core/memory.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -32,18 +35,46 @@ int64_t mem_available() {
   return -1;
 }
 
+// The process's virtual size (VmSize in /proc/self/status); -1 when unknown.
+int64_t virtual_size() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmSize:", 0) != 0) continue;
+    std::istringstream fields(line.substr(7));
+    int64_t kib = -1;
+    fields >> kib;
+    return kib < 0 ? -1 : kib * 1024;
+  }
+  return -1;
+}
+
+// What RLIMIT_AS leaves this process; -1 when there is no limit.
+int64_t address_space_left() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return -1;
+  const int64_t used = virtual_size();
+  const auto cap = static_cast<int64_t>(std::min<rlim_t>(limit.rlim_cur, INT64_MAX));
+  return used < 0 ? cap : std::max<int64_t>(0, cap - used);
+}
+
+void lower_to(MemoryLimit& limit, int64_t bytes, const char* source) {
+  if (bytes >= 0 && (limit.bytes < 0 || bytes < limit.bytes)) limit = {bytes, source};
+}
+
 }  // namespace
 
-int64_t available_memory_bytes() {
-  int64_t available = mem_available();
-  const int64_t limit = read_bytes_file("/sys/fs/cgroup/memory.max");
+MemoryLimit memory_limit() {
+  MemoryLimit limit;
+  lower_to(limit, mem_available(), "MemAvailable");
+  const int64_t cgroup = read_bytes_file("/sys/fs/cgroup/memory.max");
   const int64_t used = read_bytes_file("/sys/fs/cgroup/memory.current");
-  if (limit >= 0 && used >= 0) {
-    const int64_t left = std::max<int64_t>(0, limit - used);
-    available = available < 0 ? left : std::min(available, left);
-  }
-  return available;
+  if (cgroup >= 0 && used >= 0) lower_to(limit, std::max<int64_t>(0, cgroup - used), "the cgroup's memory.max");
+  lower_to(limit, address_space_left(), "the address-space limit (ulimit -v)");
+  return limit;
 }
+
+int64_t available_memory_bytes() { return memory_limit().bytes; }
 
 std::string bytes_text(int64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -57,10 +88,10 @@ std::string bytes_text(int64_t bytes) {
 
 void check_allocation(int64_t bytes, const std::string& what) {
   if (bytes < kCheckedAllocationBytes) return;
-  const int64_t available = available_memory_bytes();
-  if (available < 0 || bytes <= available) return;
-  throw Error(what + " needs " + bytes_text(bytes) + ", more than the " + bytes_text(available) +
-              " of memory available");
+  const MemoryLimit available = memory_limit();
+  if (available.bytes < 0 || bytes <= available.bytes) return;
+  throw Error(what + " needs " + bytes_text(bytes) + ", more than the " + bytes_text(available.bytes) +
+              " of memory available (" + available.source + ")");
 }
 
 namespace {

@@ -7,8 +7,15 @@
 
 namespace splitleak {
 
-// Bytes this process can still allocate: MemAvailable (/proc/meminfo), lowered to what the
-// cgroup's memory.max leaves above memory.current when a limit is set. -1 when unknown.
+// What this process can still allocate and which limit says so: MemAvailable (/proc/meminfo),
+// lowered to what the cgroup's memory.max leaves above memory.current when a limit is set, and to
+// what the address-space limit (RLIMIT_AS, `ulimit -v`) leaves above the process's VmSize.
+struct MemoryLimit {
+  int64_t bytes = -1;  // -1 when unknown
+  std::string source;  // "MemAvailable", "the cgroup's memory.max", "the address-space limit (ulimit -v)"
+};
+MemoryLimit memory_limit();
+// memory_limit().bytes.
 int64_t available_memory_bytes();
 
 // "1.5 GiB", "820 MiB", "12 KiB": a byte count for messages.

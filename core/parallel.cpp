@@ -6,10 +6,12 @@
 #include <thread>
 
 #include "core/eigen.h"
+#include "core/error.h"
 
 namespace splitleak {
 
 void set_num_threads(int n) {
+  check(n <= kMaxThreads, std::to_string(n) + " threads: at most " + std::to_string(kMaxThreads) + " are started");
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   omp_set_num_threads(n);
   Eigen::setNbThreads(n);

@@ -7,7 +7,10 @@
 
 namespace splitleak {
 
-// n <= 0 means all cores.
+// The most threads splitleak starts (a count above it is refused where it is given).
+inline constexpr int kMaxThreads = 4096;
+
+// n <= 0 means all cores. Throws Error for n > kMaxThreads.
 void set_num_threads(int n);
 int num_threads();
 

@@ -1,11 +1,9 @@
 #include "datasets/csv.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/input_file.h"
 
 namespace splitleak::datasets {
 
@@ -15,12 +13,7 @@ int64_t CsvTable::column(const std::string& name) const {
 }
 
 CsvTable read_csv(const std::string& path) {
-  check(std::filesystem::exists(path), "CSV file not found: " + path);
-  std::ifstream in(path, std::ios::binary);
-  check(in.good(), path + ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_file(path);
   CsvTable table;
   std::vector<std::string> record;
   std::string field;

@@ -8,12 +8,15 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/input_file.h"
 
 namespace splitleak::datasets {
 
 Idx read_idx(const std::string& path, int rank, const char* what) {
-  check(std::filesystem::exists(path), "Fashion-MNIST file not found: " + path +
-                                           " (install the Debian package dataset-fashion-mnist or set the dataset path)");
+  std::error_code ec;
+  check(std::filesystem::exists(path, ec), "Fashion-MNIST file not found: " + shown(path, 200) +
+                                               " (install the Debian package dataset-fashion-mnist or set the dataset path)");
+  require_input_file(path);  // a FIFO would block gzopen
   std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
   check(file != nullptr, path + ": cannot open");
   auto read_exact = [&](void* dst, size_t bytes) {

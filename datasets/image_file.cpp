@@ -33,15 +33,16 @@ class QuietStderr {
 }  // namespace
 
 Tensor read_image_file(const std::string& path) {
-  datasets::check_image_file(path);  // a format decoded here, a size allowed, before OpenCV sees it
+  const std::string bytes = read_image_bytes(path);  // a format decoded here, a size allowed
   cv::Mat img;
   try {
     const QuietStderr quiet;
-    img = cv::imread(path, cv::IMREAD_UNCHANGED);
+    img = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data())),
+                       cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception&) {
     throw Error(path + ": cannot decode the image (damaged, or a format OpenCV cannot read)");
   }
-  check(!img.empty(), path + ": cannot read the image (missing or not an image)");
+  check(!img.empty(), path + ": cannot decode the image (damaged or empty)");
   check(img.depth() == CV_8U || img.depth() == CV_16U, path + ": only 8- and 16-bit images are supported");
   if (img.channels() == 4) cv::cvtColor(img, img, cv::COLOR_BGRA2BGR);
   check(img.channels() == 1 || img.channels() == 3, path + ": expected a grey or colour image");

@@ -28,18 +28,57 @@ bool is_image(const fs::path& p) {
   return ext == ".jpeg" || ext == ".jpg" || ext == ".png" || ext == ".bmp" || ext == ".ppm" || ext == ".webp";
 }
 
-std::vector<std::string> sorted_images(const fs::path& dir) {
+// One folder's entries by name, each with the type its path leads to (links followed); an entry
+// whose type cannot be found (a link loop, a dangling link, no permission) says why in `error`.
+struct Entry {
+  fs::path path;
+  fs::file_type type = fs::file_type::none;
+  std::string error;
+};
+
+std::vector<Entry> entries_of(const fs::path& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  check(!ec, "image folder " + shown(dir.string(), 200) + ": cannot list: " + ec.message());
+  std::vector<Entry> out;
+  for (; it != end; it.increment(ec)) {
+    check(!ec, "image folder " + shown(dir.string(), 200) + ": cannot list: " + ec.message());
+    Entry e;
+    e.path = it->path();
+    std::error_code status_error;
+    const fs::file_status status = fs::status(e.path, status_error);
+    e.type = status_error ? fs::file_type::none : status.type();
+    if (status_error) e.error = status_error.message();
+    else if (e.type != fs::file_type::regular && e.type != fs::file_type::directory)
+      e.error = "not a regular file";
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  return out;
+}
+
+// The image files of `dir` by name. An entry named like an image that is not a regular file (or
+// whose type cannot be found) is undecodable: named in a warning and counted in `undecodable`.
+std::vector<std::string> sorted_images(const fs::path& dir, int64_t& undecodable) {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && is_image(e.path())) out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
+  for (const Entry& e : entries_of(dir)) {
+    if (!is_image(e.path) || e.type == fs::file_type::directory) continue;
+    if (e.type == fs::file_type::regular) {
+      out.push_back(e.path.string());
+    } else {
+      ++undecodable;
+      spdlog::warn("image folder: cannot decode {} ({}), skipped", shown(e.path.string(), 200), e.error);
+    }
+  }
   return out;
 }
 
 // Decodes one file into `dst` (channels x size x size, [0, 1]); false when undecodable.
 bool decode(const std::string& path, const ImageFolderOptions& o, int64_t index, float* dst) {
-  check_image_file(path);  // another format or too many pixels: undecodable (the caller catches)
-  cv::Mat img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+  // Not a regular file, another format or too many pixels: undecodable (the caller catches).
+  const std::string bytes = read_image_bytes(path);
+  cv::Mat img = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data())),
+                             o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
   if (img.empty()) return false;
   if (o.channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
   const int size = static_cast<int>(o.size);
@@ -184,22 +223,29 @@ ImageFolder::ImageFolder(ImageFolderOptions o) : undecodable_(std::make_shared<s
         "image folder: resize_shorter (" + std::to_string(opt.resize_shorter) + ") must be 0 or at least size (" +
             std::to_string(opt.size) + ")");
   check(opt.prefetch >= 1 && opt.max_undecodable >= 0, "image folder: prefetch must be >= 1, max_undecodable >= 0");
-  check(fs::is_directory(opt.root), "image folder not found: " + opt.root);
-  std::vector<std::string> classes;
-  for (const auto& e : fs::directory_iterator(opt.root))
-    if (e.is_directory()) classes.push_back(e.path().filename().string());
-  std::sort(classes.begin(), classes.end());
-  for (const std::string& c : classes) {
-    std::vector<std::string> images = sorted_images(fs::path(opt.root) / c);
+  std::error_code ec;
+  check(fs::is_directory(opt.root, ec), "image folder not found: " + shown(opt.root, 200));
+  int64_t undecodable = 0;
+  for (const Entry& c : entries_of(opt.root)) {
+    if (c.type != fs::file_type::directory) continue;
+    std::vector<std::string> images = sorted_images(c.path, undecodable);
     if (images.empty()) continue;
-    class_names.push_back(c);
-    for (auto& f : images) files.push_back(std::move(f)), labels.push_back(static_cast<int64_t>(class_names.size()) - 1);
+    class_names.push_back(c.path.filename().string());
+    for (auto& f : images) {
+      files.push_back(std::move(f));
+      labels.push_back(static_cast<int64_t>(class_names.size()) - 1);
+    }
   }
   if (files.empty()) {  // a flat folder: images without labels
-    files = sorted_images(opt.root);
+    undecodable = 0;  // what the class folders held is not part of an unlabelled folder
+    files = sorted_images(opt.root, undecodable);
     labels.assign(files.size(), -1);
   }
-  check(!files.empty(), "image folder " + opt.root + " holds no images (.jpg, .jpeg, .png, .bmp, .ppm, .webp)");
+  check(!files.empty(), "image folder " + shown(opt.root, 200) + " holds no images (.jpg, .jpeg, .png, .bmp, .ppm, .webp)");
+  check(undecodable <= opt.max_undecodable, "image folder " + shown(opt.root, 200) + ": " + std::to_string(undecodable) +
+                                                " undecodable files, more than the allowed " +
+                                                std::to_string(opt.max_undecodable));
+  undecodable_->store(undecodable);
   index_ = std::move(index);
 }
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <map>
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "experiments/results.h"
 #include "experiments/yaml_section.h"
@@ -101,6 +101,8 @@ std::vector<CheckRow> check_results(const std::string& path, const Thresholds& t
     throw Error(path + ": not valid JSON: " + plain_message(e));
   }
   try {
+    check(doc.is_object(), path + ": not a splitleak results file (a JSON " + std::string(doc.type_name()) +
+                               ", not an object)");
     const std::string schema = doc.value("schema", "");
     check(schema == kResultsSchema || schema == kResultsSchemaV1,
           path + ": not a splitleak results file (schema " + std::string(kResultsSchema) + " or " + kResultsSchemaV1 + ")");

@@ -131,7 +131,9 @@ struct ExperimentConfig {
   RuntimeConfig runtime;
   PrivacyConfig privacy;
   std::string output;  // run directory; default runs/<name>
-  std::map<std::string, Origin> path_origins;  // dataset.path, victim.model, victim.weights
+  // Where the keys that name files and devices were given: dataset.path, victim.model,
+  // victim.weights, runtime.gpu.device, runtime.attack.device.
+  std::map<std::string, Origin> path_origins;
 };
 
 // Parses `path`, applies the overrides ("key.path=value", a YAML scalar or flow sequence; list

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <limits>
 #include <filesystem>
 #include <sstream>
 #include <set>
@@ -11,6 +12,7 @@
 #include "attack/attacker.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/suggest.h"
 #include "experiments/experiment.h"
 #include "experiments/yaml_section.h"
@@ -29,6 +31,19 @@ std::string DatasetConfig::spec() const {
 }
 
 namespace {
+
+// The bounds of the counts that size a run's memory or work (docs/experiments.md). Each is far
+// beyond any run a machine finishes, and small enough that the plan's products of them (steps x
+// seeds x nodes, items of cuts x defences x attackers x seeds) fit in 64 bits.
+constexpr int64_t kMaxImages = 100'000'000;
+constexpr int64_t kMaxImageSide = 16384;
+constexpr int64_t kMaxEpochs = 1'000'000;
+constexpr int64_t kMaxBatch = 65536;
+constexpr int64_t kMaxSteps = 1'000'000'000;
+constexpr int64_t kMaxSeeds = 1000;
+constexpr int64_t kMaxIterations = 1'000'000;
+constexpr int64_t kMaxCalls = 1'000'000'000;
+constexpr int64_t kMaxMib = int64_t{1} << 30;
 
 // Sets a.b.c (list entries by index) to `value`, creating mappings on the way.
 void set_path(YAML::Node node, const std::vector<std::string>& parts, size_t i, const YAML::Node& value,
@@ -81,13 +96,7 @@ void apply_override(YAML::Node& root, const std::string& text, Source& source) {
   const std::string value_text = text.substr(eq + 1);
   check(value_text.find_first_not_of(" \t") != std::string::npos,
         "--set " + shown(text) + ": no value (give key.path=value; write null for an empty value)");
-  YAML::Node value;
-  try {
-    value = YAML::Load(value_text);
-  } catch (const YAML::Exception& e) {
-    throw Error("--set " + shown(text) + ": the value is not YAML: " + e.msg);
-  }
-  check_yaml_strictness(value, "--set " + shown(text));
+  const YAML::Node value = parse_yaml(value_text, "--set " + shown(text));
   set_path(root, parts, 0, value, text);
   source.overridden.insert(display_path(parts));
 }
@@ -97,10 +106,10 @@ void parse_dataset(Section s, DatasetConfig& d, std::map<std::string, Origin>& o
   d.path = s.get_string("path", d.path);
   origins["dataset.path"] = s.origin("path");
   if (d.kind != "fashion-mnist" && d.path.empty()) s.fail("path", "the " + d.kind + " dataset needs a path");
-  d.channels = s.get_int("channels", d.channels, 0);
-  d.size = s.get_int("size", d.size, 0);
-  d.aux = s.get_int("aux", d.aux, 2);
-  d.test = s.get_int("test", d.test, 2);
+  d.channels = s.get_int("channels", d.channels, 0, 4);
+  d.size = s.get_int("size", d.size, 0, kMaxImageSide);
+  d.aux = s.get_int("aux", d.aux, 2, kMaxImages);
+  d.test = s.get_int("test", d.test, 2, kMaxImages);
   d.aux_data = s.get_choice("aux_data", d.aux_data, {"same", "disjoint", "noise"});
   for (const char* key : {"target", "log_scale"})
     if (d.kind != "ton-iot" && s.has(key)) s.fail(key, "applies to the ton-iot dataset only");
@@ -117,8 +126,8 @@ void parse_victim(Section s, VictimConfig& v, std::map<std::string, Origin>& ori
   if (s.has("train")) {
     Section t = s.child("train");
     v.train.enabled = true;
-    v.train.epochs = t.get_int("epochs", v.train.epochs, 1);
-    v.train.batch_size = t.get_int("batch_size", v.train.batch_size, 1);
+    v.train.epochs = t.get_int("epochs", v.train.epochs, 1, kMaxEpochs);
+    v.train.batch_size = t.get_int("batch_size", v.train.batch_size, 1, kMaxBatch);
     v.train.optimizer = t.get_choice("optimizer", v.train.optimizer, {"adam", "sgd"});
     v.train.lr = t.get_double("lr", v.train.lr, 0, 10, true);
     v.train.momentum = t.get_double("momentum", v.train.momentum, 0, 1);
@@ -154,10 +163,10 @@ AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source
   if (!s.has("kind")) s.missing("kind", "one of the registered attackers");
   const std::vector<std::string> kinds = attack::attacker_kinds();
   a.kind = s.get_choice("kind", "", kinds);
-  a.steps = s.get_int("steps", a.steps, 1);
-  a.batch_size = s.get_int("batch_size", a.batch_size, 1);
-  a.seeds = s.get_int("seeds", a.seeds, 1);
-  a.eval_every = s.get_int("eval_every", a.eval_every, 0);
+  a.steps = s.get_int("steps", a.steps, 1, kMaxSteps);
+  a.batch_size = s.get_int("batch_size", a.batch_size, 1, kMaxBatch);
+  a.seeds = s.get_int("seeds", a.seeds, 1, kMaxSeeds);
+  a.eval_every = s.get_int("eval_every", a.eval_every, 0, kMaxSteps);
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "kind" || key == "steps" || key == "batch_size" || key == "seeds" || key == "eval_every") continue;
@@ -187,7 +196,7 @@ std::vector<DefenceConfig> parse_defences(const YAML::Node& list, const Origin& 
       if (!e.has(key)) e.missing(key, "the " + d.spec.kind + " defence's " + key);
       d.spec.value = e.get_double(key, 0.0, -1e30, 1e30);
     }
-    d.spec.finetune = e.get_int("finetune", d.spec.kind == "nopeek" ? 1 : 0, d.spec.kind == "nopeek" ? 1 : 0);
+    d.spec.finetune = e.get_int("finetune", d.spec.kind == "nopeek" ? 1 : 0, d.spec.kind == "nopeek" ? 1 : 0, kMaxEpochs);
     try {
       victim::check_defence(d.spec);
     } catch (const Error& error) {
@@ -202,10 +211,10 @@ std::vector<DefenceConfig> parse_defences(const YAML::Node& list, const Origin& 
   return out;
 }
 
-void parse_runtime(Section s, RuntimeConfig& r) {
+void parse_runtime(Section s, RuntimeConfig& r, std::map<std::string, Origin>& origins) {
   Section tee = s.child("tee");
   r.tee_backend = tee.get_choice("backend", r.tee_backend, {"sim", "process"});
-  r.tee_memory_budget_mib = tee.get_int("memory_budget_mib", r.tee_memory_budget_mib, 1);
+  r.tee_memory_budget_mib = tee.get_int("memory_budget_mib", r.tee_memory_budget_mib, 1, kMaxMib);
   Section sgx = tee.child("sgx");
   r.sgx_preset = sgx.get_choice("preset", r.sgx_preset, {"sgx1", "sgx2"});
   tee::SgxParameters& p = r.sgx;
@@ -216,8 +225,8 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   p.ocall_cycles = sgx.get_double("ocall_cycles", p.ocall_cycles, 0, 1e9);
   p.page_swap_cycles = sgx.get_double("page_swap_cycles", p.page_swap_cycles, 0, 1e9);
   p.memory_encryption_factor = sgx.get_double("memory_encryption_factor", p.memory_encryption_factor, 1, 100);
-  p.ecalls_per_run = sgx.get_int("ecalls_per_run", p.ecalls_per_run, 0);
-  p.ocalls_per_run = sgx.get_int("ocalls_per_run", p.ocalls_per_run, 0);
+  p.ecalls_per_run = sgx.get_int("ecalls_per_run", p.ecalls_per_run, 0, kMaxCalls);
+  p.ocalls_per_run = sgx.get_int("ocalls_per_run", p.ocalls_per_run, 0, kMaxCalls);
   p.sync_ocalls_per_thread_per_layer =
       sgx.get_double("sync_ocalls_per_thread_per_layer", p.sync_ocalls_per_thread_per_layer, 0, 1e6);
   sgx.finish();
@@ -225,6 +234,7 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   Section gpu = s.child("gpu");
   r.gpu_backend = gpu.get_choice("backend", r.gpu_backend, {"cpu", "opencl", "model"});
   r.gpu_device = gpu.get_string("device", r.gpu_device);
+  origins["runtime.gpu.device"] = gpu.origin("device");
   try {
     parse_device(r.gpu_device);
   } catch (const Error& e) {
@@ -241,17 +251,17 @@ void parse_runtime(Section s, RuntimeConfig& r) {
   gpu.finish();
   Section attack = s.child("attack");
   r.attack_device = attack.get_string("device", r.attack_device);
+  origins["runtime.attack.device"] = attack.origin("device");
   try {
     parse_device(r.attack_device);
   } catch (const Error& e) {
     attack.fail("device", e.what());
   }
   attack.finish();
-  r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1);
-  r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1);
+  r.latency_batch = s.get_int("latency_batch", r.latency_batch, 1, kMaxBatch);
+  r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1, kMaxIterations);
   r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
-  r.data_in_memory_mib = s.get_int("data_in_memory_mib", r.data_in_memory_mib, 0);
-  if (r.data_in_memory_mib > (int64_t{1} << 30)) s.fail("data_in_memory_mib", "expected at most 2^30 MiB");
+  r.data_in_memory_mib = s.get_int("data_in_memory_mib", r.data_in_memory_mib, 0, kMaxMib);
   s.finish();
 }
 
@@ -283,8 +293,8 @@ ExperimentConfig load_experiment(const std::string& path, const std::vector<std:
   Section s(root, "", source);
   c.name = s.get_string("name", std::filesystem::path(path).stem().string());
   if (c.name.empty() || c.name.find('/') != std::string::npos) s.fail("name", "expected a name without '/', got '" + c.name + "'");
-  c.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0));
-  c.threads = static_cast<int>(s.get_int("threads", 0, 0));
+  c.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0, std::numeric_limits<int64_t>::max()));
+  c.threads = static_cast<int>(s.get_int("threads", 0, 0, kMaxThreads));
   parse_dataset(s.child("dataset"), c.dataset, c.path_origins);
   if (!s.has("victim")) s.missing("victim", "the model under attack (victim: {model: ...})");
   parse_victim(s.child("victim"), c.victim, c.path_origins);
@@ -294,7 +304,7 @@ ExperimentConfig load_experiment(const std::string& path, const std::vector<std:
     s.fail("attackers", "expected a non-empty list of attackers ({kind: cgan, ...})");
   for (size_t i = 0; i < attackers.size(); ++i) c.attackers.push_back(parse_attacker(attackers[i], i, source));
   c.defences = parse_defences(s.raw("defences"), s.origin("defences"), source);
-  parse_runtime(s.child("runtime"), c.runtime);
+  parse_runtime(s.child("runtime"), c.runtime, c.path_origins);
   parse_privacy(s.child("privacy"), c.privacy);
   c.output = s.get_string("output", "runs/" + c.name);
   s.finish();
@@ -304,8 +314,9 @@ ExperimentConfig load_experiment(const std::string& path, const std::vector<std:
 std::vector<std::string> missing_paths(const ExperimentConfig& c) {
   std::vector<std::string> out;
   auto need = [&](const std::string& key, const std::string& path, const char* what) {
-    if (!path.empty() && !std::filesystem::exists(path))
-      out.push_back(c.path_origins.at(key).str() + ": no such " + what + " '" + path + "'");
+    std::error_code ec;  // a path too long to exist, say, is missing too
+    if (!path.empty() && !std::filesystem::exists(path, ec))
+      out.push_back(c.path_origins.at(key).str() + ": no such " + what + " '" + shown(path, 200) + "'");
   };
   need("dataset.path", c.dataset.path, c.dataset.kind == "ton-iot" ? "file" : "folder");
   const std::string& m = c.victim.model;

@@ -6,8 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace splitleak::experiments {
@@ -42,9 +43,13 @@ std::string tick_labels(const std::vector<std::string>& cuts) {
   return out;
 }
 
+// Written beside `png` and renamed over it (core/atomic_file.h), as every output is.
 void write_png(mglGraph& gr, const std::string& png) {
-  gr.WritePNG(png.c_str(), "", false);
-  check(std::ifstream(png).good(), png + ": the figure could not be written");
+  AtomicOutput out(png);
+  gr.WritePNG(out.temporary().c_str(), "", false);
+  std::error_code ec;
+  check(std::filesystem::file_size(out.temporary(), ec) > 0 && !ec, png + ": the figure could not be written");
+  out.commit();
 }
 
 }  // namespace
@@ -206,7 +211,9 @@ void write_image_grid(const std::string& png, const std::vector<std::string>& ro
       big.copyTo(canvas(cv::Rect(label_w + static_cast<int>(i) * (cell_w + pad), y0, cell_w, cell_h)));
     }
   }
-  check(cv::imwrite(png, canvas), png + ": cannot write the image grid");
+  std::vector<uchar> bytes;
+  check(cv::imencode(".png", canvas, bytes), png + ": cannot encode the image grid");
+  write_file_atomically(png, std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace splitleak::experiments

@@ -1,11 +1,11 @@
 #include "experiments/memory_estimate.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
 #include "core/autograd.h"
 #include "core/error.h"
+#include "core/input_file.h"
 #include "core/memory.h"
 #include "core/random.h"
 #include "experiments/attacker_cost.h"
@@ -21,14 +21,20 @@ int64_t row_bytes(const Shape& batch_shape) {
   return shape_numel(Shape(batch_shape.begin() + 1, batch_shape.end())) * static_cast<int64_t>(sizeof(float));
 }
 
-// Lines of a text file, counted a block at a time (0 when it cannot be read).
+// Lines of a text file, counted a block at a time (0 when it cannot be read: the run names why).
 int64_t line_count(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> block(1 << 20);
-  int64_t lines = 0;
-  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0)
-    lines += std::count(block.data(), block.data() + in.gcount(), '\n');
-  return lines;
+  try {
+    const InputFile in(path);
+    constexpr uint64_t kBlock = uint64_t{1} << 20;
+    int64_t lines = 0;
+    for (uint64_t at = 0; at < in.size(); at += kBlock) {
+      const std::string block = in.read(at, std::min(kBlock, in.size() - at));
+      lines += std::count(block.begin(), block.end(), '\n');
+    }
+    return lines;
+  } catch (const Error&) {
+    return 0;
+  }
 }
 
 int64_t dataset_bytes(const ExperimentConfig& c, int64_t image_bytes) {

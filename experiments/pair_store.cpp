@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
 
@@ -35,8 +36,12 @@ void save_seed(const PairFiles& f, const SeedRun& r, const Tensor& sample) {
             {"learns", r.learned},    {"validation", curve_json(r.curve)}};
   if (s.has_records())
     j["records"] = {{"mae", s.record_mae}, {"accuracy", s.record_accuracy}, {"column_mae", s.column_mae}};
-  h5::write_tensors(f.sample.string(), {{"reconstructions", sample}}, {});
-  write_file_atomically(f.scores.string(), j.dump() + "\n");
+  try {
+    h5::write_tensors(f.sample.string(), {{"reconstructions", sample}}, {});
+    write_file_atomically(f.scores.string(), j.dump() + "\n");
+  } catch (const Error& e) {  // the run directory's own files: this pair failed, not the user's input
+    throw Error(e.what(), Error::Kind::Failure);
+  }
 }
 
 std::optional<SeedRun> load_seed(const PairFiles& f, const std::string& kind, const std::shared_ptr<spdlog::logger>& log) {

@@ -10,9 +10,11 @@
 #include "core/memory.h"
 #include "core/random.h"
 #include "datasets/dataset_spec.h"
+#include "datasets/image_folder.h"
 #include "victim/partition.h"
 #include "experiments/attacker_cost.h"
 #include "experiments/memory_estimate.h"
+#include "experiments/run_devices.h"
 #include "experiments/runner.h"
 #include "experiments/victim_setup.h"
 #include "experiments/work_plan.h"
@@ -101,11 +103,27 @@ std::string defences_text(const ExperimentConfig& c) {
   return out;
 }
 
+// The image folder scanned as the run scans it (not decoded): its image and class counts. Entries
+// that cannot be read as files are warned about by name and counted, as the run counts them.
+std::string scan_folder(const ExperimentConfig& c) {
+  datasets::ImageFolderOptions o;
+  o.root = c.dataset.path;
+  const datasets::ImageFolder folder(o);
+  std::string text = std::to_string(folder.size()) + " images in " +
+                     (folder.labelled() ? std::to_string(folder.class_names().size()) + " classes" : "one unlabelled folder");
+  if (folder.undecodable() > 0) text += ", " + std::to_string(folder.undecodable()) + " entries not readable as images (named above)";
+  return text;
+}
+
 }  // namespace
 
-std::string plan_experiment(const ExperimentConfig& c) {
+std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options) {
   std::ostringstream out;
-  out << "experiment " << c.name << " (" << c.file << "), seed " << c.seed << ", output " << c.output << "\n";
+  const std::string refusal = run_dir_refusal(c, options);
+  check(refusal.empty(), refusal);
+  out << "experiment " << c.name << " (" << c.file << "), seed " << c.seed << ", output " << run_dir_of(c, options)
+      << (options.resume ? " (resumed)" : "") << "\n";
+  for (const std::string& device : open_run_devices(c)) out << "device: " << device << "\n";
   out << "dataset: " << c.dataset.spec() << ", " << c.dataset.aux << " auxiliary images (" << c.dataset.aux_data << "), "
       << c.dataset.test << " held-out images\n";
   const auto missing = missing_paths(c);
@@ -125,6 +143,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     const int n = static_cast<int>(g.nodes.size());
     if (missing.empty() && !c.victim.weights.empty())
       check_weights_fit(g, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
+    if (missing.empty() && c.dataset.kind == "folder") out << "  data: " << scan_folder(c) << "\n";
     if (missing.empty() && c.dataset.kind != "folder") {
       // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
       // image folder is resized to any input and is not read here).
@@ -137,6 +156,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     out << "  input " << shape_str(g.input().shape) << ", " << g.parameter_count() << " parameters, "
         << flops_text(victim::total_cost(g, 0, n).flops) << " per image\n";
     const auto cuts = select_cuts(g, c.victim);
+    check_plan_size(c, cuts.size());  // before anything is timed or listed
     cut_count = static_cast<int64_t>(cuts.size());
     const bool floor_is_cut = !cuts.empty() && cuts.back().index == n - 1;
     attacked_nodes = cut_count * defence_count + (floor_is_cut ? 0 : 1);
@@ -162,6 +182,7 @@ std::string plan_experiment(const ExperimentConfig& c) {
     attacked_nodes = cut_count * defence_count + 1;
     out << defences_text(c);
   }
+  check_plan_size(c, static_cast<size_t>(cut_count));  // the sums below fit in 64 bits
   out << "attackers (" << c.attackers.size() << "):\n";
   int64_t steps = 0;
   for (const auto& a : c.attackers) {

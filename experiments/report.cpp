@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
 #include "experiments/figures.h"
@@ -288,15 +289,18 @@ std::string defences_html(const json& doc, const fs::path& figs) {
 std::string render_report(const std::string& run_dir) {
   const fs::path dir(run_dir);
   const fs::path results_path = dir / "results.json", h5_path = dir / "results.h5";
-  check(fs::is_regular_file(results_path), run_dir + ": no results.json (has the run finished?)");
+  std::error_code ec;
+  check(fs::exists(results_path, ec), shown(run_dir, 200) + ": no results.json (has the run finished?)");
   json doc;
   try {
     doc = json::parse(read_file(results_path.string()));
   } catch (const json::exception& e) {
     throw Error(results_path.string() + ": not valid JSON: " + plain_message(e));
   }
-  check(doc.value("schema", "") == kResultsSchema, results_path.string() + ": not a splitleak results file");
-  fs::create_directories(dir / "figures");
+  check(doc.is_object() && doc.value("schema", "") == kResultsSchema,
+        shown(results_path.string(), 200) + ": not a splitleak results file (a JSON object of schema " + kResultsSchema + ")");
+  fs::create_directories(dir / "figures", ec);
+  check(!ec, shown((dir / "figures").string(), 200) + ": cannot create: " + ec.message());
   std::map<std::string, Tensor> samples;
   if (fs::exists(h5_path))
     for (auto& [name, t] : h5::read_tensors(h5_path.string())) samples[name] = t;

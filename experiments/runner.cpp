@@ -14,6 +14,7 @@
 #include "attack/threat_model.h"
 #include "core/device.h"
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/hdf5_io.h"
@@ -33,6 +34,7 @@
 #include "experiments/node_data.h"
 #include "experiments/progress_log.h"
 #include "experiments/rank_steps.h"
+#include "experiments/run_devices.h"
 #include "experiments/cluster.h"
 #if SPLITLEAK_WITH_MPI
 #include "experiments/rank_executor.h"
@@ -41,6 +43,7 @@
 #include "experiments/report.h"
 #include "experiments/results.h"
 #include "experiments/victim_setup.h"
+#include "experiments/work_plan.h"
 #include "splitleak/version.h"
 #include "victim/accounting.h"
 #include "victim/execute.h"
@@ -65,30 +68,24 @@ std::shared_ptr<spdlog::logger> make_logger(const fs::path& run_dir) {
 }
 
 
-// The run directory: --out, or the experiment's output.
-fs::path run_dir_of(const ExperimentConfig& c, const RunOptions& options) {
-  return options.out_dir.empty() ? fs::path(c.output) : fs::path(options.out_dir);
+
+// The resolved configuration as config.resolved.yaml holds it: with the version and thread count.
+std::string resolved_text(const ExperimentConfig& c) {
+  return "# splitleak " + std::string(kVersion) + ", " + std::to_string(num_threads()) + " threads\n" + resolved_yaml(c);
 }
 
 // The run directory, created or (with --resume) checked to hold a run of the same resolved
 // configuration and thread count; config.resolved.yaml written.
 fs::path open_run_dir(const ExperimentConfig& c, const RunOptions& options) {
-  const fs::path dir = run_dir_of(c, options);
-  const fs::path resolved_path = dir / "config.resolved.yaml";
-  std::string resolved = resolved_yaml(c);
-  resolved = "# splitleak " + std::string(kVersion) + ", " + std::to_string(num_threads()) + " threads\n" + resolved;
-  if (fs::exists(resolved_path)) {
-    check(options.resume, dir.string() + ": a run directory already; --resume continues it, --out picks another");
-    std::string before = read_file(resolved_path.string());
-    check(before == resolved, dir.string() + ": the configuration (or thread count) differs from the run being resumed; "
-                                             "see " + resolved_path.string());
-  }
+  const fs::path dir(run_dir_of(c, options));
+  const std::string refusal = run_dir_refusal(c, options);
+  check(refusal.empty(), refusal);
   for (const char* sub : {"checkpoints", "partial", "cache", "figures"}) {
     std::error_code ec;
     fs::create_directories(dir / sub, ec);
     check(!ec, dir.string() + ": cannot create the run directory's " + sub + "/: " + ec.message());
   }
-  write_file_atomically(resolved_path.string(), resolved);
+  write_file_atomically((dir / "config.resolved.yaml").string(), resolved_text(c));
   return dir;
 }
 
@@ -170,8 +167,8 @@ void check_no_failures(const std::vector<FailedItem>& failures, const RunPlan& p
               Error::Kind::Failure);
 }
 
-// Removes a run directory this process created when bad input stopped the run before any work
-// landed in it and before a victim was trained there (so the corrected run needs no --resume).
+// Removes a run directory this process created when the run stopped before any work landed in it
+// and before a victim was trained there (so the corrected run needs no --resume).
 void discard_unstarted_run(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir / "victim.h5", ec) || !fs::is_empty(dir / "checkpoints", ec) || !fs::is_empty(dir / "partial", ec))
@@ -183,18 +180,34 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
 
 }  // namespace
 
+std::string run_dir_of(const ExperimentConfig& c, const RunOptions& options) {
+  return options.out_dir.empty() ? c.output : options.out_dir;
+}
+
+std::string run_dir_refusal(const ExperimentConfig& c, const RunOptions& options) {
+  const fs::path dir(run_dir_of(c, options));
+  const fs::path resolved_path = dir / "config.resolved.yaml";
+  std::error_code ec;
+  if (!fs::exists(resolved_path, ec)) return "";
+  if (!options.resume) return dir.string() + ": a run directory already; --resume continues it, --out picks another";
+  if (read_file(resolved_path.string()) != resolved_text(c))
+    return dir.string() + ": the configuration (or thread count) differs from the run being resumed; see " +
+           resolved_path.string();
+  return "";
+}
+
 RunSummary run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   check_paths(c);
   if (c.threads > 0) set_num_threads(c.threads);
-  const fs::path dir = run_dir_of(c, options);
+  const fs::path dir(run_dir_of(c, options));
   std::error_code ec;
   const bool created_now = cluster::is_root() && !fs::exists(dir, ec);
   on_root([&] { open_run_dir(c, options); });
   bool work_started = false;
   try {
     return run_in(c, options, dir, work_started);
-  } catch (const Error& e) {
-    if (created_now && !work_started && e.kind() == Error::Kind::BadInput) discard_unstarted_run(dir);
+  } catch (...) {  // whatever stopped it: bad input, a library's exception, memory
+    if (created_now && !work_started) discard_unstarted_run(dir);
     throw;
   }
 }
@@ -209,8 +222,11 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
             options.resume ? ", resuming" : "");
 
   on_root([&] {  // before the victim is trained or the data decoded
+    for (const std::string& device : open_run_devices(c)) log->info("device {}", device);
     const victim::Graph model = experiment_model(c);
-    const RunMemory memory = estimate_run_memory(c, model, select_cuts(model, c.victim));
+    const std::vector<CutChoice> cuts = select_cuts(model, c.victim);
+    check_plan_size(c, cuts.size());
+    const RunMemory memory = estimate_run_memory(c, model, cuts);
     check_run_memory(memory, c.file);
     log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
   });

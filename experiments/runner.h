@@ -24,8 +24,16 @@ struct RunSummary {
 // starts; other failures propagate as they come.
 RunSummary run_experiment(const ExperimentConfig& config, const RunOptions& options);
 
+// The run directory: --out, or the experiment's output.
+std::string run_dir_of(const ExperimentConfig& config, const RunOptions& options);
+// Why `run` would refuse its run directory (one exists and --resume was not given, or it holds a
+// run of another configuration or thread count), or "".
+std::string run_dir_refusal(const ExperimentConfig& config, const RunOptions& options);
+
 // The --dry-run plan: victim, cuts with feature shapes and FLOPs, attackers, missing paths, and
-// an estimate of the time, as text. Loads the model (not the data) when it can.
-std::string plan_experiment(const ExperimentConfig& config);
+// an estimate of the time, as text. Opens what the run will use (the model and weights, the data
+// set's files or folder, the devices, the run directory) and refuses what the run would refuse,
+// with the same message.
+std::string plan_experiment(const ExperimentConfig& config, const RunOptions& options);
 
 }  // namespace splitleak::experiments

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/error.h"
+
 namespace splitleak::experiments {
 
 std::string file_stem(const std::string& name) {
@@ -10,7 +12,21 @@ std::string file_stem(const std::string& name) {
   return out;
 }
 
+// Every factor is bounded where it is parsed (cuts by the model's nodes, attackers and defences by
+// the YAML's node cap, seeds by kMaxSeeds), so no product here overflows.
+void check_plan_size(const ExperimentConfig& c, size_t cuts) {
+  const int64_t nodes = static_cast<int64_t>(cuts) * static_cast<int64_t>(c.defences.size()) + 1;
+  int64_t restarts = 0;
+  for (const AttackerConfig& a : c.attackers) restarts += a.seeds;
+  const int64_t items = nodes * restarts;
+  check(items <= kMaxWorkItems, c.file + ": " + std::to_string(cuts) + " cuts x " + std::to_string(c.defences.size()) +
+                                    " defences x " + std::to_string(restarts) + " attacker restarts make about " +
+                                    std::to_string(items) + " work items; a run holds at most " +
+                                    std::to_string(kMaxWorkItems));
+}
+
 RunPlan plan_work(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts) {
+  check_plan_size(c, cuts.size());
   RunPlan plan;
   auto node_seed = [&](size_t k) { return c.seed * 1000003ull + k * 1009ull; };
   for (size_t k = 0; k < cuts.size(); ++k) plan.nodes.push_back({cuts[k].name, cuts[k].index, file_stem(cuts[k].name), node_seed(k), true});

@@ -53,6 +53,13 @@ struct RunPlan {
   std::vector<WorkItem> restarts_of(size_t node, size_t attacker) const;
 };
 
+// The most work items one run holds.
+inline constexpr int64_t kMaxWorkItems = 1'000'000;
+
+// Error (bad input) naming the counts when a plan of `cuts` cuts would hold more than kMaxWorkItems
+// items; then the plan's sums of steps over its items fit in 64 bits.
+void check_plan_size(const ExperimentConfig& config, size_t cuts);
+// The plan (check_plan_size first).
 RunPlan plan_work(const ExperimentConfig& config, const victim::Graph& victim, const std::vector<CutChoice>& cuts);
 
 // "cut" for an undefended cut, "cut | defence" (its label) for a defended one: in logs and labels.

@@ -2,20 +2,19 @@
 // Reading one YAML mapping against a schema (experiments and thresholds files): getters record
 // the keys they ask for, so whatever else the mapping holds is an unknown key, reported with
 // the closest known one; every message names file, line and key. Internal to experiments/.
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/suggest.h"
 #include "experiments/experiment.h"
+#include "experiments/yaml_document.h"
 
 namespace splitleak::experiments {
 
@@ -23,50 +22,6 @@ struct Source {
   std::string file;
   std::set<std::string> overridden;  // keys as Origin writes them: attackers[0].steps
 };
-
-// What YAML itself lets through but a schema must not: a key that is not a plain name (a `? `
-// complex key: a list, a mapping or nothing), a key given twice in one mapping (the first value
-// would win silently) and an explicit tag (`!foo`). Error naming `path` and the line.
-inline void check_yaml_strictness(const YAML::Node& node, const std::string& path) {
-  auto line = [](const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; };
-  const std::string& tag = node.Tag();
-  if (!tag.empty() && tag != "?" && tag != "!")
-    throw Error(path + ":" + std::to_string(line(node)) + ": YAML tag '" + tag + "' is not supported");
-  if (node.IsMap()) {
-    std::map<std::string, int> seen;  // key -> its line
-    for (const auto& kv : node) {
-      if (!kv.first.IsScalar())
-        throw Error(path + ":" + std::to_string(line(kv.first)) + ": a key must be a plain name, not " +
-                    (kv.first.IsNull() ? "nothing" : kv.first.IsMap() ? "a mapping" : "a list"));
-      const std::string key = kv.first.Scalar();
-      if (!key.empty() && !seen.emplace(key, line(kv.first)).second)
-        throw Error(path + ":" + std::to_string(line(kv.first)) + ": key '" + key + "' given twice (first on line " +
-                    std::to_string(seen.at(key)) + ")");
-      check_yaml_strictness(kv.second, path);
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) check_yaml_strictness(item, path);
-  }
-}
-
-// The YAML document in `path`; Error naming the file (and the line of a syntax error, a duplicate
-// key or a tag). `what` names the kind of file for a missing one ("experiment", "thresholds").
-inline YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
-  check(std::filesystem::is_regular_file(path), path + ": no such " + what + " file");
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::DeepRecursion& e) {
-    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: nested more than " +
-                std::to_string(e.depth() - 1) + " levels deep");
-  } catch (const YAML::ParserException& e) {
-    throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": cannot read: " + e.msg);
-  }
-  check_yaml_strictness(root, path);
-  return root;
-}
 
 inline std::string kind_name(const YAML::Node& n) {
   switch (n.Type()) {
@@ -130,9 +85,13 @@ class Section {
       fail(key, std::string("expected ") + expected + ", got " + kind_name(n));
     }
   }
-  int64_t get_int(const std::string& key, int64_t fallback, int64_t minimum) {
+  // An integer in [minimum, maximum]: every count that sizes memory or work has a maximum, so the
+  // products a plan forms of them fit in 64 bits.
+  int64_t get_int(const std::string& key, int64_t fallback, int64_t minimum, int64_t maximum) {
     const int64_t v = get<int64_t>(key, fallback, "an integer");
-    if (v < minimum) fail(key, "expected an integer >= " + std::to_string(minimum) + ", got " + std::to_string(v));
+    if (v < minimum || v > maximum)
+      fail(key, "expected an integer in [" + std::to_string(minimum) + ", " + std::to_string(maximum) + "], got " +
+                    std::to_string(v));
     return v;
   }
   double get_double(const std::string& key, double fallback, double low, double high, bool open_low = false) {

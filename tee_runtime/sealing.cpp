@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/byte_stream.h"
 #include "core/error.h"
 #include "tee_runtime/crypto.h"
@@ -75,12 +77,30 @@ void write_key_file(const std::string& path, const SessionKey& key) {
   }
 }
 
+namespace {
+
+std::string octal(unsigned mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", mode);
+  return text;
+}
+
+}  // namespace
+
 SessionKey read_key_file(const std::string& path) {
-  // 64 hex digits and a line end; more than that is not a key file (nor read to its end).
-  std::string line = read_file_start(path, 130);
-  line = line.substr(0, line.find('\n'));
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  const auto bytes = from_hex(line, 32, path + ": the key file");
+  const std::string where = shown(path, 200) + ": the key file";
+  const InputFile file(path, where);
+  // Like ssh with a private key: a key others may read is no longer the client's alone.
+  check((file.mode() & 077) == 0, where + " may be read or written by others (mode " + octal(file.mode() & 0777) +
+                                      "): `chmod 600 " + shown(path, 200) + "`, or make a new key");
+  // 64 hex digits and one line end (\n or \r\n), as write_key_file writes it; anything more is refused.
+  constexpr uint64_t kKeyDigits = 2 * sizeof(SessionKey::bytes);
+  check(file.size() <= kKeyDigits + 2, where + ": " + std::to_string(file.size()) + " bytes; a key file holds " +
+                                           std::to_string(kKeyDigits) + " hex digits and a line end");
+  std::string text = file.read(0, file.size());
+  if (text.ends_with("\r\n")) text.resize(text.size() - 2);
+  else if (text.ends_with("\n")) text.pop_back();
+  const auto bytes = from_hex(text, 32, where);
   SessionKey k;
   std::copy(bytes.begin(), bytes.end(), k.bytes.begin());
   return k;

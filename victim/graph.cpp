@@ -79,10 +79,12 @@ Shape parse_chw(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    check(used == part.size() && !part.empty() && v > 0, "input shape '" + text + "' is not CxHxW (e.g. 3x224x224)");
+    check(used == part.size() && !part.empty() && v > 0 && out.size() < 3,
+          "input shape '" + shown(text) + "' is not CxHxW (e.g. 3x224x224)");
+    check(v <= kMaxInputSide, "input shape '" + shown(text) + "': each of C, H and W is at most " + std::to_string(kMaxInputSide));
     out.push_back(v);
   }
-  check(out.size() == 3, "input shape '" + text + "' is not CxHxW (e.g. 3x224x224)");
+  check(out.size() == 3, "input shape '" + shown(text) + "' is not CxHxW (e.g. 3x224x224)");
   return out;
 }
 

@@ -55,6 +55,8 @@ Shape infer_node_shape(const Graph& graph, const Node& node);
 // Sets the input shape (C, H, W; batch stays 1) and re-infers every shape.
 void set_input_shape(Graph& graph, const Shape& chw);
 
+// The largest C, H or W an input shape may give.
+inline constexpr int64_t kMaxInputSide = 65536;
 // Parses "CxHxW" (e.g. "3x224x224"); throws Error naming the text.
 Shape parse_chw(const std::string& text);
 

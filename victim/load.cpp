@@ -37,17 +37,16 @@ void check_finite_weights(const Graph& g, const std::string& source) {
 
 Graph load_model(const std::string& model, const Shape& input_chw) {
   if (zoo::is_zoo_spec(model)) {
-    if (input_chw.empty()) return zoo::build(model);
-    const bool has_options = model.find(':') != std::string::npos;
-    return zoo::build(model + (has_options ? "," : ":") + "input=" + chw_text(input_chw));
+    return zoo::build(input_chw.empty() ? model : zoo::with_option(model, "input", chw_text(input_chw)));
   }
-  if (!std::filesystem::exists(model)) {
+  std::error_code ec;  // a name too long for a path, say, is no file either
+  if (!std::filesystem::exists(model, ec)) {
     std::string names;
     for (const auto& n : zoo::zoo_names()) names += (names.empty() ? "" : ", ") + n;
-    throw Error("model '" + model + "' is neither a zoo model (" + names + ") nor an existing .onnx or .h5 file");
+    throw Error("model '" + shown(model, 200) + "' is neither a zoo model (" + names + ") nor an existing .onnx or .h5 file");
   }
   if (ends_with(model, ".onnx")) return checked_weights(import_onnx(model, input_chw), model);
-  check(ends_with(model, ".h5"), "model file '" + model + "' must end in .onnx or .h5");
+  check(ends_with(model, ".h5"), "model file '" + shown(model, 200) + "' must end in .onnx or .h5");
   Graph g = checked_weights(load_model_file(model), model);
   if (!input_chw.empty()) set_input_shape(g, input_chw);
   return g;

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <variant>
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "victim/onnx_external_data.h"
 
@@ -37,7 +37,6 @@ class Importer {
   }
 
   Graph run() {
-    check(std::filesystem::is_regular_file(path_), path_ + ": cannot open the ONNX file (no such file)");
     const std::string bytes = read_file(path_, size_t{2} << 30);  // protobuf's own limit
     onnx::ModelProto model;
     check(!bytes.empty() && model.ParseFromString(bytes) && model.has_graph() && model.graph().node_size() > 0,

@@ -117,7 +117,8 @@ TrainResult train_victim(Graph& g, const datasets::ImageRows& train, const datas
   TrainResult result;
   int64_t start_epoch = 0, start_step = 0, correct = 0, seen = 0;
   double loss_sum = 0;
-  if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
+  std::error_code ec;
+  if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint, ec)) {
     const nn::NamedTensors all = h5::read_tensors(o.checkpoint);
     std::map<std::string, Tensor> by_name(all.begin(), all.end());
     auto take = [&](const std::string& key, Tensor& dst) {

@@ -51,7 +51,7 @@ set +e
 set -e
 test "$code1" -eq 2 && test "$code2" -eq 2 && test "$code3" -eq 2
 grep -q "at least 11x11" "$DIR/err"
-grep -q "missing.png: cannot read" "$DIR/err"
+grep -q "missing.png: cannot open: No such file or directory" "$DIR/err"
 # Headers stating a huge image (a few bytes on disk) are refused before any decoding; a damaged
 # body is one line naming the file, with no decoder's own text.
 $PY - "$DIR" <<'PY'

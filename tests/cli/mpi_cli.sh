@@ -65,7 +65,7 @@ mkdir -p "$DIR/failing/partial/fc2.1.inverse_net.json"
 code=0
 $MPIRUN -n 2 "$SL" run "$DIR/sweep.yaml" --out "$DIR/failing" --resume > /dev/null 2> "$DIR/failing.err" || code=$?
 test $code -eq 1 || { echo "a failed pair gave exit $code, not 1"; exit 1; }
-grep -q '\[fc2\] inverse_net seed 1/2: failed on rank [01]: .*cannot replace' "$DIR/failing/log.txt"
+grep -q '\[fc2\] inverse_net seed 1/2: failed on rank [01]: .*is a directory, not a regular file' "$DIR/failing/log.txt"
 grep -q '1 of 12 pairs failed' "$DIR/failing.err"
 test "$(ls "$DIR/failing/partial" | grep -c 'json$')" -eq 12  # 11 pairs and the directory
 test ! -f "$DIR/failing/results.json"

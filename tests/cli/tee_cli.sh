@@ -42,8 +42,8 @@ FWD="forward --model $MODEL --tee process --output $DIR/never.h5"
 "$SL" seal --new-key --key-file "$DIR/other.key" --measurement "$M" --input "$DIR/x.h5" --output "$DIR/other.sealed" > /dev/null
 expect_code 2 "does not authenticate" $FWD --cut pool3 --sealed-input "$DIR/x.sealed" --key-file "$DIR/other.key"
 # Files that never end are refused from their first bytes, not read into memory.
-expect_code 2 "/dev/zero: not a sealed file" $FWD --cut pool3 --sealed-input /dev/zero --key-file "$DIR/client.key"
-expect_code 2 "/dev/zero: the key file" seal --key-file /dev/zero --measurement "$M" --input "$DIR/x.h5" --output "$DIR/never.sealed"
+expect_code 2 "/dev/zero: is a character device" $FWD --cut pool3 --sealed-input /dev/zero --key-file "$DIR/client.key"
+expect_code 2 "/dev/zero: the key file: is a character device" seal --key-file /dev/zero --measurement "$M" --input "$DIR/x.h5" --output "$DIR/never.sealed"
 expect_code 2 "sealed for the partition measured $M" $FWD --cut pool2 --sealed-input "$DIR/x.sealed" --key-file "$DIR/client.key"
 $PY - "$DIR/x.sealed" "$DIR/flipped.sealed" <<'PY'
 import sys

@@ -61,7 +61,9 @@ expect_code 0 "warning: $DIR/inf.h5: weight '" inspect "$DIR/inf.h5"
 grep -q "1 of 150 values are NaN or infinite (the first at index 7)" "$DIR/err"
 expect_code 2 "refused under --strict-inputs" forward --model "$DIR/inf.h5" --input "$DIR/x.h5" --output "$DIR/z.h5" --strict-inputs
 # An input the machine cannot hold is refused before it is allocated, with its size.
-expect_code 2 "a tensor of shape [1, 3, 100000, 100000] needs 111.8 GiB, more than the" \
+expect_code 2 "a tensor of shape [1, 3, 60000, 60000] needs 40.2 GiB, more than the" \
+  bench forward --model vgg16:input=3x60000x60000 --iters 1
+expect_code 2 "input shape '3x100000x100000': each of C, H and W is at most 65536" \
   bench forward --model vgg16:input=3x100000x100000 --iters 1
 echo "not a protobuf" > "$DIR/broken.onnx"
 expect_2 "broken.onnx: not an ONNX model" inspect "$DIR/broken.onnx"

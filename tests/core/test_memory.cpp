@@ -1,5 +1,9 @@
 // core/memory.h: what may still be allocated, and the check large host allocations pass first.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <fstream>
+#include <string>
 
 #include "core/error.h"
 #include "core/memory.h"
@@ -38,6 +42,38 @@ TEST(Memory, TensorsBeyondTheMachineAreRefusedWithTheirSize) {
   EXPECT_THROW(check_allocation(available + (int64_t{1} << 30), "it"), Error);
   EXPECT_NO_THROW(check_allocation(kCheckedAllocationBytes - 1, "a small one"));
   EXPECT_THROW(Tensor::empty({int64_t{1} << 62, 4}), Error);  // elements overflow bytes
+}
+
+// `ulimit -v` (RLIMIT_AS) is honoured: with 1 GiB of address space left, 2 GiB is refused and
+// the message says which limit refused it.
+TEST(Memory, TheAddressSpaceLimitIsHonoured) {
+  struct rlimit saved {};
+  ASSERT_EQ(::getrlimit(RLIMIT_AS, &saved), 0);
+  const int64_t before = available_memory_bytes();
+  ASSERT_GT(before, int64_t{2} << 30) << "the test needs 2 GiB available";
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  int64_t vm_kib = -1;
+  while (std::getline(status, line))
+    if (line.rfind("VmSize:", 0) == 0) vm_kib = std::stoll(line.substr(7));
+  ASSERT_GT(vm_kib, 0);
+  struct rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(vm_kib * 1024 + (int64_t{1} << 30));
+  ASSERT_EQ(::setrlimit(RLIMIT_AS, &tight), 0);
+  const MemoryLimit limit = memory_limit();
+  std::string refused;
+  try {
+    check_allocation(int64_t{2} << 30, "two gibibytes");
+  } catch (const Error& e) {
+    refused = e.what();
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_AS, &saved), 0);
+  EXPECT_EQ(limit.source, "the address-space limit (ulimit -v)");
+  EXPECT_LE(limit.bytes, int64_t{1} << 30);
+  EXPECT_GT(limit.bytes, int64_t{1} << 29);
+  EXPECT_NE(refused.find("two gibibytes needs 2.0 GiB, more than the"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("(the address-space limit (ulimit -v))"), std::string::npos) << refused;
+  EXPECT_GT(available_memory_bytes(), int64_t{2} << 30);  // the limit restored
 }
 
 TEST(Memory, LiveAndPeakTensorBytesFollowHostStorage) {

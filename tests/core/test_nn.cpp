@@ -112,7 +112,7 @@ TEST(Hdf5, WritesAreAtomic) {
   EXPECT_THROW(h5::write_tensors(path, {{"x", Tensor::ones({2})}, {"bad", Tensor()}}), Error);
   EXPECT_EQ(h5::read_tensor(path, "x").to_vector(), (std::vector<float>{1, 1}));
   for (auto& entry : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
-    EXPECT_EQ(entry.path().string().find(".tmp."), std::string::npos) << entry.path();
+    EXPECT_EQ(entry.path().filename().string().find("atomic.h5.tmp"), std::string::npos) << entry.path();
 }
 
 }  // namespace

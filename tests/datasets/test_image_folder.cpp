@@ -1,6 +1,7 @@
 // The image-folder loader on the colour set (scripts/make_colour_set.py, built by ctest's
 // colour_set_data fixture) and on small folders written here.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,37 @@ TEST(ImageFolder, UndecodableFilesAreSkippedCountedAndBounded) {
     FAIL() << "too many undecodable files were accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("broken.jpg"), std::string::npos) << e.what();
+  }
+}
+
+// Entries named like images that cannot be stat'ed (a link loop, a dangling link) or are no
+// regular file (a FIFO, a link to a device) are undecodable at the scan: counted against the
+// allowance, never listed as images, never opened; past the allowance the scan is refused.
+TEST(ImageFolder, EntriesThatAreNoRegularFileAreUndecodableAtTheScan) {
+  const fs::path dir = temp_dir("unstattable");
+  fs::create_directories(dir / "cats");
+  fs::create_directories(dir / "dogs");
+  for (const char* c : {"cats", "dogs"})
+    cv::imwrite((dir / c / "good.png").string(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)));
+  fs::create_symlink("loop.png", dir / "cats" / "loop.png");
+  fs::create_symlink(dir / "absent.png", dir / "cats" / "dangling.png");
+  fs::create_symlink("/dev/zero", dir / "dogs" / "zero.jpg");
+  ASSERT_EQ(::mkfifo((dir / "dogs" / "fifo.png").c_str(), 0600), 0);
+  fs::create_symlink("cycle", dir / "cycle");  // a looping "class folder" is no class
+  ImageFolderOptions o;
+  o.root = dir.string(), o.size = 8, o.resize_shorter = 8, o.max_undecodable = 4;
+  const ImageFolder folder(o);
+  EXPECT_EQ(folder.size(), 2);
+  EXPECT_EQ(folder.class_names(), (std::vector<std::string>{"cats", "dogs"}));
+  EXPECT_EQ(folder.undecodable(), 4);
+  const ImageSet all_images = folder.load(all(folder));
+  EXPECT_EQ(all_images.size(), 2);
+  o.max_undecodable = 3;
+  try {
+    ImageFolder strict(o);
+    FAIL() << "four undecodable entries passed an allowance of three";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("4 undecodable files, more than the allowed 3"), std::string::npos) << e.what();
   }
 }
 

@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
+#include "core/input_file.h"
 #include "datasets/image_header.h"
 #include "tests/support/temp_dir.h"
 
@@ -18,16 +19,17 @@ TEST(ImageHeader, SizesOfPngJpegAndBmpFiles) {
   for (const std::string ext : {".png", ".jpg", ".bmp"}) {
     const std::string path = (dir / ("a" + ext)).string();
     ASSERT_TRUE(cv::imwrite(path, img));
-    const auto size = image_header_size(path);
+    const std::string bytes = read_file(path);
+    const auto size = image_header_size(bytes);
     ASSERT_TRUE(size.has_value()) << ext;
     EXPECT_EQ(size->width, 53) << ext;
     EXPECT_EQ(size->height, 37) << ext;
-    EXPECT_NO_THROW(check_image_size(path));
-    EXPECT_THROW(check_image_size(path, 53 * 37 - 1), Error) << ext;
+    EXPECT_NO_THROW(check_image_size(bytes, path));
+    EXPECT_THROW(check_image_size(bytes, path, 53 * 37 - 1), Error) << ext;
+    EXPECT_THROW(read_image_bytes(path, 53 * 37 - 1), Error) << ext;
+    EXPECT_FALSE(image_header_size(bytes.substr(0, 25)).has_value()) << ext;
   }
-  std::ofstream(dir / "text.png") << "not an image at all, though long enough to hold a header";
-  EXPECT_FALSE(image_header_size((dir / "text.png").string()).has_value());
-  EXPECT_FALSE(image_header_size((dir / "absent.png").string()).has_value());
+  EXPECT_FALSE(image_header_size("not an image at all, though long enough to hold a header").has_value());
 }
 
 // Found by fuzz_image: a PNG header stating 2^32 − 1 x 2^32 − 1 pixels, whose product overflows
@@ -40,12 +42,12 @@ TEST(ImageHeader, SizesWhoseProductOverflowsAreRefused) {
   bytes += std::string("\xff\xff\xff\xff\xff\xff\xff\xff", 8);  // width, height
   bytes += std::string(16, '\0');
   std::ofstream(path, std::ios::binary) << bytes;
-  const auto size = image_header_size(path);
+  const auto size = image_header_size(bytes);
   ASSERT_TRUE(size.has_value());
   EXPECT_EQ(size->width, 4294967295);
   EXPECT_EQ(size->height, 4294967295);
   try {
-    check_image_size(path);
+    read_image_bytes(path);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("4294967295 x 4294967295 pixels"), std::string::npos) << e.what();
@@ -61,17 +63,17 @@ TEST(ImageHeader, OnlyTheDecodedFormatsReachTheDecoder) {
   for (const std::string ext : {".png", ".jpg", ".bmp", ".ppm", ".pgm", ".webp"}) {
     const std::string path = (dir / ("a" + ext)).string();
     ASSERT_TRUE(cv::imwrite(path, ext == ".pgm" ? cv::Mat(5, 7, CV_8UC1, cv::Scalar(9)) : img));
-    EXPECT_TRUE(is_decoded_format(path)) << ext;
-    EXPECT_NO_THROW(check_image_file(path)) << ext;
+    EXPECT_TRUE(is_decoded_format(read_file(path))) << ext;
+    EXPECT_NO_THROW(read_image_bytes(path)) << ext;
   }
   std::string dicom(128, '\0');
   dicom[0] = '\x89', dicom[1] = 'P', dicom[2] = 'N', dicom[3] = '\n';  // a damaged PNG signature
   dicom += "DICM" + std::string(64, '\x01');
   const std::string path = (dir / "a.dcm").string();
   std::ofstream(path, std::ios::binary) << dicom;
-  EXPECT_FALSE(is_decoded_format(path));
+  EXPECT_FALSE(is_decoded_format(dicom));
   try {
-    check_image_file(path);
+    read_image_bytes(path);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("a.dcm: not a PNG, JPEG, BMP, PNM or WebP image"), std::string::npos) << e.what();
@@ -80,12 +82,10 @@ TEST(ImageHeader, OnlyTheDecodedFormatsReachTheDecoder) {
   // ran out of memory.
   std::string webp_dicom("RIFF:\0\0\0WEBPVP8 ", 16);
   webp_dicom += std::string(128 - 16, '\xff') + "DICM" + std::string(64, '\x01');
-  const std::string webp_path = (dir / "b.webp").string();
-  std::ofstream(webp_path, std::ios::binary) << webp_dicom;
-  EXPECT_FALSE(is_decoded_format(webp_path));
-  EXPECT_FALSE(is_decoded_format((dir / "absent.png").string()));
-  std::ofstream(dir / "P7.pam") << "P7\nWIDTH 1\n";
-  EXPECT_FALSE(is_decoded_format((dir / "P7.pam").string()));
+  EXPECT_FALSE(is_decoded_format(webp_dicom));
+  EXPECT_FALSE(is_decoded_format(""));
+  EXPECT_FALSE(is_decoded_format("P7\nWIDTH 1\n"));
+  EXPECT_THROW(read_image_bytes((dir / "absent.png").string()), Error);
 }
 
 }  // namespace

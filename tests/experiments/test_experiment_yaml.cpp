@@ -93,13 +93,18 @@ TEST(ExperimentYaml, DefaultsOverridesAndSettings) {
   EXPECT_EQ(c.victim.train.epochs, 2);
 
   for (const auto& [override_text, message] : std::vector<std::pair<std::string, std::string>>{
-           {"attackers.0.steps=-1", "--set attackers[0].steps: expected an integer >= 1, got -1"},
+           {"attackers.0.steps=-1", "--set attackers[0].steps: expected an integer in [1, 1000000000], got -1"},
+           {"attackers.0.seeds=1001", "--set attackers[0].seeds: expected an integer in [1, 1000], got 1001"},
            {"attackers.7.steps=1", "--set attackers.7.steps=1: index 7 is past the list's 2 entries"},
            {"privacy.treshold=0.1", "--set privacy.treshold: unknown key (did you mean 'threshold'?)"},
            {"victim.model.x=1", "--set victim.model.x=1: 'x' is below a value, not a mapping"},
            {"threads", "--set threads: expected key.path=value"},
            {"seed=", "--set seed=: no value (give key.path=value; write null for an empty value)"},
-           {"victim={model: a, model: b}", "--set victim={model: a, model: b}:1: key 'model' given twice"}}) {
+           {"victim={model: a, model: b}", "--set victim={model: a, model: b}:1: key 'model' given twice"},
+           {"victim.cuts=&a [*a]", "--set victim.cuts=&a [*a]:1: malformed YAML: an alias refers to the node it stands inside"},
+           {"seed=&a {x: *a}", "--set seed=&a {x: *a}:1: malformed YAML: an alias refers to the node it stands inside"},
+           {"seed=1\n---\n2", "--set seed=1?---?2: holds more than one YAML document"},
+           {"seed=*a", "--set seed=*a:1: malformed YAML: the referenced anchor is not defined"}}) {
     try {
       load_experiment(f.path.string(), {override_text});
       ADD_FAILURE() << override_text;

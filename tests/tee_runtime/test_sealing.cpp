@@ -5,8 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "core/error.h"
+#include "tee_runtime/crypto.h"
 #include "tee_runtime/sealing.h"
 #include "tests/support/temp_dir.h"
 
@@ -141,9 +143,44 @@ TEST(Sealing, KeyFiles) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_THROW(write_key_file(path, SessionKey::generate()), Error);  // never overwritten
   EXPECT_EQ(read_key_file(path).bytes, key.bytes);
-  std::ofstream((dir / "short").string()) << "abcd\n";
-  EXPECT_THROW(read_key_file((dir / "short").string()), Error);
   EXPECT_THROW(read_key_file((dir / "absent").string()), Error);
+}
+
+// A key file holds exactly the key: 64 hex digits and one optional line end, readable by its
+// owner alone (as ssh demands of a private key); everything else is refused with one line.
+TEST(Sealing, KeyFilesHoldTheKeyAloneAndOnlyForTheirOwner) {
+  const auto dir = testing::fresh_dir("tee/key_refusals");
+  const std::string hex = to_hex(SessionKey::generate().bytes.data(), 32);
+  const auto key_file = [&](const std::string& name, const std::string& text, mode_t mode) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    ::chmod(path.c_str(), mode);
+    return path;
+  };
+  EXPECT_NO_THROW(read_key_file(key_file("crlf", hex + "\r\n", 0600)));
+  EXPECT_NO_THROW(read_key_file(key_file("bare", hex, 0400)));
+  const auto refusal = [](const std::string& path) -> std::string {
+    try {
+      read_key_file(path);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), Error::Kind::BadInput);
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+      return e.what();
+    }
+    ADD_FAILURE() << path << " was read as a key";
+    return "";
+  };
+  for (const std::string& text : std::vector<std::string>{hex + "\n\n", hex + " ", hex + "\ntrailing", hex + "00", "abcd\n", hex.substr(1) + "\n",
+                                  "\n" + hex, std::string(2 * 1024, 'a'), ""})
+    EXPECT_NE(refusal(key_file("bad", text, 0600)).find("the key file"), std::string::npos) << text.substr(0, 70);
+  for (const mode_t mode : {0644, 0640, 0604, 0660, 0606, 0700 | 0020})
+    EXPECT_NE(refusal(key_file("open", hex + "\n", mode)).find("`chmod 600 " + (dir / "open").string() + "`"),
+              std::string::npos)
+        << std::oct << mode;
+  const std::string fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_NE(refusal(fifo).find("is a FIFO"), std::string::npos);
+  EXPECT_NE(refusal("/dev/zero").find("is a character device"), std::string::npos);
 }
 
 TEST(Sealing, SealedFiles) {

@@ -26,35 +26,61 @@ Graph build(const std::string& name, const ZooOptions& options) {
   throw Error("unknown zoo model '" + name + "' (known: " + known + ")");
 }
 
-Graph build(const std::string& spec) {
+namespace {
+
+// The spec's key=value options in order; Error naming the spec for an item without '=' or a key
+// given twice (which one would win is not for the reader to guess).
+std::vector<std::pair<std::string, std::string>> options_of(const std::string& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
   const size_t colon = spec.find(':');
-  const std::string name = spec.substr(0, colon);
+  if (colon == std::string::npos) return out;
+  std::stringstream ss(spec.substr(colon + 1));
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const size_t eq = item.find('=');
+    check(eq != std::string::npos, "model '" + shown(spec) + "': option '" + shown(item) + "' is not key=value");
+    std::string key = item.substr(0, eq);
+    for (const auto& [known, value] : out)
+      check(known != key, "model '" + shown(spec) + "': option '" + shown(key) + "' given twice");
+    out.emplace_back(std::move(key), item.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string with_option(const std::string& spec, const std::string& key, const std::string& value) {
+  std::string out = spec.substr(0, spec.find(':'));
+  bool replaced = false;
+  for (const auto& [k, v] : options_of(spec)) {
+    out += (out.find(':') == std::string::npos ? ":" : ",") + k + "=" + (k == key ? value : v);
+    replaced = replaced || k == key;
+  }
+  if (!replaced) out += (out.find(':') == std::string::npos ? ":" : ",") + key + "=" + value;
+  return out;
+}
+
+Graph build(const std::string& spec) {
+  const std::string name = spec.substr(0, spec.find(':'));
   ZooOptions options;
-  if (colon != std::string::npos) {
-    std::stringstream ss(spec.substr(colon + 1));
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      const size_t eq = item.find('=');
-      check(eq != std::string::npos, "model '" + spec + "': option '" + item + "' is not key=value");
-      const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-      auto number = [&](auto& out) {
-        std::stringstream vs(value);
-        vs >> out;
-        check(!vs.fail() && vs.eof(), "model '" + spec + "': " + key + "='" + value + "' is not a number");
-      };
-      if (key == "width") {
-        number(options.width);
-        check(options.width > 0 && options.width <= 8, "model '" + spec + "': width must be in (0, 8]");
-      } else if (key == "input") {
-        options.input = parse_chw(value);
-      } else if (key == "classes") {
-        number(options.classes);
-        check(options.classes >= 1, "model '" + spec + "': classes must be >= 1");
-      } else if (key == "seed") {
-        number(options.seed);
-      } else {
-        throw Error("model '" + spec + "': unknown option '" + key + "' (known: width, input, classes, seed)");
-      }
+  for (const auto& [key, value] : options_of(spec)) {
+    auto number = [&](auto& out) {
+      std::stringstream vs(value);
+      vs >> out;
+      check(!vs.fail() && vs.eof(), "model '" + shown(spec) + "': " + shown(key) + "='" + shown(value) + "' is not a number");
+    };
+    if (key == "width") {
+      number(options.width);
+      check(options.width > 0 && options.width <= 8, "model '" + shown(spec) + "': width must be in (0, 8]");
+    } else if (key == "input") {
+      options.input = parse_chw(value);
+    } else if (key == "classes") {
+      number(options.classes);
+      check(options.classes >= 1 && options.classes <= 1'000'000, "model '" + shown(spec) + "': classes must be in [1, 1000000]");
+    } else if (key == "seed") {
+      number(options.seed);
+    } else {
+      throw Error("model '" + shown(spec) + "': unknown option '" + shown(key) + "' (known: width, input, classes, seed)");
     }
   }
   Graph g = build(name, options);

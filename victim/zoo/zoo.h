@@ -21,8 +21,10 @@ struct ZooOptions {
 
 std::vector<std::string> zoo_names();
 bool is_zoo_spec(const std::string& spec);
-// Throws Error naming the spec and the bad key or value.
+// Throws Error naming the spec and the bad key or value, or a key given twice.
 Graph build(const std::string& spec);
+// `spec` with option `key` set to `value` (replaced where the spec gives it, else appended).
+std::string with_option(const std::string& spec, const std::string& key, const std::string& value);
 Graph build(const std::string& name, const ZooOptions& options);
 
 Graph vgg16(const ZooOptions& options, bool batch_norm);
