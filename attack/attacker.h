@@ -35,7 +35,7 @@ struct FitProgress {
 };
 
 struct FitOptions {
-  int64_t steps = 1000;      // optimisation steps (each one batch)
+  int64_t steps = 1000;      // optimisation steps (each one batch); with `plateaued`: the cap
   int64_t batch_size = 16;
   uint64_t seed = 0;
   std::string checkpoint;    // file to checkpoint into (empty: none); resume continues from it
@@ -45,6 +45,15 @@ struct FitOptions {
   // before that step's checkpoint, and trains on as if it had not: evaluate may reconstruct.
   std::vector<int64_t> evaluate_at;
   std::function<void(int64_t step)> evaluate;
+  // An automatic budget (attack/step_budget.h) when `plateaued` is set: after each step listed in
+  // plateau_checks (ascending) from min_steps on, and after its evaluation, the learned attacker
+  // asks plateaued(step) whether its validation curve has flattened there. plateaued depends on
+  // the validation scores up to that step alone (a resume replays it).
+  int64_t min_steps = 0;
+  std::vector<int64_t> plateau_checks;
+  std::function<bool(int64_t step)> plateaued;
+  // A fixed budget with the automatic budget's schedule: the rate cut after each of these steps.
+  std::vector<int64_t> lr_drops;
 };
 
 class Attacker {

@@ -53,13 +53,36 @@ std::vector<int64_t> evaluation_steps(int64_t steps, int64_t eval_every) {
   return out;
 }
 
-void assess_convergence(Convergence& c, int64_t steps, double delta) {
+std::vector<int64_t> plateau_checks(int64_t max_steps, int64_t eval_every) {
+  check(max_steps >= 1 && eval_every >= 1, "plateau checks: max_steps and eval_every must be >= 1");
+  std::vector<int64_t> out;
+  for (int64_t s = eval_every; s <= max_steps; s += eval_every) out.push_back(s);
+  return out;
+}
+
+std::vector<int64_t> auto_evaluation_steps(int64_t max_steps, int64_t eval_every) {
+  std::vector<int64_t> out{max_steps, last_fifth_start(max_steps)};
+  for (int64_t s : plateau_checks(max_steps, eval_every)) {
+    out.push_back(s);
+    out.push_back(last_fifth_start(s));
+  }
+  out.erase(std::remove(out.begin(), out.end(), 0), out.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double rise_over_last_fifth(const Convergence& c, int64_t steps) {
   auto at = [&](int64_t step) {
     for (size_t i = 0; i < c.steps.size(); ++i)
       if (c.steps[i] == step) return c.ssim[i];
     throw Error("convergence: no validation SSIM at step " + std::to_string(step) + " of " + std::to_string(steps));
   };
-  c.rise = at(steps) - at(last_fifth_start(steps));
+  return at(steps) - at(last_fifth_start(steps));
+}
+
+void assess_convergence(Convergence& c, int64_t steps, double delta) {
+  c.rise = rise_over_last_fifth(c, steps);
   c.under_trained = c.rise > delta;
 }
 

@@ -34,6 +34,15 @@ int64_t last_fifth_start(int64_t steps);
 // Ascending, unique: every eval_every steps (eval_every >= 1), last_fifth_start(steps) and steps.
 std::vector<int64_t> evaluation_steps(int64_t steps, int64_t eval_every);
 
+// steps: auto: the steps after which the runner asks whether the curve is flat (every eval_every
+// steps up to max_steps), and the steps evaluated for that (each of them, max_steps, and the start
+// of the last fifth of each), ascending and unique.
+std::vector<int64_t> plateau_checks(int64_t max_steps, int64_t eval_every);
+std::vector<int64_t> auto_evaluation_steps(int64_t max_steps, int64_t eval_every);
+// The validation SSIM at `steps` minus that at last_fifth_start(steps): the rise the convergence
+// rule judges. Error when the curve lacks either point.
+double rise_over_last_fifth(const Convergence& c, int64_t steps);
+
 // Fills c.rise (the SSIM at `steps` minus the SSIM at last_fifth_start(steps)) and
 // c.under_trained (rise > delta). Error when the curve lacks either point.
 void assess_convergence(Convergence& c, int64_t steps, double delta);

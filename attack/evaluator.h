@@ -24,6 +24,9 @@ struct Convergence {
   std::vector<double> ssim;
   double rise = 0;             // ssim at the last step minus ssim at the start of the last fifth
   bool under_trained = false;  // rise > the converged delta
+  // steps: auto (attack/step_budget.h): the checks at which the curve was found flat, in order;
+  // the first kLrDrops cut the rate, one more stopped the run. Empty with a fixed budget.
+  std::vector<int64_t> flat_steps;
 };
 
 // One restart of a learned attacker.

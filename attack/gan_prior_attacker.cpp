@@ -59,11 +59,11 @@ class GanPriorAttacker : public LearnedInverter {
 
   void fit(const Samples&, const Samples& images, const FitOptions& o) override {
     check(images.size() >= 2, "gan_prior: need at least two auxiliary images");
-    const optim::LrSchedule lr = decaying_schedule(opt_g_->options.lr, decay_, o.steps);
     fitting_ = true;
     try {
-      training_loop(o, *generator_, [&](int64_t s) {
-        opt_g_->set_lr(lr.lr_at(s)), opt_d_->set_lr(lr.lr_at(s));
+      training_loop(o, *generator_, opt_g_->options.lr, decay_, [&](int64_t s, float lr) {
+        opt_g_->set_lr(lr);
+        opt_d_->set_lr(lr);
         const Tensor real = images.read(batch_indices(images.size(), o.batch_size, o.seed, s)).to(device_);
         return gan_step(real, step_seed(o.seed, s));
       });

@@ -117,11 +117,10 @@ class CganAttacker : public InversionInverter {
 
   void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
-    const optim::LrSchedule lr = decaying_schedule(step_->generator_optimizer().options.lr, decay_, o.steps);
-    training_loop(o, *generator_, [&](int64_t s) {
+    training_loop(o, *generator_, step_->generator_optimizer().options.lr, decay_, [&](int64_t s, float lr) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
-      step_->generator_optimizer().set_lr(lr.lr_at(s));
-      step_->discriminator_optimizer().set_lr(lr.lr_at(s));
+      step_->generator_optimizer().set_lr(lr);
+      step_->discriminator_optimizer().set_lr(lr);
       generator_->reseed_dropout(step_seed(o.seed, s));
       const auto [input, real] = training_batch(features, images, idx, flip_.get(), step_seed(o.seed, s), device_);
       return step_->step(input, real).g_l1;
@@ -171,16 +170,15 @@ class InverseNetAttacker : public InversionInverter {
 
   void fit(const Samples& features, const Samples& images, const FitOptions& o) override {
     check_pairs(features, images);
-    const optim::LrSchedule lr = decaying_schedule(opt_->options.lr, decay_, o.steps);
     generator_->train();
-    training_loop(o, *generator_, [&](int64_t s) {
+    training_loop(o, *generator_, opt_->options.lr, decay_, [&](int64_t s, float lr) {
       const auto idx = batch_indices(features.size(), o.batch_size, o.seed, s);
       generator_->reseed_dropout(step_seed(o.seed, s));
       const auto [input, real] = training_batch(features, images, idx, flip_.get(), step_seed(o.seed, s), device_);
       const Tensor fake = generator_->forward(input);
       Tensor loss = loss_ == "l2" ? ops::mse_loss(fake, real) : ops::l1_loss(fake, real);
       if (consistency_) loss = ops::add(loss, consistency_->loss(fake, input));
-      opt_->set_lr(lr.lr_at(s));
+      opt_->set_lr(lr);
       opt_->zero_grad();
       loss.backward();
       opt_->step();

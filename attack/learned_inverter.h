@@ -10,6 +10,7 @@
 
 #include "attack/attacker.h"
 #include "attack/attacker_checkpoint.h"
+#include "attack/step_budget.h"
 #include "core/nn/module.h"
 #include "core/optim/optimizer.h"
 
@@ -39,21 +40,24 @@ class LearnedInverter : public Attacker {
   virtual void restore_optimizers(const std::map<std::string, nn::NamedTensors>& states) = 0;
 
   // Continues from o.checkpoint when it exists (else from the steps already done), runs
-  // `one_step(step)` (returning the step's loss) up to o.steps, evaluates at o.evaluate_at
-  // (then puts `trained` back in train mode), checkpoints every o.checkpoint_every steps and at
-  // the end.
+  // `one_step(step, lr)` (returning the step's loss) at the rate of the step budget
+  // (attack/step_budget.h: o.steps fixed, or automatic), evaluates where the budget says (then
+  // puts `trained` back in train mode), checkpoints every o.checkpoint_every steps and at the end.
   template <typename Step>
-  void training_loop(const FitOptions& o, nn::Module& trained, Step one_step) {
+  void training_loop(const FitOptions& o, nn::Module& trained, float base_lr, double decay_fraction, Step one_step) {
     if (!o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) load(o.checkpoint);
-    for (int64_t s = steps_done_; s < o.steps; ++s) {
-      const double loss = one_step(s);
+    StepBudget budget(o, decay_fraction);
+    budget.resume(steps_done_);
+    for (int64_t s = steps_done_; s < budget.total(); ++s) {
+      const double loss = one_step(s, budget.lr_at(base_lr, s));
       steps_done_ = s + 1;
-      if (o.progress) o.progress({s + 1, o.steps, loss});
-      if (o.evaluate && std::binary_search(o.evaluate_at.begin(), o.evaluate_at.end(), s + 1)) {
+      if (o.progress) o.progress({s + 1, budget.total(), loss});
+      if (o.evaluate && budget.evaluates_after(s + 1)) {
         o.evaluate(s + 1);
         trained.train();
       }
-      const bool last = s + 1 == o.steps;
+      budget.after_step(s + 1);
+      const bool last = s + 1 == budget.total();
       if (!o.checkpoint.empty() && (last || (o.checkpoint_every > 0 && (s + 1) % o.checkpoint_every == 0)))
         save(o.checkpoint);
     }

@@ -22,7 +22,9 @@ attack::AttackerScores choose_restart(const ExperimentConfig& c, const AttackerC
     s.seed = seeds[j];
     s.convergence = runs[j].curve;
     try {
-      attack::assess_convergence(s.convergence, a.steps, c.privacy.converged_delta);
+      // A fixed budget ends at `steps`; an automatic one where its budget was fixed, its last point.
+      const int64_t end = a.auto_steps && !s.convergence.steps.empty() ? s.convergence.steps.back() : a.steps;
+      attack::assess_convergence(s.convergence, end, c.privacy.converged_delta);
     } catch (const Error& e) {
       throw Error(a.origin.str() + ": " + a.kind + " learns but " + e.what());
     }

@@ -5,6 +5,7 @@
 
 #include "attack/convergence.h"
 #include "attack/metrics.h"
+#include "attack/step_budget.h"
 #include "core/error.h"
 #include "core/timing.h"
 #include "experiments/pair_store.h"
@@ -51,11 +52,24 @@ SeedRun run_seed(const ExperimentConfig& c, const AttackerConfig& a, const CutDa
     if (!split)
       split = attack::split_validation(cut.aux_features, cut.aux_images, attack::kValidationFraction, cut.seed + 31);
     run.curve = load_curve(files.curve);
-    fit.evaluate_at = attack::evaluation_steps(a.steps, a.evaluation_interval());
+    run.curve.flat_steps.clear();  // a resumed automatic budget asks again (StepBudget::resume)
     fit.evaluate = [&](int64_t step) {
       add_point(run.curve, step, attack::validation_ssim(*attacker, *split));
       save_curve(files.curve, run.curve);
     };
+    if (a.auto_steps) {
+      fit.evaluate_at = attack::auto_evaluation_steps(a.max_steps, a.evaluation_interval());
+      fit.min_steps = a.min_steps;
+      fit.plateau_checks = attack::plateau_checks(a.max_steps, a.evaluation_interval());
+      fit.plateaued = [&](int64_t step) {  // the convergence rule, asked at `step`
+        if (attack::rise_over_last_fifth(run.curve, step) > c.privacy.converged_delta) return false;
+        run.curve.flat_steps.push_back(step);
+        save_curve(files.curve, run.curve);
+        return true;
+      };
+    } else {
+      fit.evaluate_at = attack::evaluation_steps(a.steps, a.evaluation_interval());
+    }
     attacker->fit(*split->train_features, *split->train_images, fit);
   } else {
     attacker->fit(*cut.aux_features, *cut.aux_images, fit);
@@ -81,6 +95,11 @@ void check_attackers(const ExperimentConfig& c, const attack::AttackContext& con
       if (std::string(e.what()).find(a.origin.file) != std::string::npos) throw;
       throw Error(a.origin.str() + " (" + a.kind + "): " + e.what(), e.kind());
     }
+    if (a.auto_steps && a.settings.count("decay_fraction"))
+      throw Error(a.origins.at("decay_fraction").str() +
+                  ": steps: auto cuts its rate where the curve is flat; decay_fraction applies to fixed steps only");
+    check(!a.auto_steps || attack::attacker_traits(a.kind).learns,
+          a.origin.str() + ".steps: " + a.kind + " learns nothing: give it no steps, not auto");
     check(attack::attacker_traits(a.kind).learns || a.seeds == 1,
           a.origin.str() + ".seeds: " + a.kind + " learns nothing, so restarts cannot differ; give seeds: 1");
   }
@@ -136,11 +155,18 @@ SeedRun ItemWorker::run(size_t index) {
 }
 
 std::string item_summary(const WorkItem& item, const SeedRun& run) {
+  std::string learned;
+  if (run.learned && !run.curve.ssim.empty()) {
+    learned = fmt::format(", validation SSIM {:.3f} after {} steps", run.curve.ssim.back(), run.curve.steps.back());
+    std::vector<int64_t> cuts = run.curve.flat_steps;
+    const bool stopped = static_cast<int>(cuts.size()) > attack::kLrDrops;
+    if (stopped) cuts.pop_back();
+    std::string listed;
+    for (int64_t s : cuts) listed += (listed.empty() ? "" : ", ") + std::to_string(s);
+    if (!cuts.empty()) learned += " (rate cut at " + listed + (stopped ? "; flat again: converged)" : "; the cap came first)");
+  }
   return fmt::format("{}: SSIM {:.3f} [{:.3f}, {:.3f}]{}", item.label, run.scores.ssim_mean.mean,
-                     run.scores.ssim_mean.low, run.scores.ssim_mean.high,
-                     run.learned && !run.curve.ssim.empty()
-                         ? fmt::format(", validation SSIM {:.3f}", run.curve.ssim.back())
-                         : std::string());
+                     run.scores.ssim_mean.low, run.scores.ssim_mean.high, learned);
 }
 
 std::vector<FailedItem> execute_alone(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,

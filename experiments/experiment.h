@@ -58,9 +58,16 @@ struct VictimConfig {
 struct AttackerConfig {
   std::string kind;
   int64_t steps = 1000, batch_size = 16;
+  // steps: auto (attack/step_budget.h): train until the validation curve is flat at a check
+  // between min_steps and max_steps; `steps` then holds max_steps (the most a restart may take).
+  bool auto_steps = false;
+  int64_t min_steps = 400, max_steps = 20000;
   int64_t seeds = 1;       // independent restarts of a learned attacker; the best on validation is kept
-  int64_t eval_every = 0;  // validation SSIM every this many steps; 0: steps / 10 (at least 1)
-  int64_t evaluation_interval() const { return eval_every > 0 ? eval_every : std::max<int64_t>(1, steps / 10); }
+  int64_t eval_every = 0;  // validation SSIM every this many steps; 0: steps / 10 (at least 1), auto: 200
+  int64_t evaluation_interval() const {
+    if (eval_every > 0) return eval_every;
+    return auto_steps ? std::min<int64_t>(200, steps) : std::max<int64_t>(1, steps / 10);
+  }
   std::map<std::string, std::string> settings;  // everything else, for the attacker's Config
   std::map<std::string, Origin> origins;        // per setting, for messages
   Origin origin;                                 // the list entry

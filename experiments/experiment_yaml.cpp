@@ -154,6 +154,24 @@ void parse_victim(Section s, VictimConfig& v, std::map<std::string, Origin>& ori
   s.finish();
 }
 
+// The attacker entry's keys the runner reads; the rest are the attacker's own settings.
+const std::vector<std::string> kRunnerKeys{"kind", "steps", "min_steps", "max_steps", "batch_size", "seeds", "eval_every"};
+
+// steps: N, or steps: auto with min_steps and max_steps (which only auto takes).
+void parse_steps(Section& s, AttackerConfig& a) {
+  const YAML::Node steps = s.raw("steps");
+  a.auto_steps = steps && steps.IsScalar() && steps.Scalar() == "auto";
+  if (!a.auto_steps) {
+    for (const char* key : {"min_steps", "max_steps"})
+      if (s.has(key)) s.fail(key, "applies to steps: auto only");
+    a.steps = s.get_int("steps", a.steps, 1, kMaxSteps);
+    return;
+  }
+  a.max_steps = s.get_int("max_steps", a.max_steps, 1, kMaxSteps);
+  a.min_steps = s.get_int("min_steps", std::min(a.min_steps, a.max_steps), 1, a.max_steps);
+  a.steps = a.max_steps;
+}
+
 AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source& source) {
   const std::string path = "attackers[" + std::to_string(index) + "]";
   AttackerConfig a;
@@ -163,13 +181,13 @@ AttackerConfig parse_attacker(const YAML::Node& node, size_t index, const Source
   if (!s.has("kind")) s.missing("kind", "one of the registered attackers");
   const std::vector<std::string> kinds = attack::attacker_kinds();
   a.kind = s.get_choice("kind", "", kinds);
-  a.steps = s.get_int("steps", a.steps, 1, kMaxSteps);
+  parse_steps(s, a);
   a.batch_size = s.get_int("batch_size", a.batch_size, 1, kMaxBatch);
   a.seeds = s.get_int("seeds", a.seeds, 1, kMaxSeeds);
   a.eval_every = s.get_int("eval_every", a.eval_every, 0, kMaxSteps);
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
-    if (key == "kind" || key == "steps" || key == "batch_size" || key == "seeds" || key == "eval_every") continue;
+    if (std::find(kRunnerKeys.begin(), kRunnerKeys.end(), key) != kRunnerKeys.end()) continue;
     if (!kv.second.IsScalar()) s.fail(key, "expected a single value, got " + kind_name(kv.second));
     a.settings[key] = kv.second.Scalar();
     a.origins[key] = s.origin(key);
@@ -367,7 +385,12 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   out << YAML::Key << "attackers" << YAML::Value << YAML::BeginSeq;
   for (const auto& a : c.attackers) {
     out << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << a.kind;
-    out << YAML::Key << "steps" << YAML::Value << a.steps << YAML::Key << "batch_size" << YAML::Value << a.batch_size;
+    if (a.auto_steps)
+      out << YAML::Key << "steps" << YAML::Value << "auto" << YAML::Key << "min_steps" << YAML::Value << a.min_steps
+          << YAML::Key << "max_steps" << YAML::Value << a.max_steps;
+    else
+      out << YAML::Key << "steps" << YAML::Value << a.steps;
+    out << YAML::Key << "batch_size" << YAML::Value << a.batch_size;
     out << YAML::Key << "seeds" << YAML::Value << a.seeds << YAML::Key << "eval_every" << YAML::Value
         << a.evaluation_interval();
     for (const auto& [k, v] : a.settings) out << YAML::Key << k << YAML::Value << v;

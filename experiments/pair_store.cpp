@@ -13,11 +13,14 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-json curve_json(const attack::Convergence& c) { return {{"steps", c.steps}, {"ssim", c.ssim}}; }
+json curve_json(const attack::Convergence& c) {
+  return {{"steps", c.steps}, {"ssim", c.ssim}, {"flat_steps", c.flat_steps}};
+}
 
 attack::Convergence curve_from(const json& j) {
   attack::Convergence c;
   c.steps = j.at("steps").get<std::vector<int64_t>>(), c.ssim = j.at("ssim").get<std::vector<double>>();
+  c.flat_steps = j.value("flat_steps", std::vector<int64_t>{});
   check(c.steps.size() == c.ssim.size(), "a validation curve with unequal steps and values");
   return c;
 }

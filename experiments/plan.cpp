@@ -1,4 +1,5 @@
 // The --dry-run plan: what a run would do, from the configuration and the model alone.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -103,6 +104,10 @@ std::string defences_text(const ExperimentConfig& c) {
   return out;
 }
 
+bool any_auto(const ExperimentConfig& c) {
+  return std::any_of(c.attackers.begin(), c.attackers.end(), [](const AttackerConfig& a) { return a.auto_steps; });
+}
+
 // The image folder scanned as the run scans it (not decoded): its image and class counts. Entries
 // that cannot be read as files are warned about by name and counted, as the run counts them.
 std::string scan_folder(const ExperimentConfig& c) {
@@ -189,7 +194,12 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
     const bool learns = attack::attacker_traits(a.kind).learns;
     const std::optional<Iterations> iterations = reconstruction_iterations(a);
     out << "  " << a.kind << ":";
-    if (learns)
+    if (learns && a.auto_steps)
+      out << " steps auto (until the validation SSIM rises at most " << c.privacy.converged_delta
+          << " over the last fifth, between " << a.min_steps << " and " << a.max_steps << " steps), batch " << a.batch_size
+          << ", " << a.seeds << (a.seeds == 1 ? " seed" : " seeds") << ", validation SSIM every " << a.evaluation_interval()
+          << " steps" << (iterations ? "," : "");
+    else if (learns)
       out << " " << a.steps << " steps, batch " << a.batch_size << ", " << a.seeds << (a.seeds == 1 ? " seed" : " seeds")
           << ", validation SSIM every " << a.evaluation_interval() << " steps" << (iterations ? "," : "");
     if (iterations)
@@ -215,7 +225,8 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
   out << "work: " << attacked_nodes << " attacked nodes (" << cut_count << " cuts"
       << (defence_count > 1 ? " x " + std::to_string(defence_count) + " defences" : std::string())
       << (attacked_nodes > cut_nodes ? " and the output" : ", the last of them the output") << ") x "
-      << c.attackers.size() << " attackers, " << steps * attacked_nodes << " training steps in all";
+      << c.attackers.size() << " attackers, " << (any_auto(c) ? "at most " : "") << steps * attacked_nodes
+      << " training steps in all";
   if (work_items >= 0) out << ", " << work_items << " work items (attacker restarts at attacked nodes)";
   out << "\n";
   if (estimate) {
@@ -225,6 +236,7 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
                   c.victim.train.enabled ? (c.fine_tunes() ? ", plus victim training and fine-tuning" : ", plus victim training")
                   : c.fine_tunes() ? ", plus fine-tuning" : "");
     out << line;
+    if (any_auto(c)) out << "  steps: auto counted at their max_steps: an upper bound\n";
     if (estimate->reused > 0 || estimate->untimed > 0)
       out << "  " << estimate->timed << " attacker configurations timed, " << estimate->reused
           << " entries repeating one of them, " << estimate->untimed << " not timed (the dry run times steps for "

@@ -43,7 +43,12 @@ json tail_json(const attack::AttackerScores& a) {
 }
 
 json convergence_json(const attack::Convergence& c) {
-  return {{"steps", c.steps}, {"validation_ssim", c.ssim}, {"rise", c.rise}, {"under_trained", c.under_trained}};
+  return {{"steps", c.steps},
+          {"validation_ssim", c.ssim},
+          {"rise", c.rise},
+          {"under_trained", c.under_trained},
+          {"steps_trained", c.steps.empty() ? int64_t{0} : c.steps.back()},
+          {"flat_steps", c.flat_steps}};
 }
 
 // One attacker's (or baseline's) figures; `judged`: the paired excess over the floor is filled.

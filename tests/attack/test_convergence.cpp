@@ -24,7 +24,9 @@ TEST(Convergence, EvaluationStepsHoldTheLastFifthAndTheEnd) {
 }
 
 TEST(Convergence, TheRiseOverTheLastFifthDecides) {
-  Convergence c{{100, 200, 240, 300}, {0.30, 0.50, 0.60, 0.605}, 0, false};
+  Convergence c;
+  c.steps = {100, 200, 240, 300};
+  c.ssim = {0.30, 0.50, 0.60, 0.605};
   assess_convergence(c, 300, 0.01);
   EXPECT_NEAR(c.rise, 0.005, 1e-12);
   EXPECT_FALSE(c.under_trained);
@@ -37,8 +39,24 @@ TEST(Convergence, TheRiseOverTheLastFifthDecides) {
   c.ssim = {0.30, 0.50, 0.60, 0.6101};
   assess_convergence(c, 300, 0.0101);
   EXPECT_FALSE(c.under_trained);  // a rise equal to the delta (within rounding) is not more than it
-  Convergence missing{{100, 300}, {0.3, 0.4}, 0, false};
+  Convergence missing;
+  missing.steps = {100, 300};
+  missing.ssim = {0.3, 0.4};
   EXPECT_THROW(assess_convergence(missing, 300, 0.01), Error);
+}
+
+// steps: auto checks every eval_every steps up to the cap and evaluates each check, the start of
+// its last fifth and the cap's, so the rule can be applied at any check and at the cap.
+TEST(Convergence, AutomaticBudgetsEvaluateWhatTheRuleReads) {
+  EXPECT_EQ(plateau_checks(1000, 300), (std::vector<int64_t>{300, 600, 900}));
+  EXPECT_EQ(auto_evaluation_steps(1000, 300), (std::vector<int64_t>{240, 300, 480, 600, 720, 800, 900, 1000}));
+  EXPECT_EQ(auto_evaluation_steps(4, 4), (std::vector<int64_t>{4}));
+  Convergence c;
+  c.steps = auto_evaluation_steps(1000, 300);
+  c.ssim = std::vector<double>(8, 0.5);
+  for (int64_t s : plateau_checks(1000, 300)) EXPECT_EQ(rise_over_last_fifth(c, s), 0.0) << s;
+  EXPECT_EQ(rise_over_last_fifth(c, 1000), 0.0);
+  EXPECT_THROW(plateau_checks(10, 0), Error);
 }
 
 TEST(Convergence, ValidationSplitIsDisjointSizedAndSeeded) {

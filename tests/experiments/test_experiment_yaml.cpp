@@ -129,6 +129,40 @@ TEST(ExperimentYaml, ResolvedYamlLoadsBackToTheSameValues) {
   EXPECT_TRUE(b.victim.train.enabled);
 }
 
+// steps: auto with its bounds (min_steps at most max_steps; both only with auto), written back.
+TEST(ExperimentYaml, AutomaticBudgets) {
+  const TempFile f(
+      "victim: {model: lenet5}\nattackers:\n  - {kind: cgan, steps: auto, min_steps: 300, max_steps: 5000}\n"
+      "  - {kind: inverse_net, steps: auto}\n  - {kind: inverse_net, steps: 50}\n");
+  const ExperimentConfig c = load_experiment(f.path.string());
+  EXPECT_TRUE(c.attackers[0].auto_steps);
+  EXPECT_EQ(c.attackers[0].min_steps, 300);
+  EXPECT_EQ(c.attackers[0].max_steps, 5000);
+  EXPECT_EQ(c.attackers[0].steps, 5000);
+  EXPECT_EQ(c.attackers[0].evaluation_interval(), 200);
+  EXPECT_EQ(c.attackers[0].settings.count("min_steps"), 0u);
+  EXPECT_TRUE(c.attackers[1].auto_steps);
+  EXPECT_EQ(c.attackers[1].min_steps, 400);
+  EXPECT_EQ(c.attackers[1].max_steps, 20000);
+  EXPECT_FALSE(c.attackers[2].auto_steps);
+  EXPECT_EQ(c.attackers[2].evaluation_interval(), 5);
+  const TempFile g(resolved_yaml(c), "resolved.yaml");
+  EXPECT_EQ(resolved_yaml(load_experiment(g.path.string())), resolved_yaml(c));
+  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"{kind: cgan, steps: auto, min_steps: 600, max_steps: 500}", "min_steps: expected an integer in [1, 500], got 600"},
+           {"{kind: cgan, steps: 100, max_steps: 500}", "attackers[0].max_steps: applies to steps: auto only"},
+           {"{kind: cgan, min_steps: 5}", "attackers[0].min_steps: applies to steps: auto only"},
+           {"{kind: cgan, steps: automatic}", "attackers[0].steps: expected an integer, got 'automatic'"}}) {
+    const TempFile bad("victim: {model: lenet5}\nattackers:\n  - " + text + "\n");
+    try {
+      load_experiment(bad.path.string());
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
 // defences: none first whether listed or not, the file's entries in order, written back.
 TEST(ExperimentYaml, DefencesAndTheAccuracyBudget) {
   const TempFile f(
