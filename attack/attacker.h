@@ -72,6 +72,9 @@ class Attacker {
   // name the file and the entry. Attackers that learn nothing save a file holding their kind.
   virtual void save(const std::string& path) const = 0;
   virtual void load(const std::string& path) = 0;
+  // The bytes of the tensors save() writes (weights, buffers, optimiser state once a step has run):
+  // what its checkpoint holds on disk, before compression. 0 for attackers that learn nothing.
+  virtual int64_t state_bytes() const { return 0; }
 };
 
 using AttackerFactory = std::function<std::unique_ptr<Attacker>(const Config&, const AttackContext&)>;

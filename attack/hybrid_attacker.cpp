@@ -48,6 +48,7 @@ class HybridAttacker : public Attacker {
 
   void save(const std::string& path) const override { base_->save(path); }
   void load(const std::string& path) override { base_->load(path); }
+  int64_t state_bytes() const override { return base_->state_bytes(); }
 
  private:
   victim::Graph front_;  // the context's front partition on the context's device

@@ -26,6 +26,12 @@ optim::LrSchedule decaying_schedule(double lr, double decay_fraction, int64_t st
 class LearnedInverter : public Attacker {
  public:
   void save(const std::string& path) const override { write_attacker_checkpoint(path, kind(), steps_done_, state()); }
+  int64_t state_bytes() const override {
+    int64_t bytes = 0;
+    for (const CheckpointGroup& group : state())
+      for (const auto& [name, t] : group.tensors) bytes += t.numel() * static_cast<int64_t>(sizeof(float));
+    return bytes;
+  }
   void load(const std::string& path) override {
     std::map<std::string, nn::NamedTensors> states = optimizer_states();
     steps_done_ = read_attacker_checkpoint(path, kind(), model_groups(), &states);

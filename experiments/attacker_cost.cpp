@@ -86,6 +86,7 @@ StepCost measure_attacker(const AttackerConfig& a, const ExperimentConfig& c, co
       return measured([&] { attacker->fit(TensorSamples(f), TensorSamples(x), fit); }, base);
     }, a.batch_size);
     cost.fit_step_seconds = step.seconds, cost.peak_bytes = std::max(cost.peak_bytes, step.bytes);
+    cost.state_bytes = attacker->state_bytes();
   }
   if (iterations) {
     const Measured iteration = extrapolated(

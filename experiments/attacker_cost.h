@@ -37,6 +37,7 @@ struct StepCost {
   // The most host tensor bytes alive at once from building the attacker through its step or
   // iteration, above what was alive before: weights, optimiser state and one step's tensors.
   int64_t peak_bytes = 0;
+  int64_t state_bytes = 0;  // what one checkpoint of it holds (attack::Attacker::state_bytes)
 };
 
 // Builds attacker `a` for partition `p` (feature and image: one row's shapes) and runs its fit

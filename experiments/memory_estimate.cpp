@@ -77,21 +77,26 @@ RunMemory data_and_model_memory(const ExperimentConfig& c, const victim::Graph& 
   return m;
 }
 
-RunMemory estimate_run_memory(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts) {
-  RunMemory m = data_and_model_memory(c, g, cuts);
-  if (cuts.empty() || c.attackers.empty()) return m;
+std::map<std::string, StepCost> measure_configurations(const ExperimentConfig& c, const victim::Graph& g,
+                                                       const std::vector<CutChoice>& cuts) {
+  std::map<std::string, StepCost> measured;
+  if (cuts.empty()) return measured;
   const victim::Partition p = victim::partition(g, cuts.front().name);
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
   const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
   Generator gen(1);
-  std::map<std::string, int64_t> measured;  // configuration -> peak bytes
   for (const auto& a : c.attackers) {
     const std::string key = configuration_key(a);
     if (!measured.count(key))
-      measured[key] =
-          measure_attacker(a, c, p, feature, image, reconstruction_iterations(a, c.dataset.test), gen).peak_bytes;
-    m.attacker = std::max(m.attacker, measured[key]);
+      measured[key] = measure_attacker(a, c, p, feature, image, reconstruction_iterations(a, c.dataset.test), gen);
   }
+  return measured;
+}
+
+RunMemory estimate_run_memory(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts,
+                              const std::map<std::string, StepCost>& measured) {
+  RunMemory m = data_and_model_memory(c, g, cuts);
+  for (const auto& [key, cost] : measured) m.attacker = std::max(m.attacker, cost.peak_bytes);
   return m;
 }
 

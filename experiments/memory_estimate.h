@@ -3,9 +3,11 @@
 // the model's shapes, and checked against what the machine has left (core/memory.h), so a run
 // that cannot fit is refused with the estimate (exit 2) instead of failing hours in.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "experiments/attacker_cost.h"
 #include "experiments/experiment.h"
 #include "experiments/victim_setup.h"
 #include "victim/graph.h"
@@ -30,8 +32,13 @@ struct RunMemory {
 RunMemory data_and_model_memory(const ExperimentConfig& config, const victim::Graph& g,
                                 const std::vector<CutChoice>& cuts);
 
-// data_and_model_memory, with every distinct attacker configuration measured at the first cut.
-RunMemory estimate_run_memory(const ExperimentConfig& config, const victim::Graph& g, const std::vector<CutChoice>& cuts);
+// Every distinct attacker configuration (configuration_key) measured once at the first cut.
+std::map<std::string, StepCost> measure_configurations(const ExperimentConfig& config, const victim::Graph& g,
+                                                       const std::vector<CutChoice>& cuts);
+
+// data_and_model_memory, with the attackers' largest measured step.
+RunMemory estimate_run_memory(const ExperimentConfig& config, const victim::Graph& g, const std::vector<CutChoice>& cuts,
+                              const std::map<std::string, StepCost>& measured);
 
 // "1.9 GiB at the peak (attacker step 1.2 GiB, ...), 21.6 GiB available" (available < 0: unknown).
 std::string memory_text(const RunMemory& m, int64_t available);

@@ -14,6 +14,7 @@
 #include "datasets/image_folder.h"
 #include "victim/partition.h"
 #include "experiments/attacker_cost.h"
+#include "experiments/disk_estimate.h"
 #include "experiments/memory_estimate.h"
 #include "experiments/run_devices.h"
 #include "experiments/runner.h"
@@ -40,6 +41,7 @@ struct AttackEstimate {
   int64_t reused = 0;   // entries of a configuration timed before (same kind and settings)
   int64_t untimed = 0;  // configurations left out once the timing budget was spent
   int64_t peak_attacker_bytes = 0;  // the largest StepCost::peak_bytes of those timed
+  std::map<std::string, StepCost> measured;  // configuration_key -> what was measured
 };
 
 // A dry run times steps for at most this long in all, so it answers in seconds.
@@ -57,7 +59,7 @@ AttackEstimate estimate_attacks(const victim::Graph& g, const std::vector<CutCho
   const Shape feature(g.nodes[cuts.front().index].shape.begin() + 1, g.nodes[cuts.front().index].shape.end());
   const Shape image(g.input().shape.begin() + 1, g.input().shape.end());
   Generator gen(1);
-  std::map<std::string, StepCost> step_of;  // configuration -> seconds per step and iteration, peak bytes
+  std::map<std::string, StepCost>& step_of = e.measured;  // seconds per step and iteration, peak and state bytes
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& a : c.attackers) {
     const std::optional<Iterations> iterations = reconstruction_iterations(a, c.dataset.test);
@@ -110,10 +112,11 @@ bool any_auto(const ExperimentConfig& c) {
 
 // The image folder scanned as the run scans it (not decoded): its image and class counts. Entries
 // that cannot be read as files are warned about by name and counted, as the run counts them.
-std::string scan_folder(const ExperimentConfig& c) {
+std::string scan_folder(const ExperimentConfig& c, int64_t& images) {
   datasets::ImageFolderOptions o;
   o.root = c.dataset.path;
   const datasets::ImageFolder folder(o);
+  images = folder.size();
   std::string text = std::to_string(folder.size()) + " images in " +
                      (folder.labelled() ? std::to_string(folder.class_names().size()) + " classes" : "one unlabelled folder");
   if (folder.undecodable() > 0) text += ", " + std::to_string(folder.undecodable()) + " entries not readable as images (named above)";
@@ -143,12 +146,14 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
   int64_t cut_count = 0, attacked_nodes = 0, work_items = -1;
   std::optional<AttackEstimate> estimate;
   std::optional<RunMemory> memory;
+  std::optional<RunDisk> disk;
+  int64_t folder_images = 0;
   if (model_is_here) {
     const victim::Graph g = experiment_model(c);
     const int n = static_cast<int>(g.nodes.size());
     if (missing.empty() && !c.victim.weights.empty())
       check_weights_fit(g, victim::load_model_file(c.victim.weights), c.path_origins.at("victim.weights").str());
-    if (missing.empty() && c.dataset.kind == "folder") out << "  data: " << scan_folder(c) << "\n";
+    if (missing.empty() && c.dataset.kind == "folder") out << "  data: " << scan_folder(c, folder_images) << "\n";
     if (missing.empty() && c.dataset.kind != "folder") {
       // Fashion-MNIST and TON_IoT load in seconds; their records must fit the model's input (an
       // image folder is resized to any input and is not read here).
@@ -180,6 +185,7 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
     estimate = estimate_attacks(g, cuts, c, attacked_nodes);
     memory = data_and_model_memory(c, g, cuts);
     memory->attacker = estimate->peak_attacker_bytes, memory->attacker_partial = estimate->untimed > 0;
+    disk = estimate_run_disk(c, g, cuts, folder_images, state_bytes_of(estimate->measured));
     work_items = static_cast<int64_t>(plan_work(c, g, cuts).items.size());
   } else {
     out << "cuts: not listed (the model file is missing)\n";
@@ -247,6 +253,15 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
     out << "estimated memory: " << memory_text(*memory, available) << "\n";
     if (available >= 0 && memory->total() > available)
       out << "  more than is available: `splitleak run` refuses this run (exit 2)\n";
+  }
+  if (disk) {
+    const std::string dir = run_dir_of(c, options);
+    const int64_t free = free_disk_bytes(dir), written = bytes_under(dir);
+    out << "estimated disk: " << (estimate && estimate->untimed > 0 ? "at least " : "") << disk_text(*disk)
+        << (written > 0 ? ", " + bytes_text(written) + " written already" : "") << ", "
+        << (free >= 0 ? bytes_text(free) + " free" : std::string("free space unknown")) << " on the file system of " << dir
+        << "\n";
+    if (free >= 0 && disk->total() - written > free) out << "  more than is free: `splitleak run` refuses this run (exit 2)\n";
   }
   return out.str();
 }

@@ -27,6 +27,7 @@
 #include "datasets/feature_cache.h"
 #include "experiments/collector.h"
 #include "experiments/defence_stage.h"
+#include "experiments/disk_estimate.h"
 #include "experiments/executor.h"
 #include "experiments/fine_tuning.h"
 #include "experiments/latency_stage.h"
@@ -226,9 +227,13 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
     const victim::Graph model = experiment_model(c);
     const std::vector<CutChoice> cuts = select_cuts(model, c.victim);
     check_plan_size(c, cuts.size());
-    const RunMemory memory = estimate_run_memory(c, model, cuts);
+    const auto measured = measure_configurations(c, model, cuts);
+    const RunMemory memory = estimate_run_memory(c, model, cuts, measured);
     check_run_memory(memory, c.file);
     log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
+    const RunDisk disk = estimate_run_disk(c, model, cuts, folder_image_count(c), state_bytes_of(measured));
+    check_run_disk(disk, dir.string(), free_disk_bytes(dir.string()), c.file);
+    log->info("estimated disk: {}, {} free", disk_text(disk), bytes_text(free_disk_bytes(dir.string())));
   });
   const VictimSetup setup = victim_on_ranks(c, dir, log);
   const victim::Graph& g = setup.graph;

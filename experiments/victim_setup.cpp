@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/suggest.h"
+#include "datasets/image_folder.h"
 #include "experiments/progress_log.h"
 #include "victim/load.h"
 #include "victim/model_file.h"
@@ -70,6 +71,13 @@ datasets::FolderStorage folder_storage(const ExperimentConfig& c, const fs::path
     return ProgressLog(log, "decoding " + spec + ", " + split + ", into its image store");
   };
   return s;
+}
+
+int64_t folder_image_count(const ExperimentConfig& c) {
+  if (c.dataset.kind != "folder") return 0;
+  datasets::ImageFolderOptions o;
+  o.root = c.dataset.path;
+  return datasets::ImageFolder(o).size();
 }
 
 victim::Graph experiment_model(const ExperimentConfig& c) {

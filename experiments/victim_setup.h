@@ -49,6 +49,10 @@ void check_weights_fit(const victim::Graph& graph, const victim::Graph& source, 
 // check_weights_fit, then every weight of `graph` copied from `source` by name.
 void take_weights(victim::Graph& graph, const victim::Graph& source, const std::string& where);
 
+// The images dataset.path holds when it is an image folder (scanned, not decoded: entries that
+// are not readable images are warned about and counted as the run counts them); 0 otherwise.
+int64_t folder_image_count(const ExperimentConfig& config);
+
 // victim.model as the run builds it, dataset.channels and dataset.size applied to its input; the
 // weights are the model file's or the zoo's initial ones.
 victim::Graph experiment_model(const ExperimentConfig& config);

@@ -358,6 +358,36 @@ expect_code 2 "tiny.yaml: the run needs about " run "$DIR/tiny.yaml" --out "$DIR
 grep -q "available; lower dataset.test" "$DIR/err"
 test ! -e "$DIR/too_big" || { echo "a run refused for its memory left its directory"; exit 1; }
 
+# The disk estimate bounds what the run wrote (from above, within 3x); a file system too small for
+# it is refused before any work, naming need and free, and leaves no run directory behind (on a
+# 1 MiB tmpfs, where the machine lets the test mount one).
+$PY - "$DIR/a" <<'PY'
+import os, re, sys
+d = sys.argv[1]
+line = next(l for l in open(d + "/log.txt") if "estimated disk: " in l)
+value, unit = re.search(r"estimated disk: ([0-9.]+) (B|KiB|MiB|GiB)", line).groups()
+estimate = float(value) * {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[unit]
+written = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
+assert written <= estimate <= 3 * written, (written, estimate, line)
+PY
+expect_code 0 "estimated disk: " run "$DIR/tiny.yaml" --dry-run
+mkdir -p "$DIR/small"
+if mount -t tmpfs -o size=1m tmpfs "$DIR/small" 2> /dev/null; then
+  set +e
+  "$SL" run "$DIR/tiny.yaml" --out "$DIR/small/run" > "$DIR/out" 2> "$DIR/err"; code=$?
+  "$SL" run "$DIR/tiny.yaml" --out "$DIR/small/run" --dry-run > "$DIR/dry.out" 2>&1
+  set -e
+  test -e "$DIR/small/run" && left=yes || left=no
+  umount "$DIR/small"
+  test "$code" -eq 2 || { echo "a full tmpfs: exit $code"; tail -3 "$DIR/err"; exit 1; }
+  grep -q "the run needs about .* on the file system of $DIR/small/run, which has [0-9.]* [KM]iB free" "$DIR/err" ||
+    { tail -2 "$DIR/err"; exit 1; }
+  grep -q "more than is free: \`splitleak run\` refuses this run (exit 2)" "$DIR/dry.out" || { cat "$DIR/dry.out"; exit 1; }
+  test "$left" = no || { echo "a run refused for its disk left its directory"; exit 1; }
+else
+  echo "the disk refusal on a tmpfs is not checked: this machine lets no test mount one"
+fi
+
 # A dry run answers in seconds however many attackers a file lists: a configuration is timed
 # once, and none after the timing budget, which the estimate then says.
 $PY - "$DIR/tiny.yaml" "$DIR/many.yaml" <<'PY'

@@ -39,7 +39,7 @@ TEST(MemoryEstimate, AnAttackersStepGrowsWithItsBatchAndWidth) {
   const auto attacker_bytes = [](const std::string& name, const std::string& entry) {
     const ExperimentConfig c = config(name, "  - " + entry + "\n");
     const victim::Graph g = experiment_model(c);
-    return estimate_run_memory(c, g, select_cuts(g, c.victim)).attacker;
+    return estimate_run_memory(c, g, select_cuts(g, c.victim), measure_configurations(c, g, select_cuts(g, c.victim))).attacker;
   };
   const int64_t small = attacker_bytes("b8", "{kind: inverse_net, steps: 5, batch_size: 8, ngf: 8}");
   const int64_t batch = attacker_bytes("b64", "{kind: inverse_net, steps: 5, batch_size: 64, ngf: 8}");
@@ -52,7 +52,7 @@ TEST(MemoryEstimate, AnAttackersStepGrowsWithItsBatchAndWidth) {
   const ExperimentConfig both = config("both", "  - {kind: inverse_net, steps: 5, batch_size: 8, ngf: 8}\n"
                                                "  - {kind: inverse_net, steps: 5, batch_size: 64, ngf: 8}\n");
   const victim::Graph g = experiment_model(both);
-  EXPECT_EQ(estimate_run_memory(both, g, select_cuts(g, both.victim)).attacker, batch);
+  EXPECT_EQ(estimate_run_memory(both, g, select_cuts(g, both.victim), measure_configurations(both, g, select_cuts(g, both.victim))).attacker, batch);
 }
 
 TEST(MemoryEstimate, ARunThatCannotFitIsRefusedWithTheEstimate) {

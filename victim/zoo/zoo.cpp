@@ -63,7 +63,9 @@ std::string with_option(const std::string& spec, const std::string& key, const s
 Graph build(const std::string& spec) {
   const std::string name = spec.substr(0, spec.find(':'));
   ZooOptions options;
-  for (const auto& [key, value] : options_of(spec)) {
+  for (const auto& option : options_of(spec)) {
+    const std::string& key = option.first;  // named, not bound: clang before 16 lets no lambda capture a binding
+    const std::string& value = option.second;
     auto number = [&](auto& out) {
       std::stringstream vs(value);
       vs >> out;
