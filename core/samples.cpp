@@ -103,6 +103,30 @@ SamplesPtr subset(SamplesPtr source, std::vector<int64_t> rows) {
   return std::make_shared<SubsetSamples>(std::move(source), std::move(rows));
 }
 
+namespace {
+
+class MappedSamples final : public Samples {
+ public:
+  MappedSamples(SamplesPtr source, Shape row_shape, RowMap map)
+      : source_(std::move(source)), row_shape_(std::move(row_shape)), map_(std::move(map)) {
+    check(source_ && map_, "mapped rows: need a source and a map");
+  }
+  int64_t size() const override { return source_->size(); }
+  Shape row_shape() const override { return row_shape_; }
+  Tensor read(const std::vector<int64_t>& rows) const override { return map_(rows, source_->read(rows)); }
+
+ private:
+  SamplesPtr source_;
+  Shape row_shape_;
+  RowMap map_;
+};
+
+}  // namespace
+
+SamplesPtr mapped_rows(SamplesPtr source, Shape row_shape, RowMap map) {
+  return std::make_shared<MappedSamples>(std::move(source), std::move(row_shape), std::move(map));
+}
+
 SamplesPtr uniform_noise_rows(Shape row_shape, int64_t count, uint64_t seed) {
   return std::make_shared<NoiseSamples>(std::move(row_shape), count, seed);
 }

@@ -58,6 +58,11 @@ SamplesPtr first_rows(SamplesPtr source, int64_t count);
 // Generator(derive_seed(seed, i)), so a row is the same whichever rows are read with it and
 // nothing is held.
 SamplesPtr uniform_noise_rows(Shape row_shape, int64_t count, uint64_t seed);
+// Row i is map({i}, source's row i) computed when read, for any rows read together: `map` takes
+// the rows' indices and their source rows and returns (rows, row_shape...); it must give each row
+// a value that depends on that row and its index alone. Nothing is held.
+using RowMap = std::function<Tensor(const std::vector<int64_t>& rows, const Tensor& source_rows)>;
+SamplesPtr mapped_rows(SamplesPtr source, Shape row_shape, RowMap map);
 // Every row at once: the tensor itself for in-memory rows, else a new one.
 Tensor read_all(const Samples& samples);
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <numeric>
 
 #include "core/error.h"
 #include "core/hdf5_io.h"
@@ -61,8 +62,8 @@ Tensor FeatureCache::get_or_compute(const FeatureKey& key, const std::function<T
   return features;
 }
 
-SamplesPtr FeatureCache::rows(const FeatureKey& key, const Samples& inputs, int64_t batch,
-                              const std::function<Tensor(const Tensor&)>& compute, int64_t in_memory_bytes,
+SamplesPtr FeatureCache::rows(const FeatureKey& key, const Samples& inputs, int64_t batch, const RowMap& compute,
+                              int64_t in_memory_bytes,
                               const RowProgress& progress) const {
   const std::string file = path(key);
   if (fs::exists(file)) {
@@ -78,8 +79,10 @@ SamplesPtr FeatureCache::rows(const FeatureKey& key, const Samples& inputs, int6
   }
   check(inputs.size() > 0, "feature cache: no rows to compute features of");
   std::unique_ptr<h5::RowWriter> writer;
-  for_each_batch(inputs, batch, [&](int64_t, const Tensor& batch_rows) {
-    const Tensor features = compute(batch_rows);
+  for_each_batch(inputs, batch, [&](int64_t first, const Tensor& batch_rows) {
+    std::vector<int64_t> ids(static_cast<size_t>(batch_rows.size(0)));
+    std::iota(ids.begin(), ids.end(), first);
+    const Tensor features = compute(ids, batch_rows);
     if (!writer)
       writer = std::make_unique<h5::RowWriter>(file, "features", inputs.size(),
                                                Shape(features.shape().begin() + 1, features.shape().end()),

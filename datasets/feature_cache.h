@@ -29,12 +29,13 @@ class FeatureCache {
   // find(), or compute() and store its result.
   Tensor get_or_compute(const FeatureKey& key, const std::function<Tensor()>& compute) const;
   // The features of every row of `inputs`: from the cache, or computed `batch` input rows at a
-  // time (compute maps a batch to as many feature rows) and written to the entry as they come,
+  // time (compute maps the batch's row indices and rows to as many feature rows) and written to
+  // the entry as they come,
   // so neither the inputs nor the features are ever whole in memory. The entry is read into
   // memory when it takes at most `in_memory_bytes`, else read from its file on demand (a damaged
   // chunk then surfaces as an Error naming the file when it is read).
-  SamplesPtr rows(const FeatureKey& key, const Samples& inputs, int64_t batch,
-                  const std::function<Tensor(const Tensor&)>& compute, int64_t in_memory_bytes,
+  SamplesPtr rows(const FeatureKey& key, const Samples& inputs, int64_t batch, const RowMap& compute,
+                  int64_t in_memory_bytes,
                   const RowProgress& progress = {}) const;
 
  private:

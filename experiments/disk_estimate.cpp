@@ -31,9 +31,9 @@ StateBytes state_bytes_of(const std::map<std::string, StepCost>& measured) {
 }
 
 RunDisk estimate_run_disk(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts,
-                          int64_t folder_images, const StateBytes& state_bytes) {
+                          int64_t folder_images, const StateBytes& state_bytes, bool recompute) {
   RunDisk d;
-  const int64_t rows = c.dataset.aux + c.dataset.test, defences = static_cast<int64_t>(c.defences.size());
+  const int64_t rows = (recompute ? 0 : c.dataset.aux) + c.dataset.test, defences = static_cast<int64_t>(c.defences.size());
   const int output = static_cast<int>(g.nodes.size()) - 1;
   std::vector<std::pair<std::string, int64_t>> nodes;  // name, feature values per row
   for (const CutChoice& cut : cuts)
@@ -70,6 +70,19 @@ RunDisk estimate_run_disk(const ExperimentConfig& c, const victim::Graph& g, con
     if (defence.spec.finetune > 0) victims += static_cast<int64_t>(cuts.size());
   d.victims = victims * 4 * weights;  // the weights and a training checkpoint with Adam's two moments
   return d;
+}
+
+bool recomputes_features(const ExperimentConfig& c, const victim::Graph& g, const std::vector<CutChoice>& cuts,
+                         int64_t folder_images, const std::map<std::string, StepCost>& measured, const std::string& dir,
+                         int64_t free_bytes) {
+  switch (c.runtime.features) {
+    case RuntimeConfig::Features::Cache: return false;
+    case RuntimeConfig::Features::Recompute: return true;
+    case RuntimeConfig::Features::Auto: break;
+  }
+  if (free_bytes < 0) return false;
+  const RunDisk cached = estimate_run_disk(c, g, cuts, folder_images, state_bytes_of(measured));
+  return cached.total() - bytes_under(dir) > free_bytes;
 }
 
 std::string disk_text(const RunDisk& d) {

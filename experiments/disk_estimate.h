@@ -35,9 +35,16 @@ using StateBytes = std::function<int64_t(const AttackerConfig&)>;
 // From the configurations measured (memory_estimate.h): 0 for one not measured.
 StateBytes state_bytes_of(const std::map<std::string, StepCost>& measured);
 
-// `folder_images`: the images an image folder holds (0 for other data sets).
+// `folder_images`: the images an image folder holds (0 for other data sets). `recompute`: the
+// auxiliary features are not stored (runtime.features), only the held-out ones.
 RunDisk estimate_run_disk(const ExperimentConfig& config, const victim::Graph& g, const std::vector<CutChoice>& cuts,
-                          int64_t folder_images, const StateBytes& state_bytes);
+                          int64_t folder_images, const StateBytes& state_bytes, bool recompute = false);
+
+// runtime.features resolved: recompute, cache, or (auto) recompute exactly when the run with its
+// features cached needs more than `free_bytes` (>= 0; unknown: cache) beyond what `dir` holds.
+bool recomputes_features(const ExperimentConfig& config, const victim::Graph& g, const std::vector<CutChoice>& cuts,
+                         int64_t folder_images, const std::map<std::string, StepCost>& measured, const std::string& dir,
+                         int64_t free_bytes);
 
 // "3.4 GiB (feature cache 2.9 GiB, the largest node pool2 1.1 GiB; image stores 0 B; ...)".
 std::string disk_text(const RunDisk& d);

@@ -112,6 +112,12 @@ std::string RunProgress::eta() const {
 
 void RunProgress::add_computed(double seconds) { work_seconds += seconds, ++computed, ++done; }
 
+bool reaches_further(const AttackerConfig& a, const SeedRun& run) {
+  if (!a.auto_steps || !run.learned || run.curve.steps.empty()) return false;
+  const bool stopped = static_cast<int>(run.curve.flat_steps.size()) > attack::kLrDrops;
+  return !stopped && run.curve.steps.back() < a.max_steps;
+}
+
 std::vector<bool> finished_items(const ExperimentConfig& c, const fs::path& dir, const RunPlan& plan,
                                  RunProgress& progress, const std::shared_ptr<spdlog::logger>& log) {
   std::vector<bool> finished(plan.items.size(), false);
@@ -120,6 +126,11 @@ std::vector<bool> finished_items(const ExperimentConfig& c, const fs::path& dir,
     const AttackerConfig& a = c.attackers[item.attacker];
     const std::optional<SeedRun> run = load_seed(pair_files(dir, item.stem), a.kind, log);
     if (!run) continue;
+    if (reaches_further(a, *run)) {
+      log->info("{}: still rising at its cap of {} steps, continues to max_steps {}", item.label,
+                run->curve.steps.back(), a.max_steps);
+      continue;
+    }
     finished[i] = true;
     ++progress.done;
     log->info("{}: done before (SSIM {:.3f})", item.label, mean(run->scores.ssim));

@@ -57,6 +57,11 @@ inline constexpr int64_t kSampleImages = 8;  // reconstructions kept per item fo
 // (exit 2) naming the file and line of a bad setting, or of seeds > 1 for one that learns nothing.
 void check_attackers(const ExperimentConfig& config, const attack::AttackContext& context);
 
+// A finished item of an automatic budget that stopped at its cap without converging (the rule
+// never held), where max_steps is now higher: a resume continues it from its checkpoint (its
+// schedule does not depend on the cap, so it ends as if it had been given the higher cap at once).
+bool reaches_further(const AttackerConfig& attacker, const SeedRun& run);
+
 // Which items of `plan` have their results in the run directory already (each logged as done
 // before, with its SSIM, and counted in `progress`).
 std::vector<bool> finished_items(const ExperimentConfig& config, const std::filesystem::path& run_dir,

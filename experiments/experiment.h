@@ -104,7 +104,16 @@ struct RuntimeConfig {
   // most this many MiB as floats is read into memory; a larger one stays in its HDF5 file in the
   // run's cache/ and is read a batch at a time.
   int64_t data_in_memory_mib = 512;
+  // runtime.features: where the attackers' auxiliary features come from. Cache: extracted once
+  // per node into the run's cache/; recompute: the front partition runs on each batch read
+  // (training batches, validation), nothing stored; auto: cache when the run's estimated disk
+  // fits the free space, recompute otherwise (decided once, at the start of the run).
+  enum class Features { Cache, Recompute, Auto };
+  Features features = Features::Auto;
 };
+
+// "cache", "recompute", "auto".
+std::string features_name(RuntimeConfig::Features features);
 
 struct PrivacyConfig {
   std::string metric = "ssim";

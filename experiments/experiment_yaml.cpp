@@ -25,6 +25,15 @@ std::string Origin::str() const {
   return line > 0 ? file + ":" + std::to_string(line) + ": " + key : file + ": " + key;
 }
 
+std::string features_name(RuntimeConfig::Features features) {
+  switch (features) {
+    case RuntimeConfig::Features::Cache: return "cache";
+    case RuntimeConfig::Features::Recompute: return "recompute";
+    case RuntimeConfig::Features::Auto: return "auto";
+  }
+  throw Error("features_name: an unlisted feature source", Error::Kind::Failure);
+}
+
 std::string DatasetConfig::spec() const {
   if (kind == "fashion-mnist") return path.empty() ? kind : kind + ":" + path;
   return kind + ":" + path;
@@ -280,6 +289,10 @@ void parse_runtime(Section s, RuntimeConfig& r, std::map<std::string, Origin>& o
   r.latency_iters = s.get_int("latency_iters", r.latency_iters, 1, kMaxIterations);
   r.link_gb_per_s = s.get_double("link_gb_per_s", r.link_gb_per_s, 0, 1e6, true);
   r.data_in_memory_mib = s.get_int("data_in_memory_mib", r.data_in_memory_mib, 0, kMaxMib);
+  const std::string features = s.get_choice("features", features_name(r.features), {"cache", "recompute", "auto"});
+  r.features = features == "cache" ? RuntimeConfig::Features::Cache
+               : features == "recompute" ? RuntimeConfig::Features::Recompute
+                                         : RuntimeConfig::Features::Auto;
   s.finish();
 }
 
@@ -429,7 +442,8 @@ std::string resolved_yaml(const ExperimentConfig& c) {
   out << YAML::Key << "latency_batch" << YAML::Value << c.runtime.latency_batch;
   out << YAML::Key << "latency_iters" << YAML::Value << c.runtime.latency_iters;
   out << YAML::Key << "link_gb_per_s" << YAML::Value << c.runtime.link_gb_per_s;
-  out << YAML::Key << "data_in_memory_mib" << YAML::Value << c.runtime.data_in_memory_mib << YAML::EndMap;
+  out << YAML::Key << "data_in_memory_mib" << YAML::Value << c.runtime.data_in_memory_mib;
+  out << YAML::Key << "features" << YAML::Value << features_name(c.runtime.features) << YAML::EndMap;
   out << YAML::Key << "privacy" << YAML::Value << YAML::BeginMap;
   const PrivacyConfig& p = c.privacy;
   out << YAML::Key << "metric" << YAML::Value << p.metric << YAML::Key << "rule" << YAML::Value << p.rule << YAML::Key

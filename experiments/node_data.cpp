@@ -26,29 +26,40 @@ std::string model_hash(const victim::Graph& g) {
 // A defended node's features are keyed by the cut and the defence.
 datasets::FeatureKey feature_key(const ExperimentConfig& c, const RunInputs& in, const Device& attack_device,
                                  const AttackedNode& node, bool aux) {
-  std::string node_key = node.name, split = aux ? "aux" : "test";
+  // "aux/rows": auxiliary features computed a row at a time (older entries, computed by batches,
+  // are not reused).
+  std::string node_key = node.name, split = aux ? "aux/rows" : "test";
   if (node.defence > 0) node_key.append("~").append(c.defences[node.defence].spec.label());
   if (attack_device.opencl) split.append("@").append(attack_device.spec());
   return {in.model_hash, node_key, aux ? in.aux_hash : in.target_hash, split};
 }
 
-// Of the auxiliary images: computed and written 128 rows at a time; held in memory up to
-// runtime.data_in_memory_mib, else read from the cache entry a batch at a time. A random defence
-// draws from the attacker's own seed.
+// Of the auxiliary images, each row computed alone (victim::run_rows: a row's features do not
+// depend on the rows read with it, and a random defence draws from the attacker's own seed and the
+// row's index), so cached and recomputed features agree bit for bit. Cached: computed and written
+// 128 rows at a time, held in memory up to runtime.data_in_memory_mib, else read from the cache
+// entry a batch at a time. Recomputed: the front runs on every batch read.
 SamplesPtr aux_features(const ExperimentConfig& c, const RunInputs& in, const datasets::FeatureCache& cache,
                         const victim::Partition& p, const Device& attack_device, const AttackedNode& node,
                         const std::shared_ptr<spdlog::logger>& log) {
-  const victim::Graph front = victim::on_device(p.front, attack_device);
-  Generator attacker_draws(derive_seed(node.seed, 1));
-  return cache.rows(feature_key(c, in, attack_device, node, true), *in.aux_images, 128,
-                    [&](const Tensor& rows) { return victim::run_in_batches(front, rows, 128, {}, &attacker_draws); },
+  auto front = std::make_shared<const victim::Graph>(victim::on_device(p.front, attack_device));
+  const uint64_t attacker_draws = derive_seed(node.seed, 1);
+  RowMap features = [front, attacker_draws](const std::vector<int64_t>& rows, const Tensor& images) {
+    return victim::run_rows(*front, images, rows, attacker_draws);
+  };
+  if (in.recompute_features) {
+    const Shape& out = p.front.nodes.back().shape;
+    return mapped_rows(in.aux_images, Shape(out.begin() + 1, out.end()), std::move(features));
+  }
+  return cache.rows(feature_key(c, in, attack_device, node, true), *in.aux_images, 128, features,
                     c.runtime.data_in_memory_mib << 20, ProgressLog(log, node_tag(c, node) + " auxiliary features"));
 }
 
 }  // namespace
 
-RunInputs prepare_inputs(const ExperimentConfig& c, const VictimSetup& setup) {
+RunInputs prepare_inputs(const ExperimentConfig& c, const VictimSetup& setup, bool recompute_features) {
   RunInputs in;
+  in.recompute_features = recompute_features;
   in.targets = setup.data.test.read_range(0, c.dataset.test);
   in.aux_images = attack::auxiliary_images(attack::parse_aux_data(c.dataset.aux_data), in.targets.images,
                                            setup.data.train.images, c.dataset.aux, c.seed + 17);

@@ -27,9 +27,13 @@ struct RunInputs {
   std::vector<int64_t> target_classes;  // the victim's top-1 on the targets
   std::string model_hash, aux_hash, target_hash;  // feature cache keys
   RecordScorer records;                // TON_IoT: the targets decode back into records
+  // The auxiliary features are recomputed by the front on every read, not cached
+  // (runtime.features, resolved: never Auto here).
+  bool recompute_features = false;
 };
 
-RunInputs prepare_inputs(const ExperimentConfig& config, const VictimSetup& setup);
+// `recompute_features`: runtime.features resolved (cache or recompute).
+RunInputs prepare_inputs(const ExperimentConfig& config, const VictimSetup& setup, bool recompute_features);
 
 // The partition at `node` of `graph`, the node's victim (experiments/fine_tuning.h), on
 // `attack_device`'s terms for its features.

@@ -148,6 +148,7 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
   std::optional<RunMemory> memory;
   std::optional<RunDisk> disk;
   int64_t folder_images = 0;
+  bool recompute = false;
   if (model_is_here) {
     const victim::Graph g = experiment_model(c);
     const int n = static_cast<int>(g.nodes.size());
@@ -185,7 +186,10 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
     estimate = estimate_attacks(g, cuts, c, attacked_nodes);
     memory = data_and_model_memory(c, g, cuts);
     memory->attacker = estimate->peak_attacker_bytes, memory->attacker_partial = estimate->untimed > 0;
-    disk = estimate_run_disk(c, g, cuts, folder_images, state_bytes_of(estimate->measured));
+    const std::string dir = run_dir_of(c, options);
+    recompute = recomputes_features(c, g, cuts, folder_images, estimate->measured, dir, free_disk_bytes(dir));
+    disk = estimate_run_disk(c, g, cuts, folder_images, state_bytes_of(estimate->measured), recompute);
+    if (recompute) memory->aux_features = 0;
     work_items = static_cast<int64_t>(plan_work(c, g, cuts).items.size());
   } else {
     out << "cuts: not listed (the model file is missing)\n";
@@ -262,6 +266,8 @@ std::string plan_experiment(const ExperimentConfig& c, const RunOptions& options
         << (free >= 0 ? bytes_text(free) + " free" : std::string("free space unknown")) << " on the file system of " << dir
         << "\n";
     if (free >= 0 && disk->total() - written > free) out << "  more than is free: `splitleak run` refuses this run (exit 2)\n";
+    out << "auxiliary features: " << (recompute ? "recomputed by the front on every batch read" : "cached per node")
+        << " (runtime.features: " << features_name(c.runtime.features) << ")\n";
   }
   return out.str();
 }

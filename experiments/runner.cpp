@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <regex>
+#include <span>
 
 #include "attack/attacker.h"
 #include "attack/statistics.h"
@@ -158,6 +160,28 @@ std::vector<FailedItem> attack_everything(const ExperimentConfig& c, const fs::p
   return execute_alone(c, dir, plan, g, prepare, log);
 }
 
+// Before the victim is trained or the data decoded: opens the devices, bounds the plan, and
+// checks the memory and the disk the run needs, resolving runtime.features (auto recomputes the
+// auxiliary features when storing them would not fit the free space); true: recompute them.
+bool check_resources(const ExperimentConfig& c, const fs::path& dir, const std::shared_ptr<spdlog::logger>& log) {
+  for (const std::string& device : open_run_devices(c)) log->info("device {}", device);
+  const victim::Graph model = experiment_model(c);
+  const std::vector<CutChoice> cuts = select_cuts(model, c.victim);
+  check_plan_size(c, cuts.size());
+  const auto measured = measure_configurations(c, model, cuts);
+  const int64_t free = free_disk_bytes(dir.string());
+  const bool recompute = recomputes_features(c, model, cuts, folder_image_count(c), measured, dir.string(), free);
+  RunMemory memory = estimate_run_memory(c, model, cuts, measured);
+  if (recompute) memory.aux_features = 0;
+  check_run_memory(memory, c.file);
+  log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
+  const RunDisk disk = estimate_run_disk(c, model, cuts, folder_image_count(c), state_bytes_of(measured), recompute);
+  check_run_disk(disk, dir.string(), free, c.file);
+  log->info("estimated disk: {}, {} free; auxiliary features {}", disk_text(disk), bytes_text(free),
+            recompute ? "recomputed on every batch" : "cached");
+  return recompute;
+}
+
 // Throws Error (a failure: exit 1) listing the items that failed.
 void check_no_failures(const std::vector<FailedItem>& failures, const RunPlan& plan, const fs::path& dir) {
   if (failures.empty()) return;
@@ -181,6 +205,24 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
 
 }  // namespace
 
+namespace {
+
+// `resolved` (config.resolved.yaml's text) with the automatic budgets' max_steps values taken out
+// into `caps`, in order: what a resume compares (it may raise them).
+std::string without_caps(const std::string& resolved, std::vector<int64_t>& caps) {
+  static const std::regex cap("(\\n *max_steps: )([0-9]+)");
+  std::string out;
+  auto last = resolved.cbegin();
+  for (std::sregex_iterator it(resolved.begin(), resolved.end(), cap), end; it != end; ++it) {
+    out.append(last, (*it)[2].first);
+    caps.push_back(std::stoll((*it)[2].str()));
+    last = (*it)[2].second;
+  }
+  return out.append(last, resolved.cend());
+}
+
+}  // namespace
+
 std::string run_dir_of(const ExperimentConfig& c, const RunOptions& options) {
   return options.out_dir.empty() ? c.output : options.out_dir;
 }
@@ -191,9 +233,15 @@ std::string run_dir_refusal(const ExperimentConfig& c, const RunOptions& options
   std::error_code ec;
   if (!fs::exists(resolved_path, ec)) return "";
   if (!options.resume) return dir.string() + ": a run directory already; --resume continues it, --out picks another";
-  if (read_file(resolved_path.string()) != resolved_text(c))
+  const std::string before = read_file(resolved_path.string()), now = resolved_text(c);
+  std::vector<int64_t> caps_before, caps_now;
+  if (without_caps(before, caps_before) != without_caps(now, caps_now) || caps_now.size() != caps_before.size())
     return dir.string() + ": the configuration (or thread count) differs from the run being resumed; see " +
            resolved_path.string();
+  for (size_t i = 0; i < caps_now.size(); ++i)
+    if (caps_now[i] < caps_before[i])
+      return dir.string() + ": an automatic budget's max_steps was " + std::to_string(caps_before[i]) +
+             " in the run being resumed; a resume may raise it (the items still rising continue), not lower it";
   return "";
 }
 
@@ -222,22 +270,12 @@ RunSummary run_in(const ExperimentConfig& c, const RunOptions& options, const fs
             cluster::place().size > 1 ? fmt::format(" per rank, {} ranks", cluster::place().size) : std::string(),
             options.resume ? ", resuming" : "");
 
-  on_root([&] {  // before the victim is trained or the data decoded
-    for (const std::string& device : open_run_devices(c)) log->info("device {}", device);
-    const victim::Graph model = experiment_model(c);
-    const std::vector<CutChoice> cuts = select_cuts(model, c.victim);
-    check_plan_size(c, cuts.size());
-    const auto measured = measure_configurations(c, model, cuts);
-    const RunMemory memory = estimate_run_memory(c, model, cuts, measured);
-    check_run_memory(memory, c.file);
-    log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
-    const RunDisk disk = estimate_run_disk(c, model, cuts, folder_image_count(c), state_bytes_of(measured));
-    check_run_disk(disk, dir.string(), free_disk_bytes(dir.string()), c.file);
-    log->info("estimated disk: {}, {} free", disk_text(disk), bytes_text(free_disk_bytes(dir.string())));
-  });
+  int64_t recompute = 0;  // runtime.features resolved on rank 0, then shared
+  on_root([&] { recompute = check_resources(c, dir, log) ? 1 : 0; });
+  cluster::broadcast(std::span<int64_t>(&recompute, 1));
   const VictimSetup setup = victim_on_ranks(c, dir, log);
   const victim::Graph& g = setup.graph;
-  const RunInputs in = prepare_inputs(c, setup);
+  const RunInputs in = prepare_inputs(c, setup, recompute != 0);
   const std::vector<CutChoice> cuts = select_cuts(g, c.victim);
   const RunPlan plan = plan_work(c, g, cuts);
   on_root([&] {

@@ -33,6 +33,27 @@ Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const 
       x, batch, [&](const Tensor& part) { return run(graph, part.to(device), options).to(Device{}); }, progress);
 }
 
+Tensor run_rows(const Graph& graph, const Tensor& x, const std::vector<int64_t>& row_ids, uint64_t seed) {
+  check(x.dim() >= 1 && static_cast<int64_t>(row_ids.size()) == x.size(0),
+        "run_rows: " + std::to_string(row_ids.size()) + " row ids for " + shape_str(x.shape()));
+  autograd::NoGradGuard no_grad;
+  const Device device = device_of(graph);
+  Tensor out;
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    Generator draws(derive_seed(seed, static_cast<uint64_t>(row_ids[static_cast<size_t>(i)])));
+    RunOptions options;
+    options.generator = &draws;
+    const Tensor row = run(graph, x.slice(i, i + 1).to(device), options).to(Device{});
+    if (!out.defined()) {
+      Shape shape = row.shape();
+      shape[0] = x.size(0);
+      out = Tensor::empty(shape);
+    }
+    out.slice(i, i + 1).copy_from(row);
+  }
+  return out;
+}
+
 Graph on_device(const Graph& graph, const Device& device) {
   Graph copy = graph;
   for (auto& [name, t] : copy.tensors) {

@@ -42,6 +42,13 @@ Tensor run(const Graph& graph, const Tensor& x, const RunOptions& options = {});
 Tensor run_in_batches(const Graph& graph, const Tensor& x, int64_t batch, const RowProgress& progress = {},
                       Generator* generator = nullptr);
 
+// The output of each row of x computed alone, at batch 1, without autograd: row i's value depends
+// on that row alone (and, for a random defence, on derive_seed(seed, row_ids[i]), its draws), not
+// on the rows beside it, so values computed a few rows at a time anywhere (the feature cache, a
+// training batch that recomputes its features) agree bit for bit for the same thread count. On a
+// device each row is uploaded and its value downloaded. x on the host; the result on the host.
+Tensor run_rows(const Graph& graph, const Tensor& x, const std::vector<int64_t>& row_ids, uint64_t seed);
+
 // Like run, and also returns the values of the nodes at `keep` (indices), in that order.
 std::vector<Tensor> run_keeping(const Graph& graph, const Tensor& x, const std::vector<int>& keep,
                                 const RunOptions& options = {});

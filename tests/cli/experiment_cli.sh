@@ -371,6 +371,36 @@ written = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for
 assert written <= estimate <= 3 * written, (written, estimate, line)
 PY
 expect_code 0 "estimated disk: " run "$DIR/tiny.yaml" --dry-run
+
+# runtime.features: recompute trains on features the front computes for every batch, stores no
+# auxiliary features, and gives the cached run's metrics bit for bit.
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/recomputed" --set runtime.features=recompute > /dev/null 2>&1
+grep -q "auxiliary features recomputed on every batch" "$DIR/recomputed/log.txt"
+test "$(ls "$DIR/recomputed/cache" | wc -l)" -eq 4 || { echo "recompute stored more than the held-out features"; exit 1; }
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/a" > "$DIR/a.metrics"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/recomputed" > "$DIR/recomputed.metrics"
+cmp -s "$DIR/a.metrics" "$DIR/recomputed.metrics" || { echo "recomputed features changed the metrics"; exit 1; }
+expect_code 0 "auxiliary features: recomputed by the front on every batch read (runtime.features: recompute)" \
+  run "$DIR/tiny.yaml" --dry-run --set runtime.features=recompute
+
+# steps: auto, resumed with a higher max_steps: the items that reached the lower cap still rising
+# continue from their checkpoints and end as the run given the higher cap at once; converged
+# items are kept; lowering the cap is refused.
+AUTO="--set attackers.0.steps=auto --set attackers.1.steps=auto --set attackers.0.min_steps=4 --set attackers.1.min_steps=4 --set victim.cuts=[pool2]"
+cap() { echo "--set attackers.0.max_steps=$1 --set attackers.1.max_steps=$1"; }
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/auto_low" $AUTO $(cap 6) > /dev/null 2> "$DIR/auto_low.err"
+test "$(grep -c 'the cap came first' "$DIR/auto_low.err")" -eq 4 || { cat "$DIR/auto_low.err"; exit 1; }
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/auto_high" $AUTO $(cap 60) > /dev/null 2>&1
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/auto_low" --resume $AUTO $(cap 60) > /dev/null 2> "$DIR/auto_raised.err"
+test "$(grep -c 'still rising at its cap of 6 steps, continues to max_steps 60' "$DIR/auto_raised.err")" -eq 4
+test "$(grep -c 'flat again: converged' "$DIR/auto_raised.err")" -eq 4
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/auto_low" > "$DIR/auto_low.metrics"
+$PY "$SRC/tests/cli/run_metrics.py" "$DIR/auto_high" > "$DIR/auto_high.metrics"
+cmp -s "$DIR/auto_low.metrics" "$DIR/auto_high.metrics" || { echo "a raised cap differs from the cap given at once"; exit 1; }
+"$SL" run "$DIR/tiny.yaml" --out "$DIR/auto_low" --resume $AUTO $(cap 80) > /dev/null 2> "$DIR/auto_again.err"
+test "$(grep -c 'done before' "$DIR/auto_again.err")" -eq 4 || { echo "converged items were redone"; exit 1; }
+expect_code 2 "an automatic budget's max_steps was 80 in the run being resumed; a resume may raise it" \
+  run "$DIR/tiny.yaml" --out "$DIR/auto_low" --resume $AUTO $(cap 40)
 mkdir -p "$DIR/small"
 if mount -t tmpfs -o size=1m tmpfs "$DIR/small" 2> /dev/null; then
   set +e

@@ -71,14 +71,18 @@ Tensor twice_minus_one(const Tensor& rows) {
 TEST(FeatureCache, RowsAreComputedInBatchesStoredAndReadBackOnDiskOrInMemory) {
   FeatureCache cache(temp_dir("rows").string());
   const Tensor inputs = features(4);
-  std::vector<int64_t> batches;
-  auto compute = [&](const Tensor& rows) {
+  std::vector<int64_t> batches, first_ids;
+  auto compute = [&](const std::vector<int64_t>& ids, const Tensor& rows) {
     batches.push_back(rows.size(0));
+    first_ids.push_back(ids.front());
+    EXPECT_EQ(static_cast<int64_t>(ids.size()), rows.size(0));
+    EXPECT_EQ(ids.back() - ids.front() + 1, rows.size(0));  // consecutive rows, by their index
     return twice_minus_one(rows);
   };
   const Tensor expected = twice_minus_one(inputs);
   const SamplesPtr on_disk = cache.rows(kKey, TensorSamples(inputs), 128, compute, /*in_memory_bytes=*/0);
   EXPECT_EQ(batches, (std::vector<int64_t>{128, 128, 44}));
+  EXPECT_EQ(first_ids, (std::vector<int64_t>{0, 128, 256}));
   EXPECT_EQ(dynamic_cast<const TensorSamples*>(on_disk.get()), nullptr) << "read from the file";
   EXPECT_EQ(on_disk->read_range(0, 300).to_vector(), expected.to_vector());
   EXPECT_EQ(cache.find(kKey)->to_vector(), expected.to_vector()) << "the same entry format as store()";
