@@ -99,10 +99,11 @@ double sgemm_gflops(int64_t n, int iters) {
 }
 
 int run_cgan_bench(const CganBenchOptions& o) {
+  // The U-Net halves the image as often as it divides by two, 8 times at most (pix2pix's 256 down
+  // to 1): 224 = 7 x 2^5 is halved 5 times.
   int64_t downs = 0;
-  while ((int64_t{1} << downs) < o.image_size) ++downs;
-  check((int64_t{1} << downs) == o.image_size && downs >= 5,
-        "bench cgan-step: --image-size must be a power of two >= 32");
+  while (downs < 8 && o.image_size % (int64_t{2} << downs) == 0) ++downs;
+  check(o.image_size >= 32 && downs >= 5, "bench cgan-step: --image-size must be a multiple of 32");
   check(o.feat_channels > 0 && o.batch > 1 && o.steps > 0 && o.warmup >= 0,
         "bench cgan-step: channels > 0, batch > 1, steps > 0, warmup >= 0");
   attack::CganStepOptions opts;
@@ -148,7 +149,7 @@ int run_cgan_bench(const CganBenchOptions& o) {
 const bool registered = add_bench(
     {"cgan-step", "One c-GAN training step (D then G) on random feature maps", [](CLI::App& sub) -> std::function<int()> {
        auto o = std::make_shared<CganBenchOptions>();
-       sub.add_option("--image-size", o->image_size, "Image and feature side S (power of two >= 32)")->capture_default_str();
+       sub.add_option("--image-size", o->image_size, "Image and feature side S (a multiple of 32: the U-Net halves it 5 to 8 times)")->capture_default_str();
        sub.add_option("--feat-channels", o->feat_channels, "Feature channels C")->capture_default_str();
        sub.add_option("--batch", o->batch, "Batch size")->capture_default_str();
        sub.add_option("--ngf", o->ngf, "Generator width")->capture_default_str();

@@ -4,6 +4,8 @@
 // table has OpenCL kernels, so a case added without them fails here.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -16,7 +18,9 @@
 namespace splitleak::testing {
 namespace {
 
-const Device kDevice = parse_device("opencl");
+// The device the op table judges: SPLITLEAK_TEST_DEVICE (opencl:P:D; scripts/gpu_check.sh sets
+// it to a GPU), else the first platform's first device.
+const Device kDevice = parse_device(std::getenv("SPLITLEAK_TEST_DEVICE") ? std::getenv("SPLITLEAK_TEST_DEVICE") : "opencl");
 
 // Copies of `inputs` on `device` as leaves, requiring a gradient where the original does.
 std::vector<Tensor> leaves_on(const std::vector<Tensor>& inputs, const Device& device) {
