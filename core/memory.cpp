@@ -22,12 +22,14 @@ int64_t read_bytes_file(const std::string& path) {
   return std::stoll(word);
 }
 
-int64_t mem_available() {
-  std::ifstream in("/proc/meminfo");
+// The field `key` ("MemAvailable:") of a /proc file whose lines read "<key> N kB", in bytes; -1
+// when absent.
+int64_t kib_field(const char* path, const std::string& key) {
+  std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("MemAvailable:", 0) != 0) continue;
-    std::istringstream fields(line.substr(13));
+    if (line.rfind(key, 0) != 0) continue;
+    std::istringstream fields(line.substr(key.size()));
     int64_t kib = -1;
     fields >> kib;
     return kib < 0 ? -1 : kib * 1024;
@@ -35,19 +37,10 @@ int64_t mem_available() {
   return -1;
 }
 
-// The process's virtual size (VmSize in /proc/self/status); -1 when unknown.
-int64_t virtual_size() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmSize:", 0) != 0) continue;
-    std::istringstream fields(line.substr(7));
-    int64_t kib = -1;
-    fields >> kib;
-    return kib < 0 ? -1 : kib * 1024;
-  }
-  return -1;
-}
+int64_t mem_available() { return kib_field("/proc/meminfo", "MemAvailable:"); }
+
+// The process's virtual size; -1 when unknown.
+int64_t virtual_size() { return kib_field("/proc/self/status", "VmSize:"); }
 
 // What RLIMIT_AS leaves this process; -1 when there is no limit.
 int64_t address_space_left() {

@@ -169,13 +169,13 @@ bool check_resources(const ExperimentConfig& c, const fs::path& dir, const std::
   const std::vector<CutChoice> cuts = select_cuts(model, c.victim);
   check_plan_size(c, cuts.size());
   const auto measured = measure_configurations(c, model, cuts);
-  const int64_t free = free_disk_bytes(dir.string());
-  const bool recompute = recomputes_features(c, model, cuts, folder_image_count(c), measured, dir.string(), free);
+  const int64_t free = free_disk_bytes(dir.string()), folder_images = folder_image_count(c);
+  const bool recompute = recomputes_features(c, model, cuts, folder_images, measured, dir.string(), free);
   RunMemory memory = estimate_run_memory(c, model, cuts, measured);
   if (recompute) memory.aux_features = 0;
   check_run_memory(memory, c.file);
   log->info("estimated memory: {}", memory_text(memory, available_memory_bytes()));
-  const RunDisk disk = estimate_run_disk(c, model, cuts, folder_image_count(c), state_bytes_of(measured), recompute);
+  const RunDisk disk = estimate_run_disk(c, model, cuts, folder_images, state_bytes_of(measured), recompute);
   check_run_disk(disk, dir.string(), free, c.file);
   log->info("estimated disk: {}, {} free; auxiliary features {}", disk_text(disk), bytes_text(free),
             recompute ? "recomputed on every batch" : "cached");
